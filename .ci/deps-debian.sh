@@ -1,0 +1,43 @@
+#!/bin/sh
+# Installs every package sstp needs to build and to run its whole test suite on Debian 12 /
+# Ubuntu. Idempotent: packages already present are left alone; apt runs only when one is missing.
+# Used by the README's commands, by .ci/run and by developers.
+set -eu
+
+BUILD="build-essential cmake pkg-config libmbedtls-dev libcurl4-openssl-dev libcmocka-dev
+libexpat1-dev libzip-dev zlib1g-dev libmnl-dev libmspack-dev clang libclang-rt-14-dev"
+TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 socat
+softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc
+zip unzip python3 tcpdump"
+
+if [ "$(id -u)" != 0 ]; then
+    echo "deps-debian.sh: run as root (it installs packages with apt-get)" >&2
+    exit 1
+fi
+
+missing=""
+for p in $BUILD $TEST; do
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && { echo "deps-debian.sh: all packages present"; exit 0; }
+
+echo "deps-debian.sh: installing:$missing"
+# Installing softether-vpnserver on a systemd machine would start a system-wide server on :443;
+# a temporary policy-rc.d keeps every service this install brings from starting.
+policy=0
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    policy=1
+fi
+cleanup() { [ "$policy" = 1 ] && rm -f /usr/sbin/policy-rc.d; return 0; }
+trap cleanup EXIT
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    systemctl disable --now softether-vpnserver.service >/dev/null 2>&1 || true
+fi
+echo "deps-debian.sh: done"

@@ -1,0 +1,28 @@
+# Finds every library sstp links; each failure names the Debian package that provides it.
+# .ci/deps-debian.sh installs all of them.
+find_package(PkgConfig REQUIRED)
+
+# sstp_require_pkg(<target-name> <pkg-config module> <debian package>)
+# defines the imported target Sstp::<target-name>.
+function(sstp_require_pkg name module debpkg)
+  pkg_check_modules(SSTP_PC_${name} QUIET IMPORTED_TARGET GLOBAL ${module})
+  if(NOT SSTP_PC_${name}_FOUND)
+    message(FATAL_ERROR "sstp: ${module} not found: install the Debian package ${debpkg} "
+                        "(or run .ci/deps-debian.sh as root)")
+  endif()
+  add_library(Sstp::${name} ALIAS PkgConfig::SSTP_PC_${name})
+  message(STATUS "sstp: ${module} ${SSTP_PC_${name}_VERSION}")
+endfunction()
+
+find_package(MbedTLS REQUIRED)
+message(STATUS "sstp: mbedTLS ${MbedTLS_VERSION}")
+sstp_require_pkg(curl libcurl libcurl4-openssl-dev)
+sstp_require_pkg(expat expat libexpat1-dev)
+sstp_require_pkg(zip libzip libzip-dev)
+sstp_require_pkg(mspack libmspack libmspack-dev)
+if(SSTP_PLATFORM_DIR STREQUAL "linux")
+  sstp_require_pkg(mnl libmnl libmnl-dev)
+endif()
+if(SSTP_TESTS)
+  sstp_require_pkg(cmocka cmocka libcmocka-dev)
+endif()
