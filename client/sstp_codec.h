@@ -188,7 +188,7 @@ struct sstp_reasm {
 
 enum sstp_reasm_rc {
 	SSTP_REASM_NEED = 0,   /* input consumed, no complete packet */
-	SSTP_REASM_PACKET = 1, /* *pkt/*pkt_len hold one complete packet */
+	SSTP_REASM_PACKET = 1, /* pkt and pkt_len hold one complete packet */
 	SSTP_REASM_FATAL = 2,  /* delineation failed (bad version, length < 4): *err says which */
 };
 
