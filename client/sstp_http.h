@@ -48,6 +48,9 @@ struct sstp_http_resp {
 	int status;                /* HTTP status code once the status line was parsed, else 0 */
 	int http_minor;            /* 0 or 1 */
 	int have_content_length;
+	int head_done;             /* blank line seen */
+	char reason[80];           /* sanitised reason phrase */
+	char location[120];        /* sanitised Location header (redirects) */
 	char err[SSTP_HTTP_ERR_MAX];
 };
 
