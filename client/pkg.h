@@ -53,6 +53,8 @@ struct sstp_package {
 	size_t n_routes;
 	struct sstp_cidr *pools;    /* VpnClientAddressPool */
 	size_t n_pools;
+	bool pool_inferred;         /* installer path: routes.txt does not label the pool; its last
+				     * line was taken as the pool (Azure writes it last) */
 	struct sstp_ip *dns;        /* CustomDnsServers */
 	size_t n_dns;
 	char *vnet_name;

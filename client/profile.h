@@ -73,7 +73,8 @@ struct sstp_profile {
 	char *pin_sha256;           /* pin of the server key, as the user wrote it ("sha256:<b64>" / hex) */
 	struct sstp_cidr *routes;   /* split-tunnel routes (VNet address space) */
 	size_t n_routes;
-	struct sstp_cidr *pools;    /* client address pool(s) the gateway assigns from */
+	struct sstp_cidr *pools;    /* client address pool(s) the gateway assigns from; Windows
+				     * routes them through the tunnel too (other P2S clients) */
 	size_t n_pools;
 	struct sstp_ip *dns;        /* DNS servers (used when IPCP gives none) */
 	size_t n_dns;
@@ -125,7 +126,8 @@ struct sstp_profile_dirs {
 	char *user;    /* owned; NULL when root or unknown */
 	char *system;  /* owned */
 };
-/* Fill dirs from the environment. as_root: only the system dir is used. 0 or SSTP_EXIT_ERROR. */
+/* Fill dirs from the environment. as_root: only the system dir is used. $SSTP_SYSTEM_DIR, when
+ * set to an absolute path, replaces /etc/sstp (tests). 0 or SSTP_EXIT_ERROR. */
 int sstp_profile_dirs_default(struct sstp_profile_dirs *d, bool as_root);
 void sstp_profile_dirs_free(struct sstp_profile_dirs *d);
 /* The directory new profiles go to: system when root, else user. Not owned by the caller. */
@@ -143,6 +145,20 @@ int sstp_profile_load(struct sstp_profile *p, const char *name_or_path,
  * Sets p->dir. 0, SSTP_EXIT_PROFILE (bad name / exists) or SSTP_EXIT_ERROR (I/O). */
 int sstp_profile_save(struct sstp_profile *p, const char *base, bool overwrite,
 		      char *err, size_t errlen);
+
+/* For importers: create <base>/<name>/ (and base) as real directories (never through a symlink)
+ * and write the directory path to dir. Fails with SSTP_EXIT_PROFILE when <base>/<name>/profile.conf
+ * exists and overwrite is false. 0, SSTP_EXIT_PROFILE or SSTP_EXIT_ERROR. */
+int sstp_profile_prepare_dir(const char *base, const char *name, bool overwrite, char *dir,
+			     size_t dirlen, char *err, size_t errlen);
+/* Write data to dir/fname through a temp file + rename (mode 0644). fname must be a plain file
+ * name (no '/'). 0 or SSTP_EXIT_ERROR. */
+int sstp_profile_write_file(const char *dir, const char *fname, const void *data, size_t len,
+			    char *err, size_t errlen);
+/* Read a whole file of at most max bytes into a malloc'ed, NUL-terminated buffer (caller frees).
+ * 0, SSTP_EXIT_PROFILE (missing, not a regular file, too large) or SSTP_EXIT_ERROR. */
+int sstp_read_file_capped(const char *path, size_t max, unsigned char **buf, size_t *len,
+			  char *err, size_t errlen);
 
 /* Names of the profiles under the given dirs (user first, duplicates dropped), sorted. *names is a
  * list the caller frees with sstp_strlist_free. Missing directories are not errors. 0 or -1. */
