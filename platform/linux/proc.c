@@ -1,0 +1,160 @@
+/* proc.c - child processes and detaching on Linux: fork/exec with a clean signal state and an
+ * exec-failure pipe, waitpid without blocking, and the background split of `connect -b`. */
+#include "plat_proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void child_reset_signals(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+}
+
+int plat_spawn(char *const argv[], int *pid)
+{
+	int p[2], err = 0;
+	pid_t c;
+	ssize_t n;
+
+	if (!argv || !argv[0])
+		return -EINVAL;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	c = fork();
+	if (c < 0) {
+		err = -errno;
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (c == 0) {
+		close(p[0]);
+		child_reset_signals();
+		execvp(argv[0], argv);
+		err = errno;
+		if (write(p[1], &err, sizeof(err)) < 0) {
+			/* nothing more to do */
+		}
+		_exit(127);
+	}
+	close(p[1]);
+	do
+		n = read(p[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		waitpid(c, NULL, 0);
+		return -err;
+	}
+	*pid = (int)c;
+	return 0;
+}
+
+int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid)
+{
+	pid_t c = fork();
+
+	if (c < 0)
+		return -errno;
+	if (c == 0) {
+		child_reset_signals();
+		_exit(fn(ctx) & 0xff);
+	}
+	*pid = (int)c;
+	return 0;
+}
+
+int plat_reap(int pid, int *code)
+{
+	int st;
+	pid_t r;
+
+	do
+		r = waitpid((pid_t)pid, &st, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return 0;
+	if (WIFEXITED(st))
+		*code = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		*code = 128 + WTERMSIG(st);
+	else
+		*code = 1;
+	return 1;
+}
+
+int plat_terminate(int pid, bool force)
+{
+	if (pid <= 0)
+		return -EINVAL;
+	return kill((pid_t)pid, force ? SIGKILL : SIGTERM) < 0 ? -errno : 0;
+}
+
+int plat_detach(int *report_fd, int *child)
+{
+	int p[2];
+	pid_t c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	c = fork();
+	if (c < 0) {
+		int e = -errno;
+		close(p[0]);
+		close(p[1]);
+		return e;
+	}
+	if (c > 0) {
+		close(p[1]);
+		*report_fd = p[0];
+		*child = (int)c;
+		return 1;
+	}
+	close(p[0]);
+	setsid();
+	if (chdir("/") < 0) {
+		/* "/" always exists; nothing depends on the cwd */
+	}
+	*report_fd = p[1];
+	*child = (int)getpid();
+	return 0;
+}
+
+void plat_detach_close_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+bool plat_is_root(void)
+{
+	return geteuid() == 0;
+}
+
+int plat_getpid(void)
+{
+	return (int)getpid();
+}

@@ -1,0 +1,31 @@
+/* plat_proc.h - processes for the CLI and the session: run a command or a function in a child
+ * (for `sstp run` and the probes of `sstp check`), reap and signal it, detach into the
+ * background once a tunnel is up (`connect --background`), and who we are (root or not). */
+#ifndef PLAT_PROC_H
+#define PLAT_PROC_H
+
+#include <stdbool.h>
+
+/* Start argv[0] (searched in PATH) with argv; the child gets an empty signal mask and default
+ * handlers, and inherits stdin/stdout/stderr. 0 and *pid, or -errno (-ENOENT: no such command,
+ * reported after the child failed to exec). */
+int plat_spawn(char *const argv[], int *pid);
+/* Run fn(ctx) in a forked child that exits with its return value (0-255). 0 and *pid, or -errno. */
+int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid);
+/* Non-blocking: 1 with *code (exit status, or 128 + signal number) when the child ended, 0 while
+ * it runs, -errno (-ECHILD: not our child). */
+int plat_reap(int pid, int *code);
+/* Ask a child to stop (SIGTERM), or force it (SIGKILL). */
+int plat_terminate(int pid, bool force);
+
+/* Split into the background. Returns 1 in the parent with *report_fd the read end of a pipe
+ * the child reports on and *child the child's pid; 0 in the child (new session, cwd "/", umask
+ * kept) with *report_fd the write end; -errno when fork failed. */
+int plat_detach(int *report_fd, int *child);
+/* In the detached child once the tunnel is up: stdin, stdout and stderr go to /dev/null. */
+void plat_detach_close_stdio(void);
+
+bool plat_is_root(void);
+int plat_getpid(void);
+
+#endif
