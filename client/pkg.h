@@ -84,8 +84,8 @@ void sstp_url_redact(const char *url, char *out, size_t outlen);
 
 /* GET an https URL (surrounding quotes and blanks are stripped) into a malloc'ed buffer (caller
  * frees). TLS verified, redirects followed up to the limit (https only), size capped, proxy from
- * the environment. Returns 0, SSTP_EXIT_UNREACHABLE (network / HTTP error), SSTP_EXIT_CERT (TLS
- * verification failed), SSTP_EXIT_PROFILE (too large, not https) or SSTP_EXIT_ERROR. err never
+ * the environment. Returns 0, SSTP_EXIT_UNREACHABLE (network / HTTP error), SSTP_EXIT_TIMEOUT,
+ * SSTP_EXIT_CERT (TLS verification failed), SSTP_EXIT_PROFILE (too large, not https) or SSTP_EXIT_ERROR. err never
  * contains the query string. */
 int sstp_pkg_fetch(const char *url, const struct sstp_fetch_opts *opts, unsigned char **buf,
 		   size_t *len, char *err, size_t errlen);
@@ -105,6 +105,8 @@ int sstp_package_check_sstp(const struct sstp_package *p, char *err, size_t errl
 int sstp_package_print_text(const struct sstp_package *p, FILE *out);
 int sstp_package_print_json(const struct sstp_package *p, FILE *out);
 
+struct sstp_local_net;
+
 /* Options for sstp_package_import. */
 struct sstp_import_opts {
 	const char *name;          /* profile name, or NULL: derived from the VNet name or gateway */
@@ -116,6 +118,8 @@ struct sstp_import_opts {
 	const char *base_dir;      /* where to write; NULL = sstp_profile_dirs_write of the default dirs */
 	bool as_root;              /* for the default dirs */
 	bool overwrite;            /* replace an existing profile of that name */
+	const struct sstp_local_net *local; /* local networks for the overlap warning (cmd_import), */
+	size_t n_local;                     /* from platform/; may be NULL / 0 */
 };
 
 /* Turn a package into a profile (no files written): server, routes, pools, DNS, vnet, auth.
@@ -131,7 +135,9 @@ int sstp_package_import(const struct sstp_package *pkg, const struct sstp_import
 			char *err, size_t errlen);
 
 /* CLI entry points. src is a file path or URL. Messages for the user (warnings, progress) go to
- * `out`/stderr; errors into err. They return an exit code from exit_codes.h. */
+ * `out`/stderr; errors into err. They return an exit code from exit_codes.h.
+ * show prints any package, also one without SSTP (marked in the text, "sstp": false in JSON),
+ * and returns 0; import refuses a gateway without SSTP with SSTP_EXIT_PROFILE (9). */
 int sstp_pkg_cmd_show(const char *src, bool json, FILE *out, char *err, size_t errlen);
 int sstp_pkg_cmd_import(const char *src, const struct sstp_import_opts *opts, FILE *out,
 			char *err, size_t errlen);
@@ -150,8 +156,9 @@ struct sstp_overlap {
 	const struct sstp_local_net *local; /* points into the caller's array */
 };
 
-/* Compare the VPN routes and pools with the local networks (default routes, prefix 0, and
- * loopback are ignored). Writes up to max overlaps to out (may be NULL when max is 0) and returns
+/* Compare the VPN routes and pools with the local networks (default routes, prefix 0, loopback
+ * and IPv6 link-local are ignored). Pass the networks as they are before the tunnel comes up (or
+ * without the tunnel's own address, which lies in the pool). Writes up to max overlaps to out (may be NULL when max is 0) and returns
  * how many there are in total. */
 size_t sstp_pkg_overlaps(const struct sstp_cidr *routes, size_t n_routes,
 			 const struct sstp_cidr *pools, size_t n_pools,

@@ -1,0 +1,348 @@
+/* pkg_fetch.c - download a package from the pre-signed (SAS) HTTPS URL Azure prints, through
+ * libcurl: https only, TLS verified, bounded redirects, a size cap, proxies from the
+ * environment, a progress bar on a terminal. The query string is the credential: every message
+ * goes through sstp_url_redact or a scrub of curl's text, so it never reaches the user or a log. */
+#include "pkg.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+
+#define URL_MAX 8192u
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Strip blanks and one pair of surrounding quotes; undo the JSON escapes `az` may print
+ * (\/, \", \\, \u00XX) when the value was a double-quoted JSON string. -1 if too long/bad. */
+static int url_clean(const char *in, char *out, size_t outlen)
+{
+	size_t n = strlen(in);
+	while (n && blank(*in))
+		in++, n--;
+	while (n && blank(in[n - 1]))
+		n--;
+	bool json = false;
+	if (n >= 2 && ((in[0] == '"' && in[n - 1] == '"') || (in[0] == '\'' && in[n - 1] == '\''))) {
+		json = in[0] == '"';
+		in++;
+		n -= 2;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = in[i];
+		if (json && c == '\\' && i + 1 < n) {
+			char e = in[++i];
+			if (e == 'u' && i + 4 < n) {
+				unsigned v = 0;
+				for (int k = 1; k <= 4; k++) {
+					char h = in[i + (size_t)k];
+					v <<= 4;
+					if (h >= '0' && h <= '9')
+						v |= (unsigned)(h - '0');
+					else if (h >= 'a' && h <= 'f')
+						v |= (unsigned)(h - 'a' + 10);
+					else if (h >= 'A' && h <= 'F')
+						v |= (unsigned)(h - 'A' + 10);
+					else
+						return -1;
+				}
+				if (v == 0 || v > 0x7e)
+					return -1;
+				c = (char)v;
+				i += 4;
+			} else if (e == '/' || e == '"' || e == '\\') {
+				c = e;
+			} else {
+				return -1;
+			}
+		}
+		if ((unsigned char)c <= 0x20 || c == 0x7f)
+			return -1; /* no blanks or control characters inside a URL */
+		if (w + 1 >= outlen)
+			return -1;
+		out[w++] = c;
+	}
+	out[w] = '\0';
+	return w ? 0 : -1;
+}
+
+bool sstp_pkg_is_url(const char *src)
+{
+	if (!src)
+		return false;
+	while (blank(*src) || *src == '"' || *src == '\'')
+		src++;
+	return strncasecmp(src, "https://", 8) == 0 || strncasecmp(src, "http://", 7) == 0;
+}
+
+void sstp_url_redact(const char *url, char *out, size_t outlen)
+{
+	if (!out || outlen == 0)
+		return;
+	out[0] = '\0';
+	if (!url)
+		return;
+	size_t n = strlen(url);
+	while (n && (blank(*url) || *url == '"' || *url == '\''))
+		url++, n--;
+	while (n && (blank(url[n - 1]) || url[n - 1] == '"' || url[n - 1] == '\''))
+		n--;
+	/* keep scheme://host[:port]/path, drop userinfo, query and fragment */
+	size_t cut = n;
+	for (size_t i = 0; i < n; i++) {
+		if (url[i] == '?' || url[i] == '#') {
+			cut = i;
+			break;
+		}
+	}
+	const char *sep = NULL;
+	for (size_t i = 0; i + 2 < cut; i++) {
+		if (url[i] == ':' && url[i + 1] == '/' && url[i + 2] == '/') {
+			sep = url + i + 3;
+			break;
+		}
+	}
+	size_t w = 0;
+	const char *s = url;
+	size_t sl = cut;
+	if (sep) {
+		size_t hl = (size_t)(sep - url);
+		const char *auth_end = sep;
+		while ((size_t)(auth_end - url) < cut && *auth_end != '/')
+			auth_end++;
+		const char *at = NULL;
+		for (const char *q = sep; q < auth_end; q++)
+			if (*q == '@')
+				at = q;
+		if (at) {
+			/* scheme:// then host part after the last '@' */
+			size_t k = hl < outlen - 1 ? hl : outlen - 1;
+			memcpy(out, url, k);
+			w = k;
+			s = at + 1;
+			sl = cut - (size_t)(s - url);
+		}
+	}
+	for (size_t i = 0; i < sl && w + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[w++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	out[w] = '\0';
+	if (cut < n) {
+		const char *tag = url[cut] == '?' ? "?<redacted>" : "#<redacted>";
+		size_t tl = strlen(tag);
+		if (w + tl + 1 <= outlen) {
+			memcpy(out + w, tag, tl + 1);
+		} else if (outlen > tl) {
+			memcpy(out + outlen - tl - 1, tag, tl + 1); /* never leave a cut query visible */
+		}
+	}
+}
+
+/* Replace every "?..." run in curl's text (up to a blank or quote) by "?<redacted>". */
+static void scrub(const char *in, char *out, size_t outlen)
+{
+	size_t w = 0;
+	for (size_t i = 0; in[i] && w + 1 < outlen; i++) {
+		if (in[i] == '?' || in[i] == '#') {
+			static const char tag[] = "<redacted>";
+			out[w++] = in[i];
+			for (size_t k = 0; tag[k] && w + 1 < outlen; k++)
+				out[w++] = tag[k];
+			while (in[i + 1] && !blank(in[i + 1]) && in[i + 1] != '\'' && in[i + 1] != '"')
+				i++;
+			continue;
+		}
+		out[w++] = in[i];
+	}
+	out[w] = '\0';
+}
+
+struct dl {
+	unsigned char *buf;
+	size_t len, cap, max;
+	bool too_big;
+	FILE *progress;
+	curl_off_t last_shown;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	struct dl *d = ud;
+	size_t n = size * nmemb;
+	if (n > d->max - d->len) {
+		d->too_big = true;
+		return 0; /* aborts the transfer */
+	}
+	if (d->len + n > d->cap) {
+		size_t cap = d->cap ? d->cap : 64 * 1024;
+		while (cap < d->len + n)
+			cap *= 2;
+		if (cap > d->max)
+			cap = d->max;
+		unsigned char *b = realloc(d->buf, cap + 1);
+		if (!b)
+			return 0;
+		d->buf = b;
+		d->cap = cap;
+	}
+	memcpy(d->buf + d->len, ptr, n);
+	d->len += n;
+	return n;
+}
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct dl *d = ud;
+	(void)ultotal, (void)ulnow;
+	if (dlnow - d->last_shown < 64 * 1024 && !(dltotal > 0 && dlnow == dltotal))
+		return 0;
+	d->last_shown = dlnow;
+	if (dltotal > 0) {
+		int pct = (int)(dlnow * 100 / dltotal);
+		int bars = pct / 5;
+		fprintf(d->progress, "\rDownloading package [%-20.*s] %3d%% %.1f/%.1f MiB",
+			bars, "====================", pct, (double)dlnow / 1048576.0,
+			(double)dltotal / 1048576.0);
+	} else {
+		fprintf(d->progress, "\rDownloading package: %.1f MiB", (double)dlnow / 1048576.0);
+	}
+	fflush(d->progress);
+	return 0;
+}
+
+static int http_status_error(long code, const char *shown, char *err, size_t errlen)
+{
+	const char *why = code == 403 ? "access denied: the link has expired or is not valid "
+					"(SAS links expire; generate a new one)"
+			  : code == 404 ? "not found: the package link is wrong or was removed"
+			  : code >= 500 ? "server error, try again later"
+					: "unexpected response";
+	snprintf(err, errlen, "HTTP %ld from %s: %s", code, shown, why);
+	return SSTP_EXIT_UNREACHABLE;
+}
+
+int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsigned char **buf,
+		   size_t *len, char *err, size_t errlen)
+{
+	char *url = NULL;
+	char shown[512], curlerr[CURL_ERROR_SIZE + 1] = "", clean[CURL_ERROR_SIZE + 64];
+	struct dl d = {0};
+	int rc = 0;
+
+	*buf = NULL;
+	*len = 0;
+	sstp_url_redact(url_in, shown, sizeof(shown));
+	url = calloc(1, URL_MAX);
+	if (!url) {
+		snprintf(err, errlen, "out of memory");
+		return SSTP_EXIT_ERROR;
+	}
+	if (url_clean(url_in ? url_in : "", url, URL_MAX) != 0) {
+		snprintf(err, errlen, "not a usable URL: %s", shown);
+		free(url);
+		return SSTP_EXIT_USAGE;
+	}
+	if (strncasecmp(url, "https://", 8) != 0) {
+		snprintf(err, errlen, "refusing to download %s: only https:// URLs are accepted", shown);
+		explicit_bzero(url, URL_MAX);
+		free(url);
+		return SSTP_EXIT_PROFILE;
+	}
+	d.max = opts && opts->max_bytes ? opts->max_bytes : SSTP_FETCH_MAX_BYTES;
+	if (opts && opts->progress && isatty(fileno(opts->progress)))
+		d.progress = opts->progress;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		snprintf(err, errlen, "libcurl initialisation failed");
+		free(url);
+		return SSTP_EXIT_ERROR;
+	}
+	CURL *c = curl_easy_init();
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		curl_global_cleanup();
+		free(url);
+		return SSTP_EXIT_ERROR;
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, opts && opts->max_redirects ? opts->max_redirects : 5L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (opts && opts->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, opts && opts->timeout_s ? opts->timeout_s : 120L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)d.max);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "sstp/0.1 (package import)");
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
+	if (d.progress) {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, &d);
+	}
+	/* proxies: libcurl reads https_proxy / all_proxy / no_proxy itself; nothing is overridden */
+
+	CURLcode cr = curl_easy_perform(c);
+	long code = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (d.progress) {
+		fputc('\n', d.progress);
+		fflush(d.progress);
+	}
+	scrub(curlerr[0] ? curlerr : curl_easy_strerror(cr), clean, sizeof(clean));
+	if (d.too_big || cr == CURLE_FILESIZE_EXCEEDED) {
+		snprintf(err, errlen, "download from %s stopped: the file is larger than %zu bytes, "
+			 "too large for a VPN client package", shown, d.max);
+		rc = SSTP_EXIT_PROFILE;
+	} else if (cr == CURLE_PEER_FAILED_VERIFICATION || cr == CURLE_SSL_CONNECT_ERROR) {
+		snprintf(err, errlen, "TLS with %s failed: %s", shown, clean);
+		rc = cr == CURLE_PEER_FAILED_VERIFICATION ? SSTP_EXIT_CERT : SSTP_EXIT_UNREACHABLE;
+	} else if (cr == CURLE_OPERATION_TIMEDOUT) {
+		snprintf(err, errlen, "download from %s timed out: %s", shown, clean);
+		rc = SSTP_EXIT_TIMEOUT;
+	} else if (cr == CURLE_TOO_MANY_REDIRECTS) {
+		snprintf(err, errlen, "download from %s: too many redirects", shown);
+		rc = SSTP_EXIT_UNREACHABLE;
+	} else if (cr == CURLE_UNSUPPORTED_PROTOCOL) {
+		snprintf(err, errlen, "download from %s: redirected to a non-https URL, refused", shown);
+		rc = SSTP_EXIT_UNREACHABLE;
+	} else if (cr != CURLE_OK) {
+		snprintf(err, errlen, "cannot download %s: %s", shown, clean);
+		rc = cr == CURLE_OUT_OF_MEMORY ? SSTP_EXIT_ERROR : SSTP_EXIT_UNREACHABLE;
+	} else if (code != 200) {
+		rc = http_status_error(code, shown, err, errlen);
+	} else if (d.len == 0) {
+		snprintf(err, errlen, "download from %s returned an empty file", shown);
+		rc = SSTP_EXIT_PROFILE;
+	}
+	curl_easy_cleanup(c);
+	curl_global_cleanup();
+	explicit_bzero(url, URL_MAX);
+	free(url);
+	if (rc) {
+		free(d.buf);
+		return rc;
+	}
+	d.buf[d.len] = '\0';
+	*buf = d.buf;
+	*len = d.len;
+	return 0;
+}
