@@ -1,0 +1,280 @@
+/* eap.c - EAP peer (RFC 3748) inside PPP: Identity, Notification, legacy Nak offering only the
+ * enabled methods, duplicate-Request handling, Success/Failure, and EAP-MSCHAPv2
+ * (draft-kamath-pppext-eap-mschapv2) on top of the shared MS-CHAPv2 code. EAP-TLS framing is
+ * in eap_tls.c. Every length is checked against the received bytes before use. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ppp_crypto.h"
+#include "ppp_internal.h"
+
+enum {
+	EAP_REQUEST = 1,
+	EAP_RESPONSE = 2,
+	EAP_SUCCESS = 3,
+	EAP_FAILURE = 4,
+};
+
+enum {
+	EAPT_IDENTITY = 1,
+	EAPT_NOTIFICATION = 2,
+	EAPT_NAK = 3,
+	EAPT_TLS = 13,
+	EAPT_MSCHAPV2 = 26,
+};
+
+enum {
+	MSCHAPV2_CHALLENGE = 1,
+	MSCHAPV2_RESPONSE = 2,
+	MSCHAPV2_SUCCESS = 3,
+	MSCHAPV2_FAILURE = 4,
+};
+
+void eap_reset(struct ppp *p)
+{
+	struct eap_state *e = &p->eap;
+
+	e->have_last = false;
+	e->last_len = 0;
+	e->method = 0;
+	e->notification[0] = '\0';
+	eaptls_reset(p);
+}
+
+static bool tls_enabled(const struct ppp *p)
+{
+	return (p->cfg.auth & PPP_AUTH_EAP_TLS) && p->cfg.tls != NULL;
+}
+
+static bool mschapv2_enabled(const struct ppp *p)
+{
+	return (p->cfg.auth & PPP_AUTH_EAP_MSCHAPV2) != 0;
+}
+
+void eap_send_response(struct ppp *p, uint8_t id, uint8_t type, const uint8_t *a, size_t alen,
+		       const uint8_t *b, size_t blen)
+{
+	struct eap_state *e = &p->eap;
+	struct ppp_wr w = ppp_wr_init(e->last, sizeof(e->last));
+	struct ppp_wr o;
+
+	ppp_wr_u8(&w, EAP_RESPONSE);
+	ppp_wr_u8(&w, id);
+	ppp_wr_u16(&w, (uint16_t)(5 + alen + blen));
+	ppp_wr_u8(&w, type);
+	ppp_wr_bytes(&w, a, alen);
+	ppp_wr_bytes(&w, b, blen);
+	if (w.err) {
+		e->have_last = false;
+		return;
+	}
+	e->have_last = true;
+	e->last_id = id;
+	e->last_len = w.len;
+	o = ppp_out_begin(p, PPP_PROTO_EAP);
+	ppp_wr_bytes(&o, e->last, e->last_len);
+	ppp_out_commit(p, &o);
+}
+
+static void resend_last(struct ppp *p)
+{
+	struct ppp_wr o = ppp_out_begin(p, PPP_PROTO_EAP);
+
+	ppp_wr_bytes(&o, p->eap.last, p->eap.last_len);
+	ppp_out_commit(p, &o);
+}
+
+static void send_nak(struct ppp *p, uint8_t id)
+{
+	uint8_t types[2];
+	size_t n = 0;
+
+	if (tls_enabled(p))
+		types[n++] = EAPT_TLS;
+	if (mschapv2_enabled(p))
+		types[n++] = EAPT_MSCHAPV2;
+	if (n == 0)
+		types[n++] = 0; /* no alternative */
+	eap_send_response(p, id, EAPT_NAK, types, n, NULL, 0);
+}
+
+static void mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len,
+			     uint64_t now)
+{
+	struct ppp_rd r = ppp_rd_init(d, len);
+	uint8_t op = ppp_rd_u8(&r);
+	uint8_t msid = ppp_rd_u8(&r);
+	uint16_t mslen = ppp_rd_u16(&r);
+	const uint8_t *body;
+	size_t blen;
+
+	/* MS-Length covers OpCode..end; it may not claim more than we have. */
+	if (r.err || mslen < 4 || mslen > len)
+		return;
+	body = d + 4;
+	blen = (size_t)mslen - 4;
+	switch (op) {
+	case MSCHAPV2_CHALLENGE: {
+		uint8_t value[49];
+		size_t ulen = p->cfg.user_len;
+		if (blen < 17 || body[0] != 16)
+			return;
+		if (mschap_make_response(p, body + 1, value) != 0) {
+			ppp_auth_failure(p, PPP_METHOD_EAP_MSCHAPV2, 0, false,
+					 "EAP-MSCHAPv2: internal crypto failure", now);
+			return;
+		}
+		p->mschap.chal_id = msid;
+		{
+			uint8_t buf[4 + 1 + 49 + PPP_NAME_MAX];
+			struct ppp_wr w = ppp_wr_init(buf, sizeof(buf));
+			ppp_wr_u8(&w, MSCHAPV2_RESPONSE);
+			ppp_wr_u8(&w, msid);
+			ppp_wr_u16(&w, (uint16_t)(4 + 1 + 49 + ulen));
+			ppp_wr_u8(&w, 49);
+			ppp_wr_bytes(&w, value, 49);
+			ppp_wr_bytes(&w, p->cfg.user, ulen);
+			if (!w.err)
+				eap_send_response(p, id, EAPT_MSCHAPV2, buf, w.len, NULL, 0);
+			ppp_wipe(buf, sizeof(buf));
+		}
+		ppp_wipe(value, sizeof(value));
+		break;
+	}
+	case MSCHAPV2_SUCCESS: {
+		const uint8_t ack = MSCHAPV2_SUCCESS;
+		if (!p->mschap.have_response)
+			return;
+		if (!mschap_check_success(p, body, blen)) {
+			ppp_auth_failure(p, PPP_METHOD_EAP_MSCHAPV2, 0, false,
+					 "EAP-MSCHAPv2: the server's authenticator response (S=) is "
+					 "wrong: it does not know the password, refusing it",
+					 now);
+			return;
+		}
+		eap_send_response(p, id, EAPT_MSCHAPV2, &ack, 1, NULL, 0);
+		break;
+	}
+	case MSCHAPV2_FAILURE: {
+		const uint8_t ack = MSCHAPV2_FAILURE;
+		eap_send_response(p, id, EAPT_MSCHAPV2, &ack, 1, NULL, 0);
+		mschap_report_failure(p, PPP_METHOD_EAP_MSCHAPV2, body, blen, now);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void eap_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now)
+{
+	struct eap_state *e = &p->eap;
+	uint8_t type;
+
+	if (len < 1)
+		return;
+	if (e->have_last && id == e->last_id) {
+		resend_last(p); /* retransmitted Request: same answer, no reprocessing */
+		return;
+	}
+	type = d[0];
+	d++;
+	len--;
+	switch (type) {
+	case EAPT_IDENTITY:
+		eap_send_response(p, id, EAPT_IDENTITY, (const uint8_t *)p->cfg.eap_identity,
+				  p->cfg.eap_identity_len, NULL, 0);
+		break;
+	case EAPT_NOTIFICATION:
+		ppp_printable(e->notification, sizeof(e->notification), d, len);
+		eap_send_response(p, id, EAPT_NOTIFICATION, NULL, 0, NULL, 0);
+		break;
+	case EAPT_TLS:
+		if (!tls_enabled(p) || (e->method != 0 && e->method != EAPT_TLS)) {
+			send_nak(p, id);
+			break;
+		}
+		e->method = EAPT_TLS;
+		p->auth_method = PPP_METHOD_EAP_TLS;
+		eaptls_request(p, id, d, len, now);
+		break;
+	case EAPT_MSCHAPV2:
+		if (!mschapv2_enabled(p) || (e->method != 0 && e->method != EAPT_MSCHAPV2)) {
+			send_nak(p, id);
+			break;
+		}
+		e->method = EAPT_MSCHAPV2;
+		p->auth_method = PPP_METHOD_EAP_MSCHAPV2;
+		mschapv2_request(p, id, d, len, now);
+		break;
+	case EAPT_NAK:
+		break; /* only valid in Responses */
+	default:
+		send_nak(p, id);
+		break;
+	}
+}
+
+static void eap_failure(struct ppp *p, uint64_t now)
+{
+	struct eap_state *e = &p->eap;
+	char msg[PPP_MSG_LEN];
+	const char *what;
+
+	if (e->method == EAPT_TLS)
+		what = "during EAP-TLS (certificate refused or handshake failed on the server)";
+	else if (e->method == EAPT_MSCHAPV2)
+		what = "during EAP-MSCHAPv2";
+	else
+		what = "before any method ran (no common EAP method?)";
+	snprintf(msg, sizeof(msg), "EAP: server sent EAP-Failure %s%s%s%s", what,
+		 e->notification[0] ? ": \"" : "", e->notification,
+		 e->notification[0] ? "\"" : "");
+	ppp_auth_failure(p, p->auth_method, 0, false, msg, now);
+}
+
+static void eap_success(struct ppp *p, uint64_t now)
+{
+	struct eap_state *e = &p->eap;
+	uint8_t hlak[PPP_HLAK_LEN];
+
+	if (e->method == EAPT_TLS && eaptls_success(p, hlak)) {
+		ppp_auth_success(p, PPP_METHOD_EAP_TLS, hlak, now);
+		ppp_wipe(hlak, sizeof(hlak));
+		return;
+	}
+	if (e->method == EAPT_MSCHAPV2 && p->mschap.verified) {
+		ppp_auth_success(p, PPP_METHOD_EAP_MSCHAPV2, p->mschap.hlak, now);
+		return;
+	}
+	/* A Success before the method finished would skip server authentication. */
+	ppp_auth_failure(p, p->auth_method, 0, false,
+			 "EAP: server sent EAP-Success before the authentication method "
+			 "completed; refusing it",
+			 now);
+}
+
+void eap_input(struct ppp *p, const uint8_t *pkt, size_t len, uint64_t now)
+{
+	struct ppp_rd r = ppp_rd_init(pkt, len);
+	uint8_t code = ppp_rd_u8(&r);
+	uint8_t id = ppp_rd_u8(&r);
+	uint16_t plen = ppp_rd_u16(&r);
+
+	(void)id;
+	if (r.err || plen < 4 || plen > len || p->auth_done)
+		return; /* Length may not claim more than the frame holds */
+	switch (code) {
+	case EAP_REQUEST:
+		eap_request(p, id, pkt + 4, (size_t)plen - 4, now);
+		break;
+	case EAP_SUCCESS:
+		eap_success(p, now);
+		break;
+	case EAP_FAILURE:
+		eap_failure(p, now);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,265 @@
+/* eap_tls.c - EAP-TLS framing (RFC 5216) for the peer: Start, reassembly of the server's
+ * fragments with strict L/M checks and a hard 64 KiB cap, an empty Response to ack each
+ * fragment, fragmentation of our own flight to the peer's MRU (L on the first, M on all but the
+ * last), and the MSK -> HLAK hand-off. The TLS handshake itself runs in a ppp_tls_engine. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ppp_crypto.h"
+#include "ppp_internal.h"
+
+#define EAPT_TLS 13
+#define FLAG_L 0x80
+#define FLAG_M 0x40
+#define FLAG_S 0x20
+#define EAPTLS_OVERHEAD 10 /* EAP header 4, type 1, flags 1, TLS Message Length 4 */
+
+static const struct ppp_tls_engine *engine(struct ppp *p)
+{
+	return p->cfg.tls;
+}
+
+void eaptls_reset(struct ppp *p)
+{
+	struct eap_state *e = &p->eap;
+
+	if (e->rx != NULL && e->rx_len > 0)
+		ppp_wipe(e->rx, e->rx_len);
+	e->tls = EAPTLS_IDLE;
+	e->rx_len = 0;
+	e->rx_total = 0;
+	e->rx_active = false;
+	e->tx = NULL;
+	e->tx_len = 0;
+	e->tx_off = 0;
+	e->tx_active = false;
+}
+
+const char *eaptls_error(struct ppp *p)
+{
+	const struct ppp_tls_engine *t = engine(p);
+	const char *s = (t && t->error) ? t->error(t->ctx) : NULL;
+
+	return s ? s : "TLS handshake failed";
+}
+
+static void fail(struct ppp *p, const char *why, uint64_t now)
+{
+	char msg[PPP_MSG_LEN];
+
+	p->eap.tls = EAPTLS_FAILED;
+	p->eap.rx_active = false;
+	p->eap.rx_len = 0;
+	p->eap.tx_active = false;
+	snprintf(msg, sizeof(msg), "EAP-TLS: %s", why);
+	ppp_auth_failure(p, PPP_METHOD_EAP_TLS, 0, false, msg, now);
+}
+
+static void send_ack(struct ppp *p, uint8_t id)
+{
+	const uint8_t flags = 0;
+
+	eap_send_response(p, id, EAPT_TLS, &flags, 1, NULL, 0);
+}
+
+/* Send the next fragment of our pending TLS output. */
+static void send_fragment(struct ppp *p, uint8_t id)
+{
+	struct eap_state *e = &p->eap;
+	size_t max = ppp_peer_info_max(p) - EAPTLS_OVERHEAD;
+	size_t left = e->tx_len - e->tx_off;
+	size_t n = left < max ? left : max;
+	uint8_t hdr[5];
+	size_t hlen = 0;
+	bool first = e->tx_off == 0;
+
+	hdr[hlen++] = (uint8_t)((first ? FLAG_L : 0) | (n < left ? FLAG_M : 0));
+	if (first) {
+		hdr[hlen++] = (uint8_t)(e->tx_len >> 24);
+		hdr[hlen++] = (uint8_t)(e->tx_len >> 16);
+		hdr[hlen++] = (uint8_t)(e->tx_len >> 8);
+		hdr[hlen++] = (uint8_t)e->tx_len;
+	}
+	eap_send_response(p, id, EAPT_TLS, hdr, hlen, e->tx + e->tx_off, n);
+	e->tx_off += n;
+	e->tx_active = e->tx_off < e->tx_len;
+}
+
+/* Start sending a TLS flight (or an empty ack when there is nothing to say). */
+static void send_output(struct ppp *p, uint8_t id, const uint8_t *out, size_t out_len)
+{
+	struct eap_state *e = &p->eap;
+
+	if (out == NULL || out_len == 0) {
+		send_ack(p, id);
+		return;
+	}
+	e->tx = out;
+	e->tx_len = out_len;
+	e->tx_off = 0;
+	send_fragment(p, id);
+}
+
+/* Hand one complete message (or nothing, after Start) to the engine and answer. */
+static void run_engine(struct ppp *p, uint8_t id, const uint8_t *in, size_t in_len, uint64_t now)
+{
+	const struct ppp_tls_engine *t = engine(p);
+	const uint8_t *out = NULL;
+	size_t out_len = 0;
+	enum ppp_tls_status st = t->step(t->ctx, in, in_len, &out, &out_len);
+
+	if (out_len > 0 && out == NULL)
+		out_len = 0;
+	if (out_len > PPP_EAPTLS_MAX) {
+		fail(p, "inner TLS engine produced an over-long message", now);
+		return;
+	}
+	switch (st) {
+	case PPP_TLS_CONTINUE:
+		send_output(p, id, out, out_len);
+		break;
+	case PPP_TLS_DONE:
+		p->eap.tls = EAPTLS_DONE;
+		send_output(p, id, out, out_len);
+		break;
+	default: {
+		char why[PPP_MSG_LEN - 16];
+		if (out_len > 0 && out_len <= ppp_peer_info_max(p) - EAPTLS_OVERHEAD)
+			send_output(p, id, out, out_len); /* the alert, if it fits one fragment */
+		snprintf(why, sizeof(why), "%s", eaptls_error(p));
+		fail(p, why, now);
+		break;
+	}
+	}
+}
+
+static void start(struct ppp *p, uint8_t id, uint64_t now)
+{
+	const struct ppp_tls_engine *t = engine(p);
+
+	eaptls_reset(p);
+	if (t->begin(t->ctx) != 0) {
+		fail(p, "could not start the inner TLS handshake", now);
+		return;
+	}
+	p->eap.tls = EAPTLS_RUNNING;
+	run_engine(p, id, NULL, 0, now);
+}
+
+void eaptls_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now)
+{
+	struct eap_state *e = &p->eap;
+	struct ppp_rd r = ppp_rd_init(d, len);
+	uint8_t flags = ppp_rd_u8(&r);
+	uint32_t tlen = 0;
+	const uint8_t *frag;
+	size_t flen;
+
+	if (r.err)
+		return; /* no Flags octet: malformed, silently dropped */
+	if (flags & FLAG_S) {
+		start(p, id, now);
+		return;
+	}
+	if (e->tls == EAPTLS_IDLE || e->tls == EAPTLS_FAILED)
+		return; /* no handshake running: ignore */
+	if (flags & FLAG_L) {
+		tlen = ppp_rd_u32(&r);
+		if (r.err) {
+			fail(p, "L flag set but the TLS Message Length is missing", now);
+			return;
+		}
+	}
+	frag = d + r.off;
+	flen = ppp_rd_left(&r);
+
+	if (e->tx_active) {
+		/* We are sending fragments: the server must ack each with an empty Request. */
+		if (flen != 0 || (flags & (FLAG_L | FLAG_M))) {
+			fail(p, "server sent data while our fragments were unacknowledged", now);
+			return;
+		}
+		send_fragment(p, id);
+		return;
+	}
+	if (!e->rx_active) {
+		if (flen == 0 && !(flags & (FLAG_L | FLAG_M))) {
+			send_ack(p, id); /* nothing to feed the engine; keep the exchange going */
+			return;
+		}
+		if ((flags & FLAG_M) && !(flags & FLAG_L)) {
+			fail(p, "first fragment of a fragmented message has no L flag", now);
+			return;
+		}
+		if (flags & FLAG_L) {
+			if (tlen == 0 || tlen > PPP_EAPTLS_MAX) {
+				char why[96];
+				snprintf(why, sizeof(why), "TLS Message Length %lu out of range (1..%u)",
+					 (unsigned long)tlen, (unsigned)PPP_EAPTLS_MAX);
+				fail(p, why, now);
+				return;
+			}
+			e->rx_total = tlen;
+		} else {
+			e->rx_total = flen; /* one unfragmented message without L */
+		}
+		e->rx_len = 0;
+		if (e->rx == NULL) {
+			e->rx = malloc(PPP_EAPTLS_MAX);
+			if (e->rx == NULL) {
+				fail(p, "out of memory", now);
+				return;
+			}
+		}
+	} else if ((flags & FLAG_L) && tlen != e->rx_total) {
+		fail(p, "TLS Message Length changed between fragments", now);
+		return;
+	}
+	if ((flags & FLAG_M) && flen == 0) {
+		fail(p, "empty fragment with the M flag", now);
+		return;
+	}
+	if (flen > e->rx_total - e->rx_len) {
+		fail(p, "fragments carry more data than the TLS Message Length", now);
+		return;
+	}
+	if (flen > 0)
+		memcpy(e->rx + e->rx_len, frag, flen);
+	e->rx_len += flen;
+	if (flags & FLAG_M) {
+		e->rx_active = true;
+		send_ack(p, id);
+		return;
+	}
+	e->rx_active = false;
+	if (e->rx_len != e->rx_total) {
+		fail(p, "last fragment ends before the TLS Message Length is reached", now);
+		return;
+	}
+	if (e->tls == EAPTLS_DONE) {
+		fail(p, "server sent TLS data after the handshake finished", now);
+		return;
+	}
+	run_engine(p, id, e->rx, e->rx_len, now);
+	if (e->rx != NULL)
+		ppp_wipe(e->rx, e->rx_total);
+	e->rx_len = 0;
+	e->rx_total = 0;
+}
+
+bool eaptls_success(struct ppp *p, uint8_t hlak[PPP_HLAK_LEN])
+{
+	const struct ppp_tls_engine *t = engine(p);
+	uint8_t msk[PPP_TLS_MSK_LEN];
+
+	if (t == NULL || p->eap.tls != EAPTLS_DONE || p->eap.tx_active || p->eap.rx_active)
+		return false;
+	if (t->msk(t->ctx, msk) != 0) {
+		ppp_wipe(msk, sizeof(msk));
+		return false;
+	}
+	memcpy(hlak, msk, PPP_HLAK_LEN);
+	ppp_wipe(msk, sizeof(msk));
+	return true;
+}
