@@ -95,8 +95,8 @@ int tls_peer_cert_der(const struct tls_session *s, const uint8_t **der, size_t *
 const char *tls_version_name(const struct tls_session *s);
 const char *tls_cipher_name(const struct tls_session *s);
 
-/* The last failure as one sentence, e.g. "certificate for vpn.example.com presented by
- * other.example.net", "unknown issuer CN=Foo CA", "server certificate expired on 2025-08-23",
+/* The last failure as one sentence, e.g. "certificate for other.example.net presented by
+ * vpn.example.com", "unknown issuer CN=Foo CA", "server certificate expired on 2025-08-23",
  * "server key does not match the pinned SHA-256". Never NULL ("" when none). */
 const char *tls_error(const struct tls_session *s);
 
@@ -105,7 +105,9 @@ const char *tls_error(const struct tls_session *s);
 const char *tls_warning(const struct tls_session *s);
 
 /* Base64 of SHA-256 over the server's SubjectPublicKeyInfo (the value --pin-sha256 takes),
- * into out (>= 45 bytes). 0, or -1 before the handshake or when out is too small. */
+ * into out (>= 45 bytes). Available as soon as the certificate arrived, also after it was
+ * rejected (to tell the user what --pin-sha256 would take). 0, or -1 (no certificate seen yet,
+ * out too small). */
 int tls_peer_pin_sha256(const struct tls_session *s, char *out, size_t outlen);
 
 /* 1 if the linked mbedTLS can negotiate TLS 1.3, else 0. */
@@ -115,7 +117,11 @@ int tls_supports_tls13(void);
  * use). 0, or -1 if the entropy source failed. */
 int tls_random(void *buf, size_t n);
 
-/* Same source with mbedTLS's f_rng signature (ctx ignored), usable as a PPP random callback. */
+/* Same source with mbedTLS's f_rng signature (ctx ignored). */
 int tls_rng(void *ctx, unsigned char *buf, size_t n);
+
+/* Same source shaped as struct ppp_config's random callback (ctx ignored). Aborts the process if
+ * the entropy source fails, so call tls_random() once at start-up to find out gracefully. */
+void tls_random_fill(void *ctx, uint8_t *buf, size_t n);
 
 #endif

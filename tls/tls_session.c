@@ -1,0 +1,484 @@
+/* tls_session.c - the outer TLS session: mbedTLS client over a non-blocking socket the session
+ * owns, TLS 1.2+ with AEAD suites first, SNI, verification through tls_verify.c, optional client
+ * certificate, and error codes/sentences the session and CLI can act on. */
+#include "tls_compat.h"
+
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl_ciphersuites.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tls.h"
+#include "tls_priv.h"
+
+#ifdef MSG_NOSIGNAL
+#define TLS_SEND_FLAGS MSG_NOSIGNAL /* a closed peer must not kill us with SIGPIPE */
+#else
+#define TLS_SEND_FLAGS 0
+#endif
+
+struct tls_session {
+	mbedtls_ssl_context ssl;
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt ca;
+	struct tls_verify verify;
+	int *suites;
+	int fd;
+	int last_errno;
+	int established;
+	int starved; /* the last read wanted more bytes from the socket */
+	char error[TLS_MSG_LEN];
+};
+
+int tls_supports_tls13(void)
+{
+	return TLS_COMPAT_HAVE_TLS13;
+}
+
+/* 0 = ECDHE + AEAD (and TLS 1.3), 1 = other AEAD, 2 = ECDHE + CBC-SHA2, 3 = other CBC-SHA2,
+ * 4 = CBC-SHA1, -1 = never offered. */
+static int suite_rank(const char *name)
+{
+	int aead, ecdhe;
+
+	if (name == NULL || strstr(name, "PSK") != NULL || strstr(name, "NULL") != NULL ||
+	    strstr(name, "3DES") != NULL || strstr(name, "RC4") != NULL ||
+	    strstr(name, "CCM-8") != NULL || strstr(name, "DES-CBC") != NULL)
+		return -1;
+	if (strncmp(name, "TLS1-3", 6) == 0)
+		return 0;
+	aead = strstr(name, "GCM") != NULL || strstr(name, "CCM") != NULL ||
+	       strstr(name, "CHACHA20-POLY1305") != NULL;
+	ecdhe = strstr(name, "-ECDHE-") != NULL;
+	if (aead)
+		return ecdhe ? 0 : 1;
+	if (strstr(name, "-SHA256") != NULL || strstr(name, "-SHA384") != NULL)
+		return ecdhe ? 2 : 3;
+	return 4;
+}
+
+int *tls_suite_list(void)
+{
+	const int *all = mbedtls_ssl_list_ciphersuites();
+	size_t n = 0, k = 0;
+	int *out, rank;
+
+	while (all[n] != 0)
+		n++;
+	out = calloc(n + 1, sizeof(*out));
+	if (out == NULL)
+		return NULL;
+	for (rank = 0; rank <= 4; rank++)
+		for (size_t i = 0; i < n; i++)
+			if (suite_rank(mbedtls_ssl_get_ciphersuite_name(all[i])) == rank)
+				out[k++] = all[i];
+	out[k] = 0;
+	return out;
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	struct tls_session *s = ctx;
+
+	if (len > INT_MAX)
+		len = INT_MAX;
+	for (;;) {
+		ssize_t n = send(s->fd, buf, len, TLS_SEND_FLAGS);
+
+		if (n >= 0)
+			return (int)n;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return MBEDTLS_ERR_SSL_WANT_WRITE;
+		s->last_errno = errno;
+		return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET
+							     : MBEDTLS_ERR_NET_SEND_FAILED;
+	}
+}
+
+static int bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	struct tls_session *s = ctx;
+
+	if (len > INT_MAX)
+		len = INT_MAX;
+	for (;;) {
+		ssize_t n = recv(s->fd, buf, len, 0);
+
+		if (n >= 0)
+			return (int)n; /* 0: EOF, mbedTLS turns it into CONN_EOF */
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return MBEDTLS_ERR_SSL_WANT_READ;
+		s->last_errno = errno;
+		return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
+	}
+}
+
+static int version_num(enum tls_version v, int dflt)
+{
+	return v == TLS_VERSION_DEFAULT ? dflt : (int)v;
+}
+
+struct tls_session *tls_session_new(const struct tls_config *cfg, char *err, size_t errlen)
+{
+	struct tls_session *s;
+	const char *name;
+	int min, max, ret, anchors;
+
+	if (cfg == NULL || cfg->server_name == NULL || cfg->server_name[0] == '\0') {
+		snprintf(err, errlen, "no server name given for TLS");
+		return NULL;
+	}
+	min = version_num(cfg->min_version, 12);
+	max = version_num(cfg->max_version, TLS_COMPAT_HAVE_TLS13 ? 13 : 12);
+	if (min < 12 || min > 13 || max < 12 || max > 13) {
+		snprintf(err, errlen, "unsupported TLS version (only 1.2 and 1.3 exist here)");
+		return NULL;
+	}
+	if ((min == 13 || max == 13) && !TLS_COMPAT_HAVE_TLS13) {
+		if (min == 13) {
+			snprintf(err, errlen, "TLS 1.3 is not available in the linked %s",
+				 MBEDTLS_VERSION_STRING_FULL);
+			return NULL;
+		}
+		max = 12;
+	}
+	if (min > max) {
+		snprintf(err, errlen, "minimum TLS version is above the maximum");
+		return NULL;
+	}
+	if (tls_drbg() == NULL) {
+		snprintf(err, errlen, "cannot seed the random generator from the OS entropy source");
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->fd = -1;
+	mbedtls_ssl_init(&s->ssl);
+	mbedtls_ssl_config_init(&s->conf);
+	mbedtls_x509_crt_init(&s->ca);
+
+	name = cfg->sni != NULL && cfg->sni[0] != '\0' ? cfg->sni : cfg->server_name;
+	if (tls_verify_set_name(&s->verify, name) != 0) {
+		snprintf(err, errlen, "server name is too long");
+		goto fail;
+	}
+	if (tls_verify_set_pins(&s->verify, cfg->pin_sha256, err, errlen) != 0)
+		goto fail;
+	s->verify.insecure = cfg->insecure;
+
+	anchors = tls_ca_load(&s->ca, cfg->ca_paths, cfg->ca_blobs, cfg->n_ca_blobs,
+			      !cfg->no_system_ca, cfg->system_ca_path, err, errlen);
+	if (anchors < 0)
+		goto fail;
+	if (anchors == 0 && s->verify.n_pins == 0 && !cfg->insecure) {
+		snprintf(err, errlen,
+			 "no trusted root certificates: give --ca, or install the system store "
+			 "(Debian package ca-certificates)");
+		goto fail;
+	}
+
+	ret = mbedtls_ssl_config_defaults(&s->conf, MBEDTLS_SSL_IS_CLIENT,
+					  MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret != 0) {
+		snprintf(err, errlen, "mbedTLS configuration failed (-0x%04x)", (unsigned)-ret);
+		goto fail;
+	}
+	tls_compat_conf_versions(&s->conf, min, max);
+	mbedtls_ssl_conf_rng(&s->conf, tls_rng, NULL);
+	/* insecure: also let mbedTLS's key-usage checks pass; the callback records problems */
+	mbedtls_ssl_conf_authmode(&s->conf, cfg->insecure ? MBEDTLS_SSL_VERIFY_OPTIONAL
+							  : MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ca_chain(&s->conf, &s->ca, NULL);
+	s->suites = tls_suite_list();
+	if (s->suites == NULL || s->suites[0] == 0) {
+		snprintf(err, errlen, "no usable TLS cipher suite in the linked mbedTLS");
+		goto fail;
+	}
+	mbedtls_ssl_conf_ciphersuites(&s->conf, s->suites);
+	if (cfg->client_creds != NULL) {
+		ret = mbedtls_ssl_conf_own_cert(&s->conf, tls_creds_crt(cfg->client_creds),
+						tls_creds_pk(cfg->client_creds));
+		if (ret != 0) {
+			snprintf(err, errlen, "cannot use the client certificate (-0x%04x)",
+				 (unsigned)-ret);
+			goto fail;
+		}
+	}
+	ret = mbedtls_ssl_setup(&s->ssl, &s->conf);
+	if (ret != 0) {
+		snprintf(err, errlen, "mbedTLS setup failed (-0x%04x)", (unsigned)-ret);
+		goto fail;
+	}
+	/* SNI and mbedTLS's own name check only for DNS names; ours runs in the callback */
+	ret = mbedtls_ssl_set_hostname(&s->ssl, s->verify.ip_len ? NULL : s->verify.name);
+	if (ret != 0) {
+		snprintf(err, errlen, "server name \"%s\" is not usable for TLS", name);
+		goto fail;
+	}
+	mbedtls_ssl_set_verify(&s->ssl, tls_verify_cb, &s->verify);
+	mbedtls_ssl_set_bio(&s->ssl, s, bio_send, bio_recv, NULL);
+	return s;
+fail:
+	tls_session_free(s);
+	return NULL;
+}
+
+void tls_session_set_fd(struct tls_session *s, int fd)
+{
+	s->fd = fd;
+}
+
+int tls_session_fd(const struct tls_session *s)
+{
+	return s->fd;
+}
+
+static const char *alert_name(unsigned a)
+{
+	switch (a) {
+	case 10: return "unexpected_message";
+	case 20: return "bad_record_mac";
+	case 22: return "record_overflow";
+	case 40: return "handshake_failure";
+	case 42: return "bad_certificate";
+	case 43: return "unsupported_certificate";
+	case 44: return "certificate_revoked";
+	case 45: return "certificate_expired";
+	case 46: return "certificate_unknown";
+	case 47: return "illegal_parameter";
+	case 48: return "unknown_ca";
+	case 49: return "access_denied";
+	case 50: return "decode_error";
+	case 51: return "decrypt_error";
+	case 70: return "protocol_version";
+	case 71: return "insufficient_security";
+	case 80: return "internal_error";
+	case 86: return "inappropriate_fallback";
+	case 90: return "user_canceled";
+	case 109: return "missing_extension";
+	case 110: return "unsupported_extension";
+	case 112: return "unrecognized_name";
+	case 116: return "certificate_required";
+	default: return "unknown alert";
+	}
+}
+
+/* Turns an mbedTLS error during the handshake or I/O into our code and s->error. */
+static int fail(struct tls_session *s, int ret, const char *during)
+{
+	char buf[160];
+
+	if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || s->verify.error[0] != '\0') {
+		if (s->verify.error[0] != '\0')
+			snprintf(s->error, sizeof(s->error), "%s", s->verify.error);
+		else
+			snprintf(s->error, sizeof(s->error), "server certificate rejected");
+		return TLS_ERR_CERT;
+	}
+	if (ret == TLS_ERR_SSL_BAD_CERT) {
+		uint32_t r = mbedtls_ssl_get_verify_result(&s->ssl);
+
+		if (r & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE))
+			snprintf(s->error, sizeof(s->error),
+				 "server certificate key usage does not allow the negotiated cipher "
+				 "suite");
+		else if (r & MBEDTLS_X509_BADCERT_BAD_KEY)
+			snprintf(s->error, sizeof(s->error),
+				 "server certificate key is too weak or on an unsupported curve");
+		else
+			snprintf(s->error, sizeof(s->error),
+				 "server sent a certificate that cannot be parsed");
+		return TLS_ERR_CERT;
+	}
+	switch (ret) {
+	case MBEDTLS_ERR_SSL_CONN_EOF:
+		snprintf(s->error, sizeof(s->error), "server closed the connection %s", during);
+		return TLS_ERR_IO;
+	case MBEDTLS_ERR_NET_CONN_RESET:
+		snprintf(s->error, sizeof(s->error), "connection reset by the server %s", during);
+		return TLS_ERR_IO;
+	case MBEDTLS_ERR_NET_SEND_FAILED:
+	case MBEDTLS_ERR_NET_RECV_FAILED:
+		snprintf(s->error, sizeof(s->error), "socket error %s: %s", during,
+			 strerror(s->last_errno));
+		return TLS_ERR_IO;
+	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: {
+		unsigned a = TLS_SSL_LAST_ALERT(&s->ssl);
+
+		snprintf(s->error, sizeof(s->error), "server sent TLS alert %s (%u) %s%s",
+			 alert_name(a), a, during,
+			 a == 40 || a == 70 ? ": no common TLS version or cipher suite" : "");
+		return TLS_ERR_PROTO;
+	}
+	case TLS_ERR_SSL_BAD_VERSION:
+		snprintf(s->error, sizeof(s->error),
+			 "server does not speak TLS 1.2 or newer (or is not a TLS server)");
+		return TLS_ERR_PROTO;
+	case MBEDTLS_ERR_SSL_ALLOC_FAILED:
+		snprintf(s->error, sizeof(s->error), "out of memory %s", during);
+		return TLS_ERR_NOMEM;
+	default:
+		mbedtls_strerror(ret, buf, sizeof(buf));
+		snprintf(s->error, sizeof(s->error), "TLS failure %s: %s (-0x%04x)", during, buf,
+			 (unsigned)-ret);
+		return TLS_ERR_PROTO;
+	}
+}
+
+int tls_handshake(struct tls_session *s)
+{
+	int ret;
+
+	if (s->established)
+		return TLS_OK;
+	if (s->fd < 0) {
+		snprintf(s->error, sizeof(s->error), "TLS handshake without a socket");
+		return TLS_ERR_CONFIG;
+	}
+	ret = mbedtls_ssl_handshake(&s->ssl);
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+		return TLS_WANT_READ;
+	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return TLS_WANT_WRITE;
+	if (ret != 0)
+		return fail(s, ret, "during the TLS handshake");
+	s->established = 1;
+	return TLS_OK;
+}
+
+int tls_read(struct tls_session *s, uint8_t *buf, size_t n)
+{
+	int ret;
+
+	if (n > INT_MAX)
+		n = INT_MAX;
+	do {
+		ret = mbedtls_ssl_read(&s->ssl, buf, n);
+	} while (ret == TLS_ERR_SSL_NEW_TICKET);
+	s->starved = ret == MBEDTLS_ERR_SSL_WANT_READ;
+	if (ret > 0)
+		return ret;
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+		return TLS_WANT_READ;
+	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return TLS_WANT_WRITE;
+	if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+		snprintf(s->error, sizeof(s->error), "server closed the TLS connection");
+		return TLS_CLOSED;
+	}
+	if (ret == MBEDTLS_ERR_SSL_CONN_EOF) {
+		snprintf(s->error, sizeof(s->error),
+			 "server closed the connection (without a TLS close_notify)");
+		return TLS_CLOSED;
+	}
+	return fail(s, ret, "while reading");
+}
+
+int tls_write(struct tls_session *s, const uint8_t *buf, size_t n)
+{
+	int ret;
+
+	if (n > INT_MAX)
+		n = INT_MAX;
+	ret = mbedtls_ssl_write(&s->ssl, buf, n);
+	if (ret >= 0)
+		return ret;
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+		return TLS_WANT_READ;
+	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return TLS_WANT_WRITE;
+	return fail(s, ret, "while writing");
+}
+
+size_t tls_pending(const struct tls_session *s)
+{
+	size_t n = mbedtls_ssl_get_bytes_avail(&s->ssl);
+
+	if (n == 0 && !s->starved && mbedtls_ssl_check_pending(&s->ssl))
+		n = 1; /* a buffered record not yet decrypted: one more read will tell */
+	return n;
+}
+
+int tls_close_notify(struct tls_session *s)
+{
+	int ret = mbedtls_ssl_close_notify(&s->ssl);
+
+	if (ret == 0)
+		return TLS_OK;
+	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return TLS_WANT_WRITE;
+	if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+		return TLS_WANT_READ;
+	return fail(s, ret, "while closing");
+}
+
+void tls_session_free(struct tls_session *s)
+{
+	if (s == NULL)
+		return;
+	mbedtls_ssl_free(&s->ssl);
+	mbedtls_ssl_config_free(&s->conf);
+	mbedtls_x509_crt_free(&s->ca);
+	free(s->suites);
+	if (s->fd >= 0)
+		close(s->fd);
+	mbedtls_platform_zeroize(s, sizeof(*s));
+	free(s);
+}
+
+int tls_peer_cert_der(const struct tls_session *s, const uint8_t **der, size_t *len)
+{
+	const mbedtls_x509_crt *c;
+
+	if (!s->established)
+		return -1;
+	c = mbedtls_ssl_get_peer_cert(&s->ssl);
+	if (c == NULL || c->raw.p == NULL)
+		return -1;
+	*der = c->raw.p;
+	*len = c->raw.len;
+	return 0;
+}
+
+const char *tls_version_name(const struct tls_session *s)
+{
+	return s->established ? mbedtls_ssl_get_version(&s->ssl) : "unknown";
+}
+
+const char *tls_cipher_name(const struct tls_session *s)
+{
+	const char *n = s->established ? mbedtls_ssl_get_ciphersuite(&s->ssl) : NULL;
+
+	return n != NULL ? n : "unknown";
+}
+
+const char *tls_error(const struct tls_session *s)
+{
+	return s->error;
+}
+
+const char *tls_warning(const struct tls_session *s)
+{
+	return s->established && s->verify.warning[0] != '\0' ? s->verify.warning : NULL;
+}
+
+int tls_peer_pin_sha256(const struct tls_session *s, char *out, size_t outlen)
+{
+	if (!s->verify.have_leaf_pin)
+		return -1;
+	return tls_base64(s->verify.leaf_pin, 32, out, outlen);
+}
