@@ -142,4 +142,31 @@ static inline void hex2bin(const char *hex, uint8_t *out, size_t n)
 	}
 }
 
+/* Bring LCP to Opened: the server asks for MRU 1500, auth_opt (may be empty) and magic
+ * 0x11223344, and acks our request. Frames produced are left in f. */
+static inline void lcp_up_with(struct ppp *p, struct tframes *f, const uint8_t *auth_opt,
+			       size_t auth_len, uint64_t now)
+{
+	uint8_t req[64];
+	size_t n = 0;
+	int i;
+	ppp_lower_up(p, now);
+	clear_frames(p, f);
+	i = tf_find(f, PPP_PROTO_LCP, 1);
+	assert_true(i >= 0);
+	req[n++] = 1;
+	req[n++] = 4;
+	req[n++] = 0x05;
+	req[n++] = 0xDC;
+	memcpy(req + n, auth_opt, auth_len);
+	n += auth_len;
+	memcpy(req + n, "\x05\x06\x11\x22\x33\x44", 6);
+	n += 6;
+	feed_pkt(p, now, PPP_PROTO_LCP, 1, 0x50, req, n);
+	/* Ack exactly what we sent. */
+	feed_pkt(p, now, PPP_PROTO_LCP, 2, tf_id(f, (size_t)i), f->buf[i] + 8, f->len[i] - 8);
+	assert_string_equal(ppp_state_name(p, PPP_PROTO_LCP), "Opened");
+	take_frames(p, f);
+}
+
 #endif
