@@ -158,6 +158,25 @@ static bool parse_prefix(const char *s, struct plat_prefix *out)
 	return strcmp(plat_prefix_format(out, canon, sizeof(canon)), s) == 0;
 }
 
+/* "ADDR/LEN" of an interface address: host bits are meaningful here and kept. */
+static bool parse_addr_len(const char *s, struct plat_prefix *out)
+{
+	char ip[PLAT_IP_STRMAX];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : 0;
+	uint32_t len;
+
+	if (!slash || n == 0 || n >= sizeof(ip))
+		return false;
+	memcpy(ip, s, n);
+	ip[n] = '\0';
+	if (!parse_opt_ip(ip, &out->ip) || out->ip.family == 0 ||
+	    !parse_u32(slash + 1, out->ip.family == PLAT_AF_INET ? 32 : 128, &len))
+		return false;
+	out->len = (uint8_t)len;
+	return true;
+}
+
 static bool copy_tok(char *dst, size_t dstlen, const char *s)
 {
 	size_t n = strlen(s);
@@ -189,7 +208,7 @@ static bool parse_rec(const struct line *l, struct plat_jrec *r)
 		r->type = PLAT_JREC_ADDR;
 		return plat_journal_ifname_ok(f[0]) && copy_tok(r->ifname, sizeof(r->ifname), f[0]) &&
 		       parse_u32(f[1], UINT32_MAX, &r->ifindex) && r->ifindex != 0 &&
-		       parse_prefix(f[2], &r->prefix) && parse_opt_ip(f[3], &r->other) &&
+		       parse_addr_len(f[2], &r->prefix) && parse_opt_ip(f[3], &r->other) &&
 		       (r->other.family == 0 || r->other.family == r->prefix.ip.family);
 	}
 	if (strcmp(t, "route") == 0 && nf == 7) {

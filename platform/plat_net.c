@@ -81,7 +81,12 @@ int plat_net_route_add(struct plat_net *n, const struct plat_prefix *dst)
 			return -EINVAL;
 		}
 	}
-	DISPATCH(n, route_add, n, dst);
+	/* host bits set ("10.1.2.3/16") would be refused by the kernel: route the prefix */
+	char buf[PLAT_PREFIX_STRMAX];
+	struct plat_prefix norm;
+	if (plat_prefix_parse(plat_prefix_format(dst, buf, sizeof(buf)), false, &norm) != 0)
+		return -EINVAL;
+	DISPATCH(n, route_add, n, &norm);
 }
 
 int plat_net_dns_apply(struct plat_net *n, const struct plat_dns_config *cfg,
