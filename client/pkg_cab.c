@@ -28,11 +28,6 @@ struct memfile {
 	bool write;
 };
 
-struct memsys {
-	struct mspack_system sys; /* first: libmspack hands us this pointer back */
-	size_t allocated;
-};
-
 static struct mspack_file *m_open(struct mspack_system *self, const char *filename, int mode)
 {
 	(void)self;
@@ -113,28 +108,18 @@ static void m_message(struct mspack_file *f, const char *fmt, ...)
 	(void)fmt; /* libmspack's warnings are not for our users */
 }
 
+/* libmspack calls alloc with copies of our mspack_system (its decompressors get their own
+ * copy), so `self` cannot lead back to per-extraction state: cap each allocation instead. Its
+ * decompressors allocate a bounded amount by design (LZX window at most 2 MiB). */
 static void *m_alloc(struct mspack_system *self, size_t bytes)
 {
-	struct memsys *ms = (struct memsys *)self;
-	if (bytes > SSTP_CAB_MAX_ALLOC - ms->allocated || bytes > SIZE_MAX - sizeof(size_t) * 2)
-		return NULL;
-	size_t *p = malloc(bytes + sizeof(size_t) * 2);
-	if (!p)
-		return NULL;
-	p[0] = bytes;
-	p[1] = (size_t)(uintptr_t)ms;
-	ms->allocated += bytes;
-	return p + 2;
+	(void)self;
+	return bytes <= SSTP_CAB_MAX_ALLOC ? malloc(bytes) : NULL;
 }
 
 static void m_free(void *ptr)
 {
-	if (!ptr)
-		return;
-	size_t *p = (size_t *)ptr - 2;
-	struct memsys *ms = (struct memsys *)(uintptr_t)p[1];
-	ms->allocated -= p[0];
-	free(p);
+	free(ptr);
 }
 
 static void m_copy(void *src, void *dst, size_t bytes)
@@ -221,19 +206,19 @@ static int extract_one(struct mscab_decompressor *cd, struct mscabd_file *file,
 int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const char *name),
 		     struct sstp_cab_files *out, char *err, size_t errlen)
 {
-	struct memsys ms;
-	memset(&ms, 0, sizeof(ms));
+	struct mspack_system sys;
+	memset(&sys, 0, sizeof(sys));
 	memset(out, 0, sizeof(*out));
-	ms.sys.open = m_open;
-	ms.sys.close = m_close;
-	ms.sys.read = m_read;
-	ms.sys.write = m_write;
-	ms.sys.seek = m_seek;
-	ms.sys.tell = m_tell;
-	ms.sys.message = m_message;
-	ms.sys.alloc = m_alloc;
-	ms.sys.free = m_free;
-	ms.sys.copy = m_copy;
+	sys.open = m_open;
+	sys.close = m_close;
+	sys.read = m_read;
+	sys.write = m_write;
+	sys.seek = m_seek;
+	sys.tell = m_tell;
+	sys.message = m_message;
+	sys.alloc = m_alloc;
+	sys.free = m_free;
+	sys.copy = m_copy;
 
 	int self;
 	MSPACK_SYS_SELFTEST(self);
@@ -242,7 +227,7 @@ int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const ch
 		return SSTP_EXIT_ERROR;
 	}
 	struct memdesc in = {.in = cab, .in_len = len};
-	struct mscab_decompressor *cd = mspack_create_cab_decompressor(&ms.sys);
+	struct mscab_decompressor *cd = mspack_create_cab_decompressor(&sys);
 	if (!cd) {
 		snprintf(err, errlen, "out of memory");
 		return SSTP_EXIT_ERROR;

@@ -9,7 +9,7 @@
 
 #define SSTP_CAB_MAX_FILES 256u              /* files listed in one cabinet */
 #define SSTP_CAB_MAX_FILE (4u * 1024u * 1024u) /* bytes of one extracted file */
-#define SSTP_CAB_MAX_ALLOC (64u * 1024u * 1024u) /* libmspack's working memory */
+#define SSTP_CAB_MAX_ALLOC (64u * 1024u * 1024u) /* one allocation by libmspack */
 
 struct sstp_cab_file {
 	char *name;           /* as stored in the cabinet (may contain '\'), owned */
