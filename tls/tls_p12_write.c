@@ -5,6 +5,7 @@
 
 #include <mbedtls/asn1write.h>
 #include <mbedtls/cipher.h>
+#include <mbedtls/ecp.h>
 #include <mbedtls/md.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/platform_util.h>
@@ -15,6 +16,7 @@
 
 #include "tls.h"
 #include "tls_pkcs12.h"
+#include "tls_priv.h"
 
 #define P12_ITER 2048
 #define P12_SALT_LEN 16
@@ -346,4 +348,56 @@ out:
 	}
 	free(bmp_name);
 	return ret;
+}
+
+int tls_pk_write_pkcs8(mbedtls_pk_context *pk, uint8_t **out, size_t *out_len)
+{
+	size_t size = 8192, klen, m, alg;
+	struct wbuf w;
+	uint8_t *tmp;
+	int ret;
+
+	*out = NULL;
+	*out_len = 0;
+	tmp = malloc(size);
+	if (tmp == NULL)
+		return -1;
+	/* the inner key (PKCS#1 RSAPrivateKey or SEC1 ECPrivateKey) is written at the end */
+	ret = mbedtls_pk_write_key_der(pk, tmp, size);
+	if (ret <= 0 || wb_init(&w, (size_t)ret + 128) != 0) {
+		mbedtls_platform_zeroize(tmp, size);
+		free(tmp);
+		return -1;
+	}
+	klen = (size_t)ret;
+	m = wb_len(&w);
+	put_tlv(&w, MBEDTLS_ASN1_OCTET_STRING, tmp + size - klen, klen);
+	mbedtls_platform_zeroize(tmp, size);
+	free(tmp);
+	alg = wb_len(&w);
+	if (mbedtls_pk_get_type(pk) == MBEDTLS_PK_RSA) {
+		if (!w.err)
+			wb_check(&w, mbedtls_asn1_write_null(&w.p, w.buf));
+		PUT_OID(&w, MBEDTLS_OID_PKCS1_RSA);
+	} else if (mbedtls_pk_get_type(pk) == MBEDTLS_PK_ECKEY) {
+		const char *curve;
+		size_t clen;
+
+		if (mbedtls_oid_get_oid_by_ec_grp(TLS_PK_EC_GRP_ID(pk), &curve, &clen) != 0)
+			w.err = 1;
+		else
+			put_oid(&w, curve, clen);
+		PUT_OID(&w, MBEDTLS_OID_EC_ALG_UNRESTRICTED);
+	} else {
+		w.err = 1;
+	}
+	put_hdr(&w, alg, TAG_SEQ);
+	put_int(&w, 0);
+	put_hdr(&w, m, TAG_SEQ);
+	if (!w.err && (*out = malloc(wb_len(&w))) != NULL) {
+		*out_len = wb_len(&w);
+		memcpy(*out, w.p, *out_len);
+	}
+	wb_free(&w);
+	return *out != NULL ? 0 : -1;
 }

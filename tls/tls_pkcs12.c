@@ -273,8 +273,10 @@ static int check_mac(struct p12_ctx *c, unsigned char *p, const unsigned char *e
 	size_t len, dlen, salt_len, hlen;
 	int iter = 1, ret;
 
+	if (mbedtls_asn1_get_tag(&p, end, &len, TAG_SEQ) != 0 || p + len != end)
+		return malformed(c, "MAC data");
 	if (mbedtls_asn1_get_tag(&p, end, &len, TAG_SEQ) != 0 ||
-	    mbedtls_asn1_get_alg(&p, end, &alg, &params) != 0 ||
+	    mbedtls_asn1_get_alg(&p, p + len, &alg, &params) != 0 ||
 	    mbedtls_asn1_get_tag(&p, end, &dlen, MBEDTLS_ASN1_OCTET_STRING) != 0)
 		return malformed(c, "MAC digest");
 	digest = p;

@@ -93,6 +93,10 @@ mbedtls_pk_context *tls_creds_pk(const struct tls_creds *c);
  * caller frees. NULL on allocation failure. */
 int *tls_suite_list(void);
 
+/* The private key as a PKCS#8 PrivateKeyInfo DER (RSA or EC), malloc'd; wipe and free it.
+ * 0 or -1. */
+int tls_pk_write_pkcs8(mbedtls_pk_context *pk, uint8_t **out, size_t *out_len);
+
 /* The global random source as mbedTLS needs it (tls_random.c). */
 mbedtls_ctr_drbg_context *tls_drbg(void);
 
