@@ -5,6 +5,7 @@
 #define PLAT_PROC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Start argv[0] (searched in PATH) with argv; the child gets an empty signal mask and default
  * handlers, and inherits stdin/stdout/stderr. 0 and *pid, or -errno (-ENOENT: no such command,
@@ -12,6 +13,10 @@
 int plat_spawn(char *const argv[], int *pid);
 /* Run fn(ctx) in a forked child that exits with its return value (0-255). 0 and *pid, or -errno. */
 int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid);
+/* Memory shared with children forked afterwards (for results a child hands back), zeroed.
+ * NULL on failure. Release with plat_shared_free(). */
+void *plat_shared_alloc(size_t len);
+void plat_shared_free(void *p, size_t len);
 /* Non-blocking: 1 with *code (exit status, or 128 + signal number) when the child ended, 0 while
  * it runs, -errno (-ECHILD: not our child). */
 int plat_reap(int pid, int *code);
@@ -24,6 +29,10 @@ int plat_terminate(int pid, bool force);
 int plat_detach(int *report_fd, int *child);
 /* In the detached child once the tunnel is up: stdin, stdout and stderr go to /dev/null. */
 void plat_detach_close_stdio(void);
+
+/* Prompt on the controlling terminal and read one line with echo off. Returns the length, or
+ * -ENXIO when there is no terminal, or -errno. buf is NUL-terminated, without the newline. */
+int plat_read_password(const char *prompt, char *buf, size_t len);
 
 bool plat_is_root(void);
 int plat_getpid(void);

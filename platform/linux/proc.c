@@ -5,10 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static void child_reset_signals(void)
@@ -76,6 +80,19 @@ int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid)
 	}
 	*pid = (int)c;
 	return 0;
+}
+
+void *plat_shared_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void plat_shared_free(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
 }
 
 int plat_reap(int pid, int *code)
@@ -157,4 +174,52 @@ bool plat_is_root(void)
 int plat_getpid(void)
 {
 	return (int)getpid();
+}
+
+int plat_read_password(const char *prompt, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	size_t n = 0;
+	int fd, e = 0;
+
+	if (len == 0)
+		return -EINVAL;
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -ENXIO;
+	if (tcgetattr(fd, &old) < 0) {
+		close(fd);
+		return -ENXIO;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) < 0) {
+		close(fd);
+		return -EIO;
+	}
+	for (;;) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		if (n + 1 < len)
+			buf[n++] = c;
+		else
+			e = -ENAMETOOLONG;
+	}
+	buf[n] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0) {
+		/* cosmetic only */
+	}
+	close(fd);
+	if (e) {
+		memset(buf, 0, len);
+		return e;
+	}
+	return (int)n;
 }

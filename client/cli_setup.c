@@ -1,0 +1,324 @@
+/* cli_setup.c - from argv to struct sstp_session_cfg: profile/package/server, overrides, secrets. */
+#include "cli_setup.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli_secret.h"
+#include "exit_codes.h"
+#include "log.h"
+#include "plat_proc.h"
+#include "ppp.h"
+#include "tls_creds.h"
+
+int sstp_parse_auth(const char *list, unsigned *out)
+{
+	static const struct {
+		const char *w;
+		unsigned bit;
+	} words[] = {
+		{ "mschapv2", PPP_AUTH_MSCHAPV2 }, { "ms-chapv2", PPP_AUTH_MSCHAPV2 },
+		{ "eap-mschapv2", PPP_AUTH_EAP_MSCHAPV2 }, { "pap", PPP_AUTH_PAP },
+		{ "eap-tls", PPP_AUTH_EAP_TLS }, { "eaptls", PPP_AUTH_EAP_TLS },
+	};
+	const char *p = list;
+	unsigned bits = 0;
+
+	if (!list || !*list)
+		return -1;
+	while (*p) {
+		size_t n = strcspn(p, ", "), k;
+
+		for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if (strlen(words[k].w) == n && strncasecmp(words[k].w, p, n) == 0)
+				break;
+		if (n && k == sizeof(words) / sizeof(words[0]))
+			return -1;
+		if (n)
+			bits |= words[k].bit;
+		p += n;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	if (!bits)
+		return -1;
+	*out = bits;
+	return 0;
+}
+
+void sstp_session_name_from(const char *in, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (; in && *in && n + 1 < outlen && n < 64; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		out[n++] = (char)(isalnum(c) || c == '.' || c == '_' || c == '-' ? c : '_');
+	}
+	out[n] = '\0';
+	if (n == 0 || out[0] == '.')
+		snprintf(out, outlen, "sstp");
+}
+
+static void to_plat_ip(const struct sstp_ip *in, struct plat_ip *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = in->family == SSTP_AF_INET6 ? PLAT_AF_INET6 : PLAT_AF_INET;
+	memcpy(out->addr, in->addr, out->family == PLAT_AF_INET ? 4 : 16);
+}
+
+static void to_plat_prefix(const struct sstp_cidr *in, struct plat_prefix *out)
+{
+	to_plat_ip(&in->ip, &out->ip);
+	out->len = (uint8_t)in->prefix;
+}
+
+static bool profile_exists(const char *name, const struct sstp_profile_dirs *dirs)
+{
+	struct sstp_strlist names;
+	bool found = false;
+
+	memset(&names, 0, sizeof(names));
+	if (sstp_profile_list(dirs, &names) < 0)
+		return false;
+	for (size_t i = 0; i < names.n; i++)
+		if (strcmp(names.v[i], name) == 0)
+			found = true;
+	sstp_strlist_free(&names);
+	return found;
+}
+
+static int load_source(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
+		       size_t errlen)
+{
+	const struct sstp_connect_opts *c = &cli->conn;
+	struct sstp_profile_dirs dirs;
+	uint16_t port = 443;
+	int r;
+
+	if (c->package) {
+		r = sstp_package_read(c->package, NULL, &su->pkg, err, errlen);
+		if (r)
+			return r;
+		su->have_pkg = true;
+		if ((r = sstp_package_check_sstp(&su->pkg, err, errlen)) != 0)
+			return r;
+		if (sstp_package_to_profile(&su->pkg, &su->profile) != 0) {
+			snprintf(err, errlen, "cannot use the package %s", c->package);
+			return SSTP_EXIT_PROFILE;
+		}
+		for (size_t i = 0; i < su->pkg.n_roots && i < 16; i++) {
+			su->blobs[i].data = su->pkg.roots[i].der;
+			su->blobs[i].len = su->pkg.roots[i].der_len;
+			su->cfg.n_ca_blobs = i + 1;
+		}
+		su->cfg.ca_blobs = su->blobs;
+		if (!c->target)
+			return 0;
+		/* a SERVER given with --package replaces the package's gateway */
+		if (sstp_parse_server(c->target, su->host, sizeof(su->host), &port) < 0) {
+			snprintf(err, errlen, "'%s' is not a server address (host[:port])", c->target);
+			return SSTP_EXIT_USAGE;
+		}
+		free(su->profile.server);
+		su->profile.server = strdup(su->host);
+		su->profile.port = port;
+		return su->profile.server ? 0 : SSTP_EXIT_ERROR;
+	}
+	memset(&dirs, 0, sizeof(dirs));
+	if (sstp_profile_dirs_default(&dirs, plat_is_root()) != 0) {
+		snprintf(err, errlen, "cannot find the profile directories");
+		return SSTP_EXIT_ERROR;
+	}
+	if (strchr(c->target, '/') || (sstp_profile_name_valid(c->target) &&
+					profile_exists(c->target, &dirs))) {
+		r = sstp_profile_load(&su->profile, c->target, &dirs, err, errlen);
+		sstp_profile_dirs_free(&dirs);
+		return r;
+	}
+	sstp_profile_dirs_free(&dirs);
+	if (sstp_parse_server(c->target, su->host, sizeof(su->host), &port) < 0) {
+		snprintf(err, errlen, "'%s' is neither a profile (see 'sstp import') nor a server "
+			 "address (host[:port])", c->target);
+		return SSTP_EXIT_PROFILE;
+	}
+	su->profile.server = strdup(su->host);
+	su->profile.port = port;
+	return su->profile.server ? 0 : SSTP_EXIT_ERROR;
+}
+
+static int add_route(struct sstp_conn_setup *su, const struct sstp_cidr *c, char *err,
+		     size_t errlen)
+{
+	if (su->cfg.n_routes >= SSTP_SETUP_MAX_ROUTES) {
+		snprintf(err, errlen, "too many routes (at most %d)", SSTP_SETUP_MAX_ROUTES);
+		return SSTP_EXIT_PROFILE;
+	}
+	to_plat_prefix(c, &su->routes[su->cfg.n_routes++]);
+	return 0;
+}
+
+static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
+		   size_t errlen)
+{
+	const struct sstp_connect_opts *c = &cli->conn;
+	struct sstp_profile *p = &su->profile;
+	struct sstp_session_cfg *cfg = &su->cfg;
+	size_t nca = 0;
+	int r;
+
+	cfg->server = p->server;
+	cfg->port = p->port ? p->port : 443;
+	cfg->sni = c->sni ? c->sni : p->sni;
+	for (size_t i = 0; i < p->ca.n && nca < SSTP_SETUP_MAX_CA; i++)
+		su->ca_paths[nca++] = p->ca.v[i];
+	for (size_t i = 0; i < c->n_ca && nca < SSTP_SETUP_MAX_CA; i++)
+		su->ca_paths[nca++] = c->ca[i];
+	su->ca_paths[nca] = NULL;
+	cfg->ca_paths = nca ? su->ca_paths : NULL;
+	/* CAs named on the command line replace the system store; a profile's add to it */
+	cfg->no_system_ca = c->n_ca > 0;
+	cfg->pin_sha256 = c->pin_sha256 ? c->pin_sha256 : p->pin_sha256;
+	cfg->insecure = c->insecure;
+	cfg->proxy = c->proxy ? c->proxy : p->proxy;
+	cfg->user = c->user ? c->user : p->user;
+	if (c->auth || p->auth) {
+		if (sstp_parse_auth(c->auth ? c->auth : p->auth, &cfg->auth) < 0) {
+			snprintf(err, errlen, "unknown authentication method in '%s' (use mschapv2, "
+				 "eap-mschapv2, pap, eap-tls)", c->auth ? c->auth : p->auth);
+			return c->auth ? SSTP_EXIT_USAGE : SSTP_EXIT_PROFILE;
+		}
+	}
+	cfg->no_routes = c->no_routes || (p->no_routes && !c->n_routes && !c->full_tunnel);
+	cfg->full_tunnel = c->full_tunnel || p->full_tunnel;
+	cfg->routes = su->routes;
+	for (size_t i = 0; i < p->n_routes; i++)
+		if ((r = add_route(su, &p->routes[i], err, errlen)) != 0)
+			return r;
+	for (size_t i = 0; i < p->n_pools; i++)
+		if ((r = add_route(su, &p->pools[i], err, errlen)) != 0)
+			return r;
+	for (size_t i = 0; i < c->n_routes; i++) {
+		struct sstp_cidr cidr;
+
+		if (sstp_cidr_parse(c->routes[i], &cidr) < 0) {
+			snprintf(err, errlen, "bad route '%s'", c->routes[i]);
+			return SSTP_EXIT_USAGE;
+		}
+		if ((r = add_route(su, &cidr, err, errlen)) != 0)
+			return r;
+	}
+	cfg->no_dns = c->no_dns || (p->no_dns && !c->n_dns);
+	cfg->dns = su->dns;
+	for (size_t i = 0; i < c->n_dns && cfg->n_dns < SSTP_SETUP_MAX_DNS; i++) {
+		struct sstp_ip ip;
+
+		if (sstp_ip_parse(c->dns[i], &ip) == 0)
+			to_plat_ip(&ip, &su->dns[cfg->n_dns++]);
+	}
+	if (!c->n_dns)
+		for (size_t i = 0; i < p->n_dns && cfg->n_dns < SSTP_SETUP_MAX_DNS; i++)
+			to_plat_ip(&p->dns[i], &su->dns[cfg->n_dns++]);
+	for (size_t i = 0; i < p->dns_domains.n && i < SSTP_SETUP_MAX_DOMAINS; i++)
+		su->domains[cfg->n_dns_domains++] = p->dns_domains.v[i];
+	cfg->dns_domains = su->domains;
+	cfg->want_ipv6 = !c->no_ipv6;
+	cfg->mtu = c->mtu ? c->mtu : p->mtu;
+	cfg->ifname = c->ifname;
+	cfg->reconnect = c->reconnect >= 0 ? c->reconnect == 1 : (c->background && p->reconnect);
+	cfg->wait = c->wait;
+	cfg->timeout_ms = c->timeout_s * 1000u;
+	cfg->state_dir = cli->state_dir;
+	cfg->dump_packets = cli->verbosity >= 2;
+	return 0;
+}
+
+static int load_secrets(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
+			size_t errlen)
+{
+	const struct sstp_connect_opts *c = &cli->conn;
+	struct sstp_profile *p = &su->profile;
+	struct sstp_session_cfg *cfg = &su->cfg;
+	const char *cert = c->cert ? c->cert : p->cert;
+	const char *key = c->cert ? c->key : p->key;
+	const char *cpwfile = c->cert_password_file ? c->cert_password_file : p->cert_password_file;
+	bool need_pw;
+	char prompt[320];
+
+	if (cert) {
+		char *cpw = NULL;
+
+		if (cpwfile) {
+			cpw = sstp_secret_read(cpwfile, false, NULL, err, errlen);
+			if (!cpw)
+				return SSTP_EXIT_USAGE;
+		}
+		su->creds = tls_creds_load_files(cert, key, cpw, err, errlen);
+		sstp_secret_free(cpw);
+		if (!su->creds)
+			return SSTP_EXIT_PROFILE;
+		cfg->creds = su->creds;
+	}
+	if (cfg->auth)
+		need_pw = (cfg->auth & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PAP)) != 0;
+	else
+		need_pw = cfg->user && !su->creds;
+	if (c->password_file || c->password_stdin)
+		need_pw = true;
+	if (!need_pw) {
+		if (!su->creds && !cfg->user) {
+			snprintf(err, errlen, "no credentials: give --user NAME (with --password-file or "
+				 "--password-stdin) or --cert FILE");
+			return SSTP_EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (!cfg->user && !su->creds) {
+		snprintf(err, errlen, "a password needs a user name: add --user NAME");
+		return SSTP_EXIT_USAGE;
+	}
+	snprintf(prompt, sizeof(prompt), "Password for %s@%s: ", cfg->user ? cfg->user : "",
+		 cfg->server ? cfg->server : "");
+	su->password = sstp_secret_read(c->password_file, c->password_stdin, prompt, err, errlen);
+	if (!su->password)
+		return SSTP_EXIT_USAGE;
+	cfg->password = su->password;
+	return 0;
+}
+
+int sstp_conn_setup(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
+		    size_t errlen)
+{
+	int r;
+
+	memset(su, 0, sizeof(*su));
+	sstp_session_cfg_init(&su->cfg);
+	sstp_profile_init(&su->profile);
+	sstp_package_init(&su->pkg);
+	if ((r = load_source(su, cli, err, errlen)) != 0)
+		return r;
+	if (!su->profile.server || !su->profile.server[0]) {
+		snprintf(err, errlen, "the profile names no server");
+		return SSTP_EXIT_PROFILE;
+	}
+	if ((r = overlay(su, cli, err, errlen)) != 0)
+		return r;
+	sstp_session_name_from(cli->conn.name ? cli->conn.name
+			       : su->profile.name ? su->profile.name : su->profile.server,
+			       su->name, sizeof(su->name));
+	su->cfg.name = su->name;
+	return load_secrets(su, cli, err, errlen);
+}
+
+void sstp_conn_setup_free(struct sstp_conn_setup *su)
+{
+	sstp_secret_free(su->password);
+	su->password = NULL;
+	tls_creds_free(su->creds);
+	su->creds = NULL;
+	sstp_profile_free(&su->profile);
+	sstp_package_free(&su->pkg);
+}

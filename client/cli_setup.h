@@ -1,0 +1,45 @@
+/* cli_setup.h - turn the command line of connect/run/check into a session configuration: the
+ * profile (by name or path), an Azure package (--package), or a bare SERVER, with the command-line
+ * options laid over it; the password (file, stdin or prompt) and the client certificate. */
+#ifndef SSTP_CLI_SETUP_H
+#define SSTP_CLI_SETUP_H
+
+#include "cli.h"
+#include "pkg.h"
+#include "profile.h"
+#include "session.h"
+
+#define SSTP_SETUP_MAX_CA 72
+#define SSTP_SETUP_MAX_ROUTES 320
+#define SSTP_SETUP_MAX_DNS 16
+#define SSTP_SETUP_MAX_DOMAINS 16
+
+/* Owns everything cfg points to. */
+struct sstp_conn_setup {
+	struct sstp_session_cfg cfg;
+	struct sstp_profile profile;
+	struct sstp_package pkg;
+	bool have_pkg;
+	char host[256];
+	char name[72];
+	const char *ca_paths[SSTP_SETUP_MAX_CA + 1];
+	struct tls_blob blobs[16];
+	struct plat_prefix routes[SSTP_SETUP_MAX_ROUTES];
+	struct plat_ip dns[SSTP_SETUP_MAX_DNS];
+	const char *domains[SSTP_SETUP_MAX_DOMAINS];
+	char *password;                 /* sstp_secret_read */
+	struct tls_creds *creds;
+};
+
+/* Fill *su from the command line. Returns 0 or an exit code with a sentence in err. Call
+ * sstp_conn_setup_free() in every case. */
+int sstp_conn_setup(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
+		    size_t errlen);
+void sstp_conn_setup_free(struct sstp_conn_setup *su);
+
+/* Parse --auth: "mschapv2,eap-mschapv2,pap,eap-tls" -> PPP_AUTH_* bits. 0 or -1. */
+int sstp_parse_auth(const char *list, unsigned *out);
+/* Make a session name from free text: [A-Za-z0-9._-], at most 64, not starting with '.'. */
+void sstp_session_name_from(const char *in, char *out, size_t outlen);
+
+#endif

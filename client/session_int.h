@@ -1,0 +1,168 @@
+/* session_int.h - the inside of struct sstp_session, shared by the files of the session:
+ * session.c (loop, phases, teardown, reconnect), session_conn.c (resolve, TCP, TLS, HTTP),
+ * session_link.c (SSTP and PPP events, data path), session_net.c (TUN, addresses, routes, DNS)
+ * and session_ctl.c (control socket). Not for use outside client/session*.c. */
+#ifndef SSTP_SESSION_INT_H
+#define SSTP_SESSION_INT_H
+
+#include "plat_loop.h"
+#include "plat_net.h"
+#include "plat_sock.h"
+#include "ppp.h"
+#include "session.h"
+#include "sstp_fsm.h"
+#include "sstp_http.h"
+#include "status.h"
+#include "tls.h"
+#include "tls_eap.h"
+
+#define SESS_RX_BUF 16384          /* one TLS record of plaintext */
+#define SESS_TX_BUF 16384          /* one batch of data packets = one TLS write */
+#define SESS_HEADROOM (SSTP_HDR_LEN + PPP_DATA_HDR_LEN)
+#define SESS_MAX_ADDRS 16
+#define SESS_MAX_CTL 4
+#define SESS_CTL_BUF 1024          /* requests are small; replies are built on the stack */
+#define SESS_MAX_CHILDREN 8
+#define SESS_TEARDOWN_MS 1500u     /* LCP terminate + SSTP disconnect budget */
+#define SESS_LCP_TERM_MS 600u      /* part of it spent waiting for LCP Terminate-Ack */
+
+/* Loop tags. */
+enum sess_tag { TAG_SIGNAL = 1, TAG_SOCK, TAG_TUN, TAG_RESOLVER, TAG_CTL_LISTEN, TAG_CTL0 };
+
+/* Which source the TLS writer is emptying; switches only between whole buffers so that the
+ * byte stream never interleaves two SSTP packets. */
+enum sess_wsrc { WSRC_NONE = 0, WSRC_CTRL, WSRC_DATA, WSRC_HTTP };
+
+struct sess_ctl_conn {
+	int fd;                    /* -1 when free */
+	uint8_t buf[SESS_CTL_BUF];
+	size_t len;
+	bool privileged;           /* root or our own uid */
+	bool wants_final;          /* a DISCONNECT waits for the end of the session */
+	bool subscribed;           /* gets an EVENT frame on every state change */
+	uint32_t final_id;
+};
+
+struct sstp_session {
+	struct sstp_session_cfg cfg;
+	struct sstp_session_hooks hooks;
+	struct plat_net *net;
+	struct plat_loop *loop;
+	char ctl_path[256];
+	int ctl_fd;
+	struct sess_ctl_conn ctl[SESS_MAX_CTL];
+
+	/* overall */
+	enum sstp_conn_state state;
+	bool stopping;             /* teardown requested */
+	bool stop_requested;       /* by the user (signal, disconnect, hook): no reconnect */
+	bool transport_dead;       /* the socket failed or closed: nothing more can be sent */
+	bool lcp_closing;
+	bool sstp_disconnecting;
+	bool finished;
+	bool ever_up;
+	int exit_code;
+	char err[320];
+	uint64_t start_ms;         /* first attempt */
+	uint64_t attempt_start_ms;
+	uint64_t phase_deadline;   /* UINT64_MAX when none */
+	uint64_t teardown_deadline;
+	uint64_t lcp_term_deadline;
+	uint64_t retry_at;         /* RECONNECTING: when the next attempt starts */
+	uint32_t backoff_ms;
+	uint64_t up_since;
+	unsigned attempts;
+
+	/* connection */
+	struct plat_resolver *resolver;
+	struct plat_ip addrs[SESS_MAX_ADDRS];
+	int n_addrs, addr_idx;
+	int sock;                  /* TCP fd until the TLS session owns it */
+	struct tls_session *tls;
+	int plain_fd;              /* test transport */
+	bool sock_readable, sock_writable;
+	bool want_write;           /* the transport asked for writability */
+	bool tls_read_wants_write;
+	char http_req[SSTP_HTTP_REQUEST_MAX];
+	size_t http_req_len, http_req_off;
+	struct sstp_http_resp http;
+	bool http_done;
+	const uint8_t *cert_der;
+	size_t cert_len;
+
+	/* engines */
+	struct sstp_call call;
+	bool call_started;
+	bool call_closed;
+	struct ppp *ppp;
+	struct tls_eap_engine *eap;
+	struct ppp_tls_engine eap_iface;
+	bool ppp_up;               /* lower_up done */
+	bool link_down;
+	bool rng_failed;
+	struct sstp_reasm trace_reasm; /* -vv only: shows the SSTP packets we receive */
+
+	/* writer */
+	enum sess_wsrc wsrc;
+	const uint8_t *wbuf;       /* the exact buffer of a write that must be retried */
+	size_t wlen;
+
+	/* data path */
+	uint8_t rx[SESS_RX_BUF];
+	uint8_t tx[SESS_TX_BUF];
+	size_t tx_len;             /* bytes of complete packets in tx */
+	size_t tx_off;             /* bytes of tx already written */
+	bool tun_readable;
+	bool data_open;            /* CALL_CONNECTED sent and IPCP up: data may flow */
+
+	/* network */
+	bool ipv4_up, ipv6_up, net_ready, net_applied;
+	uint8_t ipv4_local[4], ipv4_peer[4], dns1[4], dns2[4];
+	uint8_t ipv6_local_iid[8], ipv6_peer_iid[8];
+
+	/* children (sstp run, probes) */
+	int children[SESS_MAX_CHILDREN];
+
+	struct sstp_conn_status st;
+};
+
+/* session.c */
+void sess_fail(struct sstp_session *s, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sess_set_state(struct sstp_session *s, enum sstp_conn_state st, uint64_t now);
+uint64_t sess_phase_budget(const struct sstp_session *s, enum sstp_conn_state st);
+void sess_tunnel_up(struct sstp_session *s, uint64_t now);
+
+/* session_conn.c */
+int sess_conn_start(struct sstp_session *s, uint64_t now);
+void sess_conn_drive(struct sstp_session *s, uint64_t now);
+void sess_conn_close(struct sstp_session *s);
+/* Transport: TLS or the test's plain stream. Same results as tls_read/tls_write. */
+int sess_xport_read(struct sstp_session *s, uint8_t *buf, size_t n);
+int sess_xport_write(struct sstp_session *s, const uint8_t *buf, size_t n);
+size_t sess_xport_pending(const struct sstp_session *s);
+int sess_xport_fd(const struct sstp_session *s);
+
+/* session_link.c */
+int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_len, uint64_t now);
+void sess_link_drive(struct sstp_session *s, uint64_t now);
+/* Drive the clean shutdown (LCP Terminate, SSTP Call Disconnect); true once it is over. */
+bool sess_link_teardown(struct sstp_session *s, uint64_t now);
+void sess_link_close(struct sstp_session *s);
+uint64_t sess_link_deadline(const struct sstp_session *s);
+bool sess_link_wants_tun(const struct sstp_session *s);
+bool sess_flush(struct sstp_session *s);
+
+/* session_net.c */
+int sess_net_apply(struct sstp_session *s, uint64_t now);
+void sess_net_apply_ipv6(struct sstp_session *s);
+void sess_net_undo(struct sstp_session *s);
+
+/* session_ctl.c */
+int sess_ctl_open(struct sstp_session *s);
+void sess_ctl_accept(struct sstp_session *s);
+void sess_ctl_input(struct sstp_session *s, int idx);
+void sess_ctl_event(struct sstp_session *s);
+void sess_ctl_close(struct sstp_session *s);
+
+#endif
