@@ -251,6 +251,8 @@ int plat_dns_undo_file(const struct plat_undo_env *env, const struct plat_jrec *
 	int e, ret;
 
 	if (plat_read_file(r->backup, RESOLV_MAX, &orig, &glen) != 0) {
+		if (access(r->ours, F_OK) != 0)
+			return PLAT_UNDO_GONE; /* both removed: the restore had finished */
 		snprintf(msg, msglen, "the saved copy %s is missing: %s left as it is", r->backup,
 			 r->path);
 		unlink(r->ours);
