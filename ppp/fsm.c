@@ -334,15 +334,17 @@ static void rcv_confreq(struct fsm *f, uint8_t id, const uint8_t *opt, size_t le
 
 static void rcv_confack(struct fsm *f, uint8_t id, const uint8_t *opt, size_t len)
 {
+	if (f->state == FSM_CLOSED || f->state == FSM_STOPPED) {
+		sta(f, id); /* we are not negotiating: tell the peer */
+		return;
+	}
+	if (f->state == FSM_CLOSING || f->state == FSM_STOPPING)
+		return;
 	if (!f->reqid_valid || id != f->reqid || !f->cb->ackci(f, opt, len))
 		return; /* not an answer to our outstanding request: silently discard */
 	f->reqid_valid = false;
 	f->rnaks = 0;
 	switch (f->state) {
-	case FSM_CLOSED:
-	case FSM_STOPPED:
-		sta(f, id);
-		break;
 	case FSM_REQSENT:
 		irc_conf(f);
 		f->state = FSM_ACKRCVD;
@@ -372,13 +374,13 @@ static void rcv_confnakrej(struct fsm *f, uint8_t code, uint8_t id, const uint8_
 {
 	bool ok;
 
-	if (!f->reqid_valid || id != f->reqid)
-		return;
 	if (f->state == FSM_CLOSED || f->state == FSM_STOPPED) {
 		sta(f, id);
 		return;
 	}
 	if (f->state == FSM_CLOSING || f->state == FSM_STOPPING)
+		return;
+	if (!f->reqid_valid || id != f->reqid)
 		return;
 	f->rnaks++;
 	if (code == FSM_CONFNAK)
