@@ -105,7 +105,7 @@ static inline int tf_find(const struct tframes *f, uint16_t proto, uint8_t code)
 
 /* Feed a control packet: proto, code, id, then data bytes. Returns ppp_input's result. */
 static inline int feed_pkt(struct ppp *p, uint64_t now, uint16_t proto, uint8_t code, uint8_t id,
-			   const uint8_t *data, size_t len)
+			   const void *data, size_t len)
 {
 	uint8_t fr[PPP_FRAME_MAX + 16];
 	struct ppp_data d;
