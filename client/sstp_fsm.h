@@ -115,7 +115,8 @@ enum sstp_perr sstp_call_init(struct sstp_call *call, const struct sstp_call_cfg
 /* After the HTTP 200: queue CALL_CONNECT_REQUEST, start the negotiation timer. */
 enum sstp_perr sstp_call_start(struct sstp_call *call, uint64_t now_ms);
 
-/* Hands raw SSTP stream bytes (TLS plaintext) to the call. The call keeps a reference: buf must
+/* Hands raw SSTP stream bytes (TLS plaintext) to the call; call sstp_call_start first (the bytes
+ * that followed the HTTP head are SSTP packets too). The call keeps a reference: buf must
  * stay valid and unchanged until sstp_call_next_event returned 0, and frames it reported stay
  * valid until the next sstp_call_input. Parsing happens inside sstp_call_next_event, packet by
  * packet. Returns SSTP_PERR_BUSY if the previous input was not drained (nothing is taken). */

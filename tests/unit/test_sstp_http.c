@@ -53,6 +53,9 @@ static void test_request_port_and_errors(void **state)
 	(void)state;
 	assert_true(sstp_http_build_request(out, sizeof(out), "gw", 8443, rnd16) > 0);
 	assert_non_null(strstr(out, "\r\nHost: gw:8443\r\n"));
+	/* input of the first fuzz finding (an oracle bug, kept as a regression case) */
+	assert_true(sstp_http_build_request(out, sizeof(out), "HTT", 0x4854, rnd16) > 0);
+	assert_non_null(strstr(out, "\r\nHost: HTT:18516\r\nContent-Length: "));
 	assert_true(sstp_http_build_request(out, sizeof(out), "::1", 4433, rnd16) > 0);
 	assert_non_null(strstr(out, "\r\nHost: [::1]:4433\r\n"));
 	assert_true(sstp_http_build_request(out, sizeof(out), "[::1]", 443, rnd16) > 0);
