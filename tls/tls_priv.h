@@ -89,6 +89,11 @@ int tls_read_file(const char *path, size_t max, uint8_t **out, size_t *outlen, c
 mbedtls_x509_crt *tls_creds_crt(const struct tls_creds *c);
 mbedtls_pk_context *tls_creds_pk(const struct tls_creds *c);
 
+/* Maps an mbedTLS handshake/record error to TLS_ERR_* and one sentence in out. v (may be
+ * NULL) holds what the verify callback found; sys_errno the socket error, if any. */
+int tls_map_error(const mbedtls_ssl_context *ssl, const struct tls_verify *v, int ret,
+		  int sys_errno, const char *during, char *out, size_t outlen);
+
 /* Cipher suites the linked mbedTLS offers, AEAD/ECDHE first, weak ones dropped; 0-terminated,
  * caller frees. NULL on allocation failure. */
 int *tls_suite_list(void);

@@ -277,66 +277,73 @@ static const char *alert_name(unsigned a)
 	}
 }
 
-/* Turns an mbedTLS error during the handshake or I/O into our code and s->error. */
-static int fail(struct tls_session *s, int ret, const char *during)
+int tls_map_error(const mbedtls_ssl_context *ssl, const struct tls_verify *v, int ret,
+		  int sys_errno, const char *during, char *out, size_t outlen)
 {
 	char buf[160];
 
-	if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || s->verify.error[0] != '\0') {
-		if (s->verify.error[0] != '\0')
-			snprintf(s->error, sizeof(s->error), "%s", s->verify.error);
+	if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (v != NULL && v->error[0] != '\0')) {
+		if (v != NULL && v->error[0] != '\0')
+			snprintf(out, outlen, "%s", v->error);
 		else
-			snprintf(s->error, sizeof(s->error), "server certificate rejected");
+			snprintf(out, outlen, "server certificate rejected");
 		return TLS_ERR_CERT;
 	}
 	if (ret == TLS_ERR_SSL_BAD_CERT) {
-		uint32_t r = mbedtls_ssl_get_verify_result(&s->ssl);
+		uint32_t r = mbedtls_ssl_get_verify_result(ssl);
 
 		if (r & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE))
-			snprintf(s->error, sizeof(s->error),
+			snprintf(out, outlen,
 				 "server certificate key usage does not allow the negotiated cipher "
 				 "suite");
 		else if (r & MBEDTLS_X509_BADCERT_BAD_KEY)
-			snprintf(s->error, sizeof(s->error),
+			snprintf(out, outlen,
 				 "server certificate key is too weak or on an unsupported curve");
 		else
-			snprintf(s->error, sizeof(s->error),
+			snprintf(out, outlen,
 				 "server sent a certificate that cannot be parsed");
 		return TLS_ERR_CERT;
 	}
 	switch (ret) {
 	case MBEDTLS_ERR_SSL_CONN_EOF:
-		snprintf(s->error, sizeof(s->error), "server closed the connection %s", during);
+		snprintf(out, outlen, "server closed the connection %s", during);
 		return TLS_ERR_IO;
 	case MBEDTLS_ERR_NET_CONN_RESET:
-		snprintf(s->error, sizeof(s->error), "connection reset by the server %s", during);
+		snprintf(out, outlen, "connection reset by the server %s", during);
 		return TLS_ERR_IO;
 	case MBEDTLS_ERR_NET_SEND_FAILED:
 	case MBEDTLS_ERR_NET_RECV_FAILED:
-		snprintf(s->error, sizeof(s->error), "socket error %s: %s", during,
-			 strerror(s->last_errno));
+		snprintf(out, outlen, "socket error %s: %s", during,
+			 strerror(sys_errno));
 		return TLS_ERR_IO;
 	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: {
-		unsigned a = TLS_SSL_LAST_ALERT(&s->ssl);
+		unsigned a = TLS_SSL_LAST_ALERT(ssl);
 
-		snprintf(s->error, sizeof(s->error), "server sent TLS alert %s (%u) %s%s",
+		snprintf(out, outlen, "server sent TLS alert %s (%u) %s%s",
 			 alert_name(a), a, during,
 			 a == 40 || a == 70 ? ": no common TLS version or cipher suite" : "");
 		return TLS_ERR_PROTO;
 	}
 	case TLS_ERR_SSL_BAD_VERSION:
-		snprintf(s->error, sizeof(s->error),
+		snprintf(out, outlen,
 			 "server does not speak TLS 1.2 or newer (or is not a TLS server)");
 		return TLS_ERR_PROTO;
 	case MBEDTLS_ERR_SSL_ALLOC_FAILED:
-		snprintf(s->error, sizeof(s->error), "out of memory %s", during);
+		snprintf(out, outlen, "out of memory %s", during);
 		return TLS_ERR_NOMEM;
 	default:
 		mbedtls_strerror(ret, buf, sizeof(buf));
-		snprintf(s->error, sizeof(s->error), "TLS failure %s: %s (-0x%04x)", during, buf,
+		snprintf(out, outlen, "TLS failure %s: %s (-0x%04x)", during, buf,
 			 (unsigned)-ret);
 		return TLS_ERR_PROTO;
 	}
+}
+
+/* Turns an mbedTLS error during the handshake or I/O into our code and s->error. */
+static int fail(struct tls_session *s, int ret, const char *during)
+{
+	return tls_map_error(&s->ssl, &s->verify, ret, s->last_errno, during, s->error,
+			     sizeof(s->error));
 }
 
 int tls_handshake(struct tls_session *s)
