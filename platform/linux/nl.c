@@ -232,7 +232,10 @@ static int parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen, int max, struc
 {
 	memset(a, 0, sizeof(*a));
 	a->max = max;
-	if (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len < mnl_nlmsg_size(hdrlen))
+	/* libmnl walks attributes up to the aligned end: an unaligned length (never sent by the
+	 * kernel, which pads every attribute) could make it read past the message */
+	if (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len < mnl_nlmsg_size(hdrlen) ||
+	    nlh->nlmsg_len % NLMSG_ALIGNTO != 0)
 		return -EINVAL;
 	if (mnl_attr_parse(nlh, (unsigned)hdrlen, collect, a) < 0)
 		return -EINVAL;
@@ -359,6 +362,8 @@ int plat_nl_parse_link(const struct nlmsghdr *nlh, struct plat_nl_link *out)
 	    mnl_attr_get_payload_len(name) > IFNAMSIZ)
 		return -EINVAL;
 	memcpy(out->name, mnl_attr_get_str(name), strnlen(mnl_attr_get_str(name), IFNAMSIZ - 1));
+	if (out->name[0] == '\0')
+		return -EINVAL;
 	if (get_u32(a.tb[IFLA_MTU], &out->mtu))
 		return -EINVAL;
 	if (a.tb[IFLA_LINKINFO]) {

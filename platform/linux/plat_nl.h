@@ -58,7 +58,8 @@ struct nlmsghdr *plat_nl_build_link_del(void *buf, size_t len, uint32_t seq, uin
 struct nlmsghdr *plat_nl_build_dump(void *buf, size_t len, uint16_t type, uint32_t seq,
 				    enum plat_family family);
 
-/* Parsers of one message (validated: lengths of header and every attribute used). 0 on success,
+/* Parsers of one message (validated: lengths of header and every attribute used; nlmsg_len must
+ * be 4-aligned and the buffer at least nlmsg_len bytes, as mnl_cb_run guarantees). 0 on success,
  * -EINVAL if malformed, -ENOENT if the message is of another kind/family we do not handle. */
 int plat_nl_parse_route(const struct nlmsghdr *nlh, struct plat_nl_route *out);
 int plat_nl_parse_addr(const struct nlmsghdr *nlh, struct plat_nl_addr *out);
