@@ -372,6 +372,10 @@ static int64_t next_timeout(struct sstp_session *s, uint64_t now)
 		}
 		if (sess_xport_pending(s) > 0)
 			return 0; /* decrypted bytes wait in the TLS layer: never poll before draining */
+		if (!s->transport_dead && (s->sock_readable || s->sock_writable))
+			return 0; /* work a phase left for the next round (e.g. the first handshake step) */
+		if (s->tun_readable && sess_link_wants_tun(s))
+			return 0;
 	}
 	if (d == UINT64_MAX)
 		return -1;

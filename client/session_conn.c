@@ -73,6 +73,7 @@ static void start_http(struct sstp_session *s, uint64_t now)
 	}
 	sstp_http_resp_init(&s->http, SSTP_HTTP_PEER_GATEWAY);
 	s->http_done = false;
+	s->sock_writable = true; /* the request can go out at once */
 	sstp_trace("HTTP request:\n%s", s->http_req);
 }
 
