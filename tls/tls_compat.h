@@ -53,6 +53,7 @@
 #define TLS_CRT_KEY_USAGE(c) ((c)->MBEDTLS_PRIVATE(key_usage))
 #define TLS_CRT_EXT_TYPES(c) ((c)->MBEDTLS_PRIVATE(ext_types))
 #define TLS_CRT_CA_ISTRUE(c) ((c)->MBEDTLS_PRIVATE(ca_istrue))
+#define TLS_CRT_SIG_MD(c) ((c)->MBEDTLS_PRIVATE(sig_md))
 /* Curve of an EC key held in a pk context. */
 #define TLS_PK_EC_GRP_ID(pk) (mbedtls_pk_ec(*(pk))->MBEDTLS_PRIVATE(grp).id)
 /* Decoded DER of a mbedtls_pem_context after mbedtls_pem_read_buffer. */
