@@ -85,7 +85,8 @@ void sstp_url_redact(const char *url, char *out, size_t outlen);
 /* GET an https URL (surrounding quotes and blanks are stripped) into a malloc'ed buffer (caller
  * frees). TLS verified, redirects followed up to the limit (https only), size capped, proxy from
  * the environment. Returns 0, SSTP_EXIT_UNREACHABLE (network / HTTP error), SSTP_EXIT_TIMEOUT,
- * SSTP_EXIT_CERT (TLS verification failed), SSTP_EXIT_PROFILE (too large, not https) or SSTP_EXIT_ERROR. err never
+ * SSTP_EXIT_CERT (TLS verification failed), SSTP_EXIT_PROFILE (too large, not https) or
+ * SSTP_EXIT_ERROR. err never
  * contains the query string. */
 int sstp_pkg_fetch(const char *url, const struct sstp_fetch_opts *opts, unsigned char **buf,
 		   size_t *len, char *err, size_t errlen);
@@ -101,7 +102,8 @@ int sstp_package_read(const char *src, const struct sstp_fetch_opts *fopts,
  * and that sstp cannot use them. */
 int sstp_package_check_sstp(const struct sstp_package *p, char *err, size_t errlen);
 
-/* Render for `sstp package show`. JSON carries "schema": 1. 0, or SSTP_EXIT_ERROR on write error. */
+/* Render for `sstp package show`. JSON carries "schema": 1. 0, or SSTP_EXIT_ERROR on a write
+ * error. */
 int sstp_package_print_text(const struct sstp_package *p, FILE *out);
 int sstp_package_print_json(const struct sstp_package *p, FILE *out);
 
@@ -129,7 +131,9 @@ int sstp_package_to_profile(const struct sstp_package *pkg, struct sstp_profile 
 /* Write a profile for pkg: <base>/<name>/profile.conf plus the server roots as
  * <base>/<name>/server-root-<n>.pem and copies of extra CA files as ca-<n>.pem. Fails on a gateway
  * without SSTP. name_out (may be NULL) receives the profile name used, path_out (may be NULL) the
- * profile file path. Returns 0, SSTP_EXIT_PROFILE or SSTP_EXIT_ERROR with a message. */
+ * profile file path. Returns 0, SSTP_EXIT_USAGE (bad --name, a PIN inside a keystore URI),
+ * SSTP_EXIT_PROFILE (no SSTP, profile exists, missing cert file, bad CA file) or SSTP_EXIT_ERROR,
+ * with a message. */
 int sstp_package_import(const struct sstp_package *pkg, const struct sstp_import_opts *opts,
 			char *name_out, size_t name_len, char *path_out, size_t path_len,
 			char *err, size_t errlen);
@@ -158,7 +162,8 @@ struct sstp_overlap {
 
 /* Compare the VPN routes and pools with the local networks (default routes, prefix 0, loopback
  * and IPv6 link-local are ignored). Pass the networks as they are before the tunnel comes up (or
- * without the tunnel's own address, which lies in the pool). Writes up to max overlaps to out (may be NULL when max is 0) and returns
+ * without the tunnel's own address, which lies in the pool). Writes up to max overlaps to out
+ * (may be NULL when max is 0) and returns
  * how many there are in total. */
 size_t sstp_pkg_overlaps(const struct sstp_cidr *routes, size_t n_routes,
 			 const struct sstp_cidr *pools, size_t n_pools,

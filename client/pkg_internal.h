@@ -12,7 +12,8 @@
 #define SSTP_PKG_MAX_LIST 256u
 
 /* Parse a DER certificate and append it with its subject, CN, validity and fingerprints;
- * a certificate already present (same SHA-256) is skipped. 0, SSTP_EXIT_PROFILE, SSTP_EXIT_ERROR. */
+ * a certificate already present (same SHA-256) is skipped. 0, SSTP_EXIT_PROFILE or
+ * SSTP_EXIT_ERROR. */
 int sstp_pkg_add_root(struct sstp_package *p, const unsigned char *der, size_t len,
 		      char *err, size_t errlen);
 /* Same from base64 text (blanks and newlines ignored). */
@@ -32,7 +33,8 @@ bool sstp_pkg_host_valid(const char *h);
 /* Copy s without leading/trailing blanks (space, tab, CR, LF) into a new string; NULL on OOM. */
 char *sstp_pkg_strdup_trim(const char *s, size_t len);
 /* Call fn for each item of a list separated by commas, semicolons or blanks. Stops and returns
- * fn's non-zero result. At most SSTP_PKG_MAX_LIST items (else -2), each under 256 bytes (else -3). */
+ * fn's non-zero result. At most SSTP_PKG_MAX_LIST items (else -2), each under 256 bytes
+ * (else -3). */
 int sstp_pkg_split(const char *s, int (*fn)(void *ctx, const char *item), void *ctx);
 /* Render DER as PEM ("-----BEGIN CERTIFICATE-----" ...), malloc'ed, NUL-terminated. NULL on OOM. */
 char *sstp_pkg_der_to_pem(const unsigned char *der, size_t len, size_t *pem_len);

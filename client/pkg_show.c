@@ -63,7 +63,9 @@ int sstp_package_print_text(const struct sstp_package *p, FILE *out)
 		put_safe(out, p->vpn_type);
 		fprintf(out, "\")");
 	}
-	fprintf(out, "%s\n", p->protocols & SSTP_PKG_PROTO_SSTP ? "" : "  <- no SSTP: sstp cannot use this gateway");
+	fprintf(out, "%s\n", p->protocols & SSTP_PKG_PROTO_SSTP
+				      ? ""
+				      : "  <- no SSTP: sstp cannot use this gateway");
 	if (p->auth) {
 		fprintf(out, "%-16s", "Authentication:");
 		put_safe(out, p->auth);

@@ -70,7 +70,7 @@ struct sstp_profile {
 	uint16_t port;              /* 443 unless set */
 	char *sni;                  /* TLS SNI / name to verify, when it differs from server */
 	struct sstp_strlist ca;     /* CA certificate files (absolute paths after load) */
-	char *pin_sha256;           /* pin of the server key, as the user wrote it ("sha256:<b64>" / hex) */
+	char *pin_sha256;           /* server key pin as the user wrote it ("sha256:<b64>" / hex) */
 	struct sstp_cidr *routes;   /* split-tunnel routes (VNet address space) */
 	size_t n_routes;
 	struct sstp_cidr *pools;    /* client address pool(s) the gateway assigns from; Windows
@@ -100,7 +100,8 @@ void sstp_profile_init(struct sstp_profile *p);
 /* Free everything the profile owns and re-init it. Safe on an initialised profile. */
 void sstp_profile_free(struct sstp_profile *p);
 
-/* Append helpers (own copies). 0, or -1 with a message in err. */
+/* Append helpers (copies). 0, or -1 when the list is full (SSTP_PROFILE_MAX_LIST) or out of
+ * memory. */
 int sstp_profile_add_route(struct sstp_profile *p, const struct sstp_cidr *c);
 int sstp_profile_add_pool(struct sstp_profile *p, const struct sstp_cidr *c);
 int sstp_profile_add_dns(struct sstp_profile *p, const struct sstp_ip *ip);

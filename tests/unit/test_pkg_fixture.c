@@ -257,7 +257,8 @@ static void test_import(void **state)
 	size_t pl;
 	char *pem = (char *)tz_read_file(p.ca.v[0], &pl);
 	assert_non_null(pem);
-	assert_non_null(strstr(pem, "-----BEGIN CERTIFICATE-----\nMIIDrzCCApegAwIBAgIQCDvgVpBCRrGhdWrJWZHHSjANBgkqhkiG9w0BAQUFADBh\n"));
+	assert_non_null(strstr(pem, "-----BEGIN CERTIFICATE-----\n"
+				    "MIIDrzCCApegAwIBAgIQCDvgVpBCRrGhdWrJWZHHSjANBgkqhkiG9w0BAQUFADBh\n"));
 	free(pem);
 	pem = (char *)tz_read_file(p.ca.v[1], &pl);
 	assert_non_null(strstr(pem, "-----BEGIN CERTIFICATE-----"));

@@ -104,10 +104,7 @@ static void test_newer_schema(void **state)
 	assert_int_equal(sstp_package_check_sstp(&p, err, sizeof(err)), 0);
 	sstp_package_free(&p);
 
-	/* the same as a whole package, with the older Generic/VpnServerRoot.cer duplicate */
-	size_t der_len;
-	char path[512];
-	snprintf(path, sizeof(path), "%s/pkg/gw-demo.zip", SSTP_TEST_DATA);
+	/* the same as a whole package */
 	struct tz_entry e[] = {
 		{"Generic\\VpnSettings.xml", xml, strlen(xml), 0, false},
 	};
@@ -128,7 +125,6 @@ static void test_newer_schema(void **state)
 	free(json);
 	sstp_package_free(&p);
 	free(zip);
-	(void)der_len;
 	free(xml);
 	free(g2);
 	free(ca);
