@@ -57,7 +57,23 @@ done
 printf 'nameserver 192.0.2.53\nsearch home.example\noptions edns0\n' > "$TMP/resolv.conf"
 mount --bind "$TMP/resolv.conf" /etc/resolv.conf || skip "cannot bind-mount /etc/resolv.conf"
 
-RESOLVCONF=$(command -v resolvconf || true)
+# resolvconf: an installed resolvconf or openresolv keeps state in the host's /run and /etc, so
+# the test never runs it. SSTP_TEST_OPENRESOLV may name an unpacked openresolv package
+# (dpkg -x openresolv_*.deb DIR); the test runs a copy with every path moved into its temp dir.
+RESOLVCONF=""
+if [ -n "${SSTP_TEST_OPENRESOLV:-}" ] && [ -x "$SSTP_TEST_OPENRESOLV/sbin/resolvconf" ]; then
+    R=$TMP/openresolv
+    mkdir -p "$R/etc" "$R/run"
+    cp -a "$SSTP_TEST_OPENRESOLV/lib/resolvconf" "$R/lib"
+    sed -e "s|^SYSCONFDIR=.*|SYSCONFDIR=$R/etc|" -e "s|^LIBEXECDIR=.*|LIBEXECDIR=$R/lib|" \
+        -e "s|^VARDIR=.*|VARDIR=$R/run|" "$SSTP_TEST_OPENRESOLV/sbin/resolvconf" > "$R/resolvconf"
+    chmod +x "$R/resolvconf"
+    # the file bind-mounted on /etc/resolv.conf; its .bak goes next to it in the temp dir
+    printf 'resolv_conf=%s\n' "$TMP/resolv.conf" > "$R/etc/resolvconf.conf"
+    RESOLVCONF=$R/resolvconf
+fi
+RCARG=()
+[ -n "$RESOLVCONF" ] && RCARG=(--resolvconf "$RESOLVCONF")
 
 snapshot() {
     ip -p -j addr
@@ -89,7 +105,7 @@ same_as_before() { # LABEL
     fi
 }
 
-drv() { "$DRIVER" --state "$STATE" "$@"; }
+drv() { "$DRIVER" --state "$STATE" "${RCARG[@]}" "$@"; }
 
 # start_paused LABEL STEPS...: run the driver in the background until its pause=LABEL step
 start_paused() {
@@ -97,7 +113,7 @@ start_paused() {
     shift
     : > "$TMP/out"
     # a simple command, not the drv function: $! must be the driver itself
-    "$DRIVER" --state "$STATE" "$@" "pause=$label" > "$TMP/out" 2> "$TMP/err" &
+    "$DRIVER" --state "$STATE" "${RCARG[@]}" "$@" "pause=$label" > "$TMP/out" 2> "$TMP/err" &
     PID=$!
     for _ in $(seq 1 200); do
         grep -q "^PAUSED $label" "$TMP/out" && return 0
@@ -217,13 +233,15 @@ if [ -n "$RESOLVCONF" ]; then
     if start_paused rc "${TUN[@]}" "$DNSRC"; then
         grep -q 10.1.0.53 <<< "$("$RESOLVCONF" -l 2>/dev/null)" && ok "resolvconf entry added" \
             || bad "resolvconf entry missing"
+        grep -q "^nameserver 10.1.0.53" /etc/resolv.conf && ok "resolvconf rewrote resolv.conf" \
+            || bad "resolvconf did not update resolv.conf"
         kill -USR1 "$PID"
         finish 0 || bad "resolvconf run"
     fi
     same_as_before "resolvconf undo"
     kill9_case rc-kill "${TUN[@]}" "$DNSRC"
 else
-    echo "# note: resolvconf is not installed: its backend was not exercised"
+    echo "# note: resolvconf backend not exercised (set SSTP_TEST_OPENRESOLV to an unpacked openresolv)"
 fi
 
 # 8. the journal names a device that is now someone else's: left alone
