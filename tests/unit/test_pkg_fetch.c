@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -155,6 +156,44 @@ static void test_download_ok(void **state)
 	free(want);
 }
 
+/* On a terminal (a pseudo-terminal here) the progress bar is drawn. */
+static void test_progress_on_tty(void **state)
+{
+	(void)state;
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+		if (master >= 0)
+			close(master);
+		skip();
+	}
+	int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	FILE *tty = fdopen(slave, "w");
+	assert_non_null(tty);
+	char u[300], err[512];
+	unsigned char *buf;
+	size_t len;
+	struct sstp_fetch_opts o = {.ca_file = ca_file, .progress = tty};
+	url(u, sizeof(u), "/pkg.zip");
+	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), 0);
+	free(buf);
+	fclose(tty);
+	char out[8192];
+	size_t got = 0;
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	for (;;) {
+		ssize_t r = read(master, out + got, sizeof(out) - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	out[got] = '\0';
+	close(master);
+	assert_non_null(strstr(out, "Downloading package ["));
+	assert_non_null(strstr(out, "100%"));
+	assert_null(strstr(out, SECRET));
+}
+
 static void test_download_errors(void **state)
 {
 	(void)state;
@@ -278,6 +317,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_download_ok),
+		cmocka_unit_test(test_progress_on_tty),
 		cmocka_unit_test(test_download_errors),
 		cmocka_unit_test(test_proxy_env),
 	};
