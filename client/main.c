@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "cli_cmds.h"
 #include "exit_codes.h"
+#include "helper.h"
+#include "helper_client.h"
 #include "log.h"
 
 #ifndef SSTP_VERSION_STRING
@@ -20,6 +22,9 @@ int main(int argc, char **argv)
 	int r;
 
 	sstp_log_init("sstp", SSTP_LOG_INFO, SSTP_LOG_TO_STDERR);
+	/* [helper] `sstp helper` is the privileged service, with options of its own (helper.h) */
+	if (argc > 1 && strcmp(argv[1], "helper") == 0)
+		return sstp_helper_main(argc - 1, argv + 1);
 	r = sstp_cli_parse(argc, argv, &cli, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "%s\n", err);
@@ -33,6 +38,10 @@ int main(int argc, char **argv)
 		level = SSTP_LOG_WARN;
 	sstp_log_init("sstp", level, SSTP_LOG_TO_STDERR | (cli.syslog ? SSTP_LOG_TO_SYSLOG : 0));
 	sstp_log_set_timestamps(cli.verbosity >= 1);
+
+	/* [helper] not root: connect/disconnect/status go through the helper (helper_client.h) */
+	if (sstp_helper_client_wanted(&cli))
+		return sstp_helper_client_run(&cli);
 
 	switch (cli.cmd) {
 	case SSTP_CMD_HELP:

@@ -1,0 +1,474 @@
+/* helper_client.c - talking to the helper: the connection object (open, send, next frame) and
+ * `sstp connect|disconnect|status` through it, printing like the direct commands do. */
+#include "helper_client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ctl_client.h"
+#include "ctl_status.h"
+#include "exit_codes.h"
+#include "log.h"
+#include "plat_ctl.h"
+#include "plat_loop.h"
+#include "plat_proc.h"
+#include "profile.h"
+#include "status.h"
+
+#define OPEN_MS 2000
+#define STATUS_MS 5000
+#define MAX_SHOWN 80
+
+const char *sstp_helper_socket_path(void)
+{
+	const char *p = getenv("SSTP_HELPER_SOCKET");
+
+	return p && p[0] == '/' ? p : SSTP_HELPER_DEFAULT_SOCKET;
+}
+
+int sstp_helper_conn_open(struct sstp_helper_conn *c, const char *path, int timeout_ms, char *err,
+			  size_t errlen)
+{
+	int fd;
+
+	c->fd = -1;
+	c->next_id = 1;
+	c->consumed = 0;
+	c->rb.buf = c->buf;
+	c->rb.cap = sizeof(c->buf);
+	c->rb.len = 0;
+	fd = plat_ctl_connect(path, timeout_ms);
+	if (fd == -EACCES || fd == -EPERM) {
+		snprintf(err, errlen, "permission denied on %s: only root and members of group '%s' "
+			 "may use the sstp helper (ask the administrator to add you, then log in "
+			 "again), or run as root", path, SSTP_HELPER_DEFAULT_GROUP);
+		return SSTP_EXIT_PERMISSION;
+	}
+	if (fd == -ENOENT || fd == -ECONNREFUSED || fd == -ENOTDIR) {
+		snprintf(err, errlen, "the sstp helper is not running (nothing answers on %s): start "
+			 "it with 'systemctl start sstp-helper', or run as root", path);
+		return SSTP_EXIT_PERMISSION;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot reach the sstp helper on %s: %s", path, strerror(-fd));
+		return SSTP_EXIT_PERMISSION;
+	}
+	c->fd = fd;
+	return 0;
+}
+
+void sstp_helper_conn_close(struct sstp_helper_conn *c)
+{
+	if (c->fd >= 0)
+		plat_ctl_close(c->fd);
+	c->fd = -1;
+	c->rb.len = 0;
+	c->consumed = 0;
+}
+
+int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *req, char *err,
+			  size_t errlen)
+{
+	uint8_t buf[2048];
+	long len;
+
+	req->id = c->next_id++;
+	len = sstp_helper_req_encode(req, buf, sizeof(buf));
+	if (len < 0) {
+		snprintf(err, errlen, "request too large");
+		return SSTP_EXIT_ERROR;
+	}
+	if (c->fd < 0 || plat_ctl_send(c->fd, buf, (size_t)len, OPEN_MS) != len) {
+		snprintf(err, errlen, "the sstp helper does not take requests");
+		return SSTP_EXIT_PERMISSION;
+	}
+	return 0;
+}
+
+int sstp_helper_conn_next(struct sstp_helper_conn *c, int timeout_ms, struct sstp_ctl_msg *msg,
+			  char *err, size_t errlen)
+{
+	uint64_t deadline = plat_now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
+
+	if (c->consumed) {
+		sstp_ctl_rbuf_consume(&c->rb, c->consumed);
+		c->consumed = 0;
+	}
+	for (;;) {
+		const char *why = NULL;
+		long fl = sstp_ctl_rbuf_frame(&c->rb, msg, &why);
+		uint64_t now;
+		size_t room;
+		uint8_t *tail;
+		ssize_t n;
+
+		if (fl > 0) {
+			c->consumed = (size_t)fl;
+			return 1;
+		}
+		if (fl < 0) {
+			snprintf(err, errlen, "bad answer from the sstp helper: %s", why ? why : "?");
+			return -SSTP_EXIT_ERROR;
+		}
+		if (c->fd < 0) {
+			snprintf(err, errlen, "not connected to the sstp helper");
+			return -SSTP_EXIT_PERMISSION;
+		}
+		now = plat_now_ms();
+		tail = sstp_ctl_rbuf_tail(&c->rb, &room);
+		n = plat_ctl_recv(c->fd, tail, room, now < deadline ? (int)(deadline - now) : 0);
+		if (n == -EAGAIN) {
+			if (plat_now_ms() >= deadline)
+				return 0;
+			continue;
+		}
+		if (n <= 0) {
+			snprintf(err, errlen, "the sstp helper closed the connection%s",
+				 n < 0 ? " with an error" : "");
+			return -SSTP_EXIT_PERMISSION;
+		}
+		sstp_ctl_rbuf_commit(&c->rb, (size_t)n);
+	}
+}
+
+bool sstp_helper_client_wanted(const struct sstp_cli *cli)
+{
+	const char *force = getenv("SSTP_USE_HELPER");
+
+	if (cli->cmd != SSTP_CMD_CONNECT && cli->cmd != SSTP_CMD_DISCONNECT &&
+	    cli->cmd != SSTP_CMD_STATUS)
+		return false;
+	if (force && strcmp(force, "1") == 0)
+		return true;
+	if (force && strcmp(force, "0") == 0)
+		return false;
+	return !plat_is_root();
+}
+
+/* ---- the CLI commands ---------------------------------------------------------------------- */
+
+/* "--name" alone, or "--name=V" when v is not 0. */
+static int add_opt(struct sstp_helper_req *req, const char *name, unsigned v)
+{
+	if (req->n_options == SSTP_HELPER_MAX_OPTIONS)
+		return -1;
+	if (v)
+		snprintf(req->options[req->n_options++], SSTP_HELPER_OPTION_MAX, "%s=%u", name, v);
+	else
+		snprintf(req->options[req->n_options++], SSTP_HELPER_OPTION_MAX, "%s", name);
+	return 0;
+}
+
+/* The connect options as helper options; anything the helper cannot take is refused here with
+ * the option's name, before anything is sent. */
+static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *req, char *err,
+			   size_t errlen)
+{
+	const struct sstp_connect_opts *o = &cli->conn;
+	const char *bad = o->package ? "--package" : o->cert ? "--cert" : o->key ? "--key" :
+		o->cert_password_file ? "--cert-password-file" : o->n_ca ? "--ca" :
+		o->pin_sha256 ? "--pin-sha256" : o->insecure ? "--insecure" : o->user ? "--user" :
+		o->password_stdin ? "--password-stdin" : o->password_file ? "--password-file" :
+		o->proxy ? "--proxy" : o->sni ? "--sni" : o->auth ? "--auth" :
+		o->n_routes ? "--route" : o->full_tunnel ? "--full-tunnel" : o->n_dns ? "--dns" :
+		o->n_checks ? "--check" : o->name ? "--name" : o->ifname ? "--interface" : NULL;
+
+	memset(req, 0, sizeof(*req));
+	req->type = SSTP_CTL_REQ_CONNECT;
+	if (bad) {
+		snprintf(err, errlen, "sstp connect: %s cannot be used through the sstp helper, which "
+			 "connects the administrator's profiles as they are configured; run as root "
+			 "to use it", bad);
+		return SSTP_EXIT_USAGE;
+	}
+	if (!o->target || !sstp_profile_name_valid(o->target)) {
+		snprintf(err, errlen, "sstp connect: through the sstp helper only profiles of the "
+			 "system profile directory can be connected, and '%s' is not a profile name",
+			 o->target ? o->target : "");
+		return SSTP_EXIT_PROFILE;
+	}
+	snprintf(req->profile, sizeof(req->profile), "%s", o->target);
+	if ((o->timeout_s && add_opt(req, "--timeout", o->timeout_s) < 0) ||
+	    (o->mtu && add_opt(req, "--mtu", o->mtu) < 0) ||
+	    (o->wait && add_opt(req, "--wait", 0) < 0) ||
+	    (o->reconnect == 1 && add_opt(req, "--reconnect", 0) < 0) ||
+	    (o->reconnect == 0 && add_opt(req, "--no-reconnect", 0) < 0) ||
+	    (o->no_ipv6 && add_opt(req, "--no-ipv6", 0) < 0) ||
+	    (o->no_dns && add_opt(req, "--no-dns", 0) < 0) ||
+	    (o->no_routes && add_opt(req, "--no-routes", 0) < 0) ||
+	    (cli->verbosity > 0 && add_opt(req, "--verbose", 0) < 0)) {
+		snprintf(err, errlen, "sstp connect: too many options");
+		return SSTP_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Wait for the reply to req (id), skipping events. 1 with *m, or an exit code as a negative
+ * number. */
+static int wait_reply(struct sstp_helper_conn *c, uint32_t id, int timeout_ms,
+		      struct sstp_ctl_msg *m, char *err, size_t errlen)
+{
+	uint64_t deadline = plat_now_ms() + (uint64_t)timeout_ms;
+
+	for (;;) {
+		uint64_t now = plat_now_ms();
+		int r;
+
+		if (now >= deadline) {
+			snprintf(err, errlen, "the sstp helper did not answer within %d s",
+				 timeout_ms / 1000);
+			return -SSTP_EXIT_TIMEOUT;
+		}
+		r = sstp_helper_conn_next(c, (int)(deadline - now), m, err, errlen);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			continue;
+		if (m->type == SSTP_CTL_RESP_ERROR && m->id == 0) {
+			/* refused right after connecting (permission) */
+			int code = sstp_ctl_reply_error(m, err, errlen);
+
+			return -(code ? code : SSTP_EXIT_PERMISSION);
+		}
+		if (m->id == id && m->type != SSTP_CTL_EVENT)
+			return 1;
+	}
+}
+
+static int error_reply(const struct sstp_ctl_msg *m)
+{
+	char msg[320];
+	int code = sstp_ctl_reply_error(m, msg, sizeof(msg));
+
+	sstp_err("%s", msg[0] ? msg : "the sstp helper refused the request");
+	return code ? code : SSTP_EXIT_ERROR;
+}
+
+static int get_status(struct sstp_helper_conn *c, const char *name, struct sstp_conn_status *st,
+		      char *err, size_t errlen)
+{
+	struct sstp_helper_req req;
+	struct sstp_ctl_msg m;
+	int r;
+
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_STATUS;
+	snprintf(req.profile, sizeof(req.profile), "%s", name);
+	if ((r = sstp_helper_conn_send(c, &req, err, errlen)) != 0)
+		return r;
+	if ((r = wait_reply(c, req.id, STATUS_MS, &m, err, errlen)) < 0)
+		return -r;
+	if (m.type == SSTP_CTL_RESP_ERROR)
+		return sstp_ctl_reply_error(&m, err, errlen);
+	if (m.type != SSTP_CTL_RESP_STATUS || sstp_ctl_get_status(&m, st, NULL) != 0) {
+		snprintf(err, errlen, "bad status answer from the sstp helper");
+		return SSTP_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static void print_status(const struct sstp_cli *cli, const struct sstp_conn_status *st)
+{
+	if (cli->json) {
+		sstp_status_print_json(stdout, st);
+		putchar('\n');
+	} else {
+		sstp_status_print_text(stdout, st);
+	}
+}
+
+static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c)
+{
+	const struct sstp_connect_opts *o = &cli->conn;
+	struct sstp_helper_req req;
+	struct sstp_conn_status st;
+	struct sstp_ctl_msg m;
+	char err[400];
+	int timeout_ms = o->timeout_s ? (int)o->timeout_s * 1000 + 15000 : 300000, r;
+
+	if ((r = connect_request(cli, &req, err, sizeof(err))) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return r;
+	}
+	if ((r = sstp_helper_conn_send(c, &req, err, sizeof(err))) != 0 ||
+	    (r = -wait_reply(c, req.id, timeout_ms, &m, err, sizeof(err))) > 0) {
+		if (r == SSTP_EXIT_TIMEOUT)
+			sstp_err("%s is still connecting in the background (see 'sstp status %s')",
+				 req.profile, req.profile);
+		else
+			sstp_err("%s", err);
+		return r;
+	}
+	if (m.type == SSTP_CTL_RESP_ERROR)
+		return error_reply(&m);
+	if (get_status(c, req.profile, &st, err, sizeof(err)) == 0) {
+		if (cli->json || cli->verbosity >= 0)
+			print_status(cli, &st);
+	} else if (cli->verbosity >= 0) {
+		printf("%s: connected (through the sstp helper)\n", req.profile);
+	}
+	return 0;
+}
+
+/* The overview: every session's status (shown through `show`) and the profiles. */
+static int overview(struct sstp_helper_conn *c, struct sstp_conn_status *list, size_t max,
+		    size_t *n, char *err, size_t errlen)
+{
+	struct sstp_helper_req req;
+	struct sstp_ctl_msg m;
+	int r;
+
+	*n = 0;
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_STATUS;
+	if ((r = sstp_helper_conn_send(c, &req, err, errlen)) != 0)
+		return r;
+	for (;;) {
+		if ((r = wait_reply(c, req.id, STATUS_MS * 4, &m, err, errlen)) < 0)
+			return -r;
+		if (m.type == SSTP_CTL_RESP_STATUS) {
+			if (*n < max && sstp_ctl_get_status(&m, &list[*n], NULL) == 0)
+				(*n)++;
+			continue;
+		}
+		if (m.type == SSTP_CTL_RESP_ERROR)
+			return sstp_ctl_reply_error(&m, err, errlen);
+		return 0; /* RESP_OK closes the list */
+	}
+}
+
+static bool running(const struct sstp_conn_status *st)
+{
+	return st->state != SSTP_STATE_DISCONNECTED && st->state != SSTP_STATE_IDLE;
+}
+
+static int client_status(const struct sstp_cli *cli, struct sstp_helper_conn *c)
+{
+	static struct sstp_conn_status list[MAX_SHOWN];
+	char err[400];
+	size_t n, shown = 0;
+	int r;
+
+	if (cli->name) {
+		r = get_status(c, cli->name, &list[0], err, sizeof(err));
+		if (r == 0 && running(&list[0])) {
+			print_status(cli, &list[0]);
+			return 0;
+		}
+		if (r == 0) /* the helper remembers how it ended */
+			print_status(cli, &list[0]);
+		else if (cli->json && r == SSTP_EXIT_NOT_CONNECTED) {
+			printf("{\"name\":");
+			sstp_json_string(stdout, cli->name);
+			printf(",\"state\":\"disconnected\"}\n");
+		}
+		if (r)
+			sstp_err("%s", err);
+		return r ? r : SSTP_EXIT_NOT_CONNECTED;
+	}
+	if ((r = overview(c, list, MAX_SHOWN, &n, err, sizeof(err))) != 0) {
+		sstp_err("%s", err);
+		return r;
+	}
+	if (cli->json)
+		putchar('[');
+	for (size_t i = 0; i < n; i++) {
+		if (!running(&list[i]))
+			continue;
+		if (cli->json) {
+			if (shown)
+				putchar(',');
+			sstp_status_print_json(stdout, &list[i]);
+		} else {
+			if (shown)
+				putchar('\n');
+			sstp_status_print_text(stdout, &list[i]);
+		}
+		shown++;
+	}
+	if (cli->json)
+		printf("]\n");
+	if (!shown) {
+		if (!cli->json)
+			printf("no sessions are running\n");
+		return SSTP_EXIT_NOT_CONNECTED;
+	}
+	return 0;
+}
+
+static int client_disconnect(const struct sstp_cli *cli, struct sstp_helper_conn *c)
+{
+	static struct sstp_conn_status list[MAX_SHOWN];
+	struct sstp_helper_req req;
+	struct sstp_ctl_msg m;
+	char err[400];
+	int timeout_ms = (cli->conn.timeout_s ? (int)cli->conn.timeout_s * 1000 : 10000) + 5000, r;
+	size_t n, live = 0;
+
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_DISCONNECT;
+	if (cli->name) {
+		snprintf(req.profile, sizeof(req.profile), "%s", cli->name);
+	} else if (cli->all) {
+		req.all = true;
+	} else {
+		/* no name: the one running session, as without the helper */
+		if ((r = overview(c, list, MAX_SHOWN, &n, err, sizeof(err))) != 0) {
+			sstp_err("%s", err);
+			return r;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (running(&list[i]) && !live++)
+				sstp_status_set(req.profile, sizeof(req.profile), list[i].name);
+		if (live == 0) {
+			sstp_err("no session is running");
+			return SSTP_EXIT_NOT_CONNECTED;
+		}
+		if (live > 1) {
+			sstp_err("%zu sessions are running: name one (see 'sstp status') or use --all",
+				 live);
+			return SSTP_EXIT_USAGE;
+		}
+	}
+	if ((r = sstp_helper_conn_send(c, &req, err, sizeof(err))) != 0 ||
+	    (r = -wait_reply(c, req.id, timeout_ms, &m, err, sizeof(err))) > 0) {
+		sstp_err("%s", err);
+		return r;
+	}
+	if (m.type == SSTP_CTL_RESP_ERROR)
+		return error_reply(&m);
+	return 0;
+}
+
+int sstp_helper_client_run(const struct sstp_cli *cli)
+{
+	struct sstp_helper_conn *c = malloc(sizeof(*c));
+	char err[400];
+	int r;
+
+	if (!c) {
+		sstp_err("out of memory");
+		return SSTP_EXIT_ERROR;
+	}
+	r = sstp_helper_conn_open(c, sstp_helper_socket_path(), OPEN_MS, err, sizeof(err));
+	if (r) {
+		sstp_err("%s", err);
+		free(c);
+		return r;
+	}
+	switch (cli->cmd) {
+	case SSTP_CMD_CONNECT: r = client_connect(cli, c); break;
+	case SSTP_CMD_DISCONNECT: r = client_disconnect(cli, c); break;
+	case SSTP_CMD_STATUS: r = client_status(cli, c); break;
+	default:
+		sstp_err("sstp %s does not go through the helper", sstp_cmd_name(cli->cmd));
+		r = SSTP_EXIT_USAGE;
+		break;
+	}
+	sstp_helper_conn_close(c);
+	free(c);
+	return r;
+}
