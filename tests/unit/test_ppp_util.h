@@ -158,7 +158,8 @@ static inline void lcp_up_with(struct ppp *p, struct tframes *f, const uint8_t *
 	req[n++] = 4;
 	req[n++] = 0x05;
 	req[n++] = 0xDC;
-	memcpy(req + n, auth_opt, auth_len);
+	if (auth_len)
+		memcpy(req + n, auth_opt, auth_len);
 	n += auth_len;
 	memcpy(req + n, "\x05\x06\x11\x22\x33\x44", 6);
 	n += 6;
