@@ -501,7 +501,8 @@ rig_reap_stale() {
         rm -rf "/etc/netns/$ns"
     done
     for d in "${TMPDIR:-/tmp}"/sstpt-[0-9]*.*; do
-        [ -d "$d" ] || continue
+        # Only rigs that never reached rig_down; a directory kept with RIG_KEEP=1 stays.
+        [ -d "$d" ] && [ ! -e "$d/.down" ] || continue
         owner=${d##*/sstpt-}; owner=${owner%%[.-]*}
         kill -0 "$owner" 2>/dev/null || rm -rf "$d"
     done

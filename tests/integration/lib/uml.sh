@@ -79,6 +79,9 @@ rig_uml_run() {
         </dev/null >"$RIG_UML_LOG" 2>&1 &
     pid=$!
     _rig_pid_record "uml-$n" "$pid"
+    # The script's status comes back in $RIG_DIR/uml/rc; UML's own (it sometimes dies of SIGABRT
+    # while powering off) is of no interest, and a disowned job is reaped without a shell message.
+    disown "$pid" 2>/dev/null
     if [ "$show" = 1 ]; then
         tail -n +1 -F --pid="$pid" "$RIG_UML_LOG" 2>/dev/null | grep --line-buffered -v -E \
             '^(SELinux:|mmapper_init|Failed to initialize ubd|sysrq:|reboot:|epollctl|random:)' &
@@ -90,10 +93,8 @@ rig_uml_run() {
         rig_log "UML guest still running after ${timeout}s: stopping it"
         rig_stop "uml-$n" 5
         # The guest's helper processes die with it; the namespace sweep in rig_down catches the rest.
-        wait "$pid" 2>/dev/null
         rc=124
     else
-        wait "$pid" 2>/dev/null
         rm -f "$RIG_DIR/pids/uml-$n.pid"
         if [ ! -f "$RIG_DIR/uml/started" ]; then
             echo "SKIP: the user-mode-linux guest did not boot (console: $RIG_UML_LOG):" >&2
