@@ -571,10 +571,6 @@ static int finish(struct sstp_cli *cli, int npos, char *err, size_t errlen)
 			return fail(err, errlen, cmd, "needs a command after '--' (sstp run NAME -- CMD ...)");
 		if (cmd == SSTP_CMD_CHECK && c->n_checks == 0)
 			return fail(err, errlen, cmd, "needs at least one --probe HOST:PORT or --probe icmp:HOST");
-		if (cmd == SSTP_CMD_CHECK && cli->json && cli->junit)
-			return fail(err, errlen, cmd, "--json and --junit exclude each other");
-		if (c->password_stdin && cmd == SSTP_CMD_RUN)
-			break; /* the command gets our stdin only after the password was read */
 		break;
 	case SSTP_CMD_DISCONNECT:
 		if (cli->all && cli->name)
