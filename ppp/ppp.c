@@ -429,9 +429,9 @@ int ppp_input(struct ppp *p, const uint8_t *frame, size_t len, uint64_t now_ms,
 
 	g = gate(p, proto);
 	if (g < 0 || (proto == PPP_PROTO_IPV6CP && !p->cfg.want_ipv6)) {
-		/* Unknown (CCP, multilink...) or disabled: Protocol-Reject once LCP is open. */
-		if (p->phase == PPP_PHASE_NETWORK)
-			lcp_protocol_reject(p, proto, info, ilen);
+		/* Unknown (CCP, multilink...) or disabled: Protocol-Reject while LCP is Opened
+		 * (lcp_protocol_reject checks), silently dropped before. */
+		lcp_protocol_reject(p, proto, info, ilen);
 		return 0;
 	}
 	if (g == 0)

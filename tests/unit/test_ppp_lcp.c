@@ -277,6 +277,26 @@ static void test_protocol_reject_only_when_open(void **state)
 	feed_pkt(p, 0, PPP_PROTO_LCP, 9, 1, "\0\0\0\0", 4);
 	clear_frames(p, &f);
 	assert_int_equal(f.n, 0);
+	/* Once LCP is open (here: authenticating), unknown protocols are Protocol-Rejected,
+	 * while IPCP (known, but not allowed before auth) is silently dropped. */
+	{
+		int i;
+		uint8_t id = p->lcp_fsm.reqid;
+		uint8_t mine[16];
+		struct ppp_wr w = ppp_wr_init(mine, sizeof(mine));
+		p->lcp_fsm.cb->addci(&p->lcp_fsm, &w);
+		feed_pkt(p, 0, PPP_PROTO_LCP, 1, 1, "\x03\x04\xc0\x23", 4);
+		feed_pkt(p, 0, PPP_PROTO_LCP, 2, id, mine, w.len);
+		assert_int_equal(ppp_get_phase(p), PPP_PHASE_AUTHENTICATE);
+		clear_frames(p, &f);
+		assert_int_equal(ppp_input(p, ccp, sizeof(ccp), 0, &d), 0);
+		feed_pkt(p, 0, PPP_PROTO_IPCP, 1, 1, "\x03\x06\x0a\0\0\1", 6);
+		clear_frames(p, &f);
+		assert_int_equal(f.n, 1);
+		i = tf_find(&f, PPP_PROTO_LCP, 8);
+		assert_int_equal(i, 0);
+		assert_int_equal(ppp_get16(f.buf[0] + 8), PPP_PROTO_CCP);
+	}
 	ppp_free(p);
 }
 
