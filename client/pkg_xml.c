@@ -49,7 +49,7 @@ struct xml_state {
 	const char *cur_name;
 	unsigned long line;    /* line of the open depth-2 / depth-3 element */
 	char *text;            /* character data of the open depth-2 or depth-3 element */
-	size_t text_len;
+	size_t text_len, text_cap;
 	unsigned items;        /* children read for the current field */
 	unsigned seen;         /* bit per field already given */
 };
@@ -303,12 +303,19 @@ static void XMLCALL on_text(void *ud, const XML_Char *txt, int len)
 		      SSTP_PKG_XML_MAX_TEXT);
 		return;
 	}
-	if (!s->text) {
-		s->text = malloc(SSTP_PKG_XML_MAX_TEXT + 1);
-		if (!s->text) {
+	if (s->text_len + (size_t)len > s->text_cap) {
+		size_t cap = s->text_cap ? s->text_cap : 4096;
+		while (cap < s->text_len + (size_t)len)
+			cap *= 2;
+		if (cap > SSTP_PKG_XML_MAX_TEXT)
+			cap = SSTP_PKG_XML_MAX_TEXT;
+		char *t = realloc(s->text, cap + 1);
+		if (!t) {
 			xfail(s, SSTP_EXIT_ERROR, "out of memory");
 			return;
 		}
+		s->text = t;
+		s->text_cap = cap;
 	}
 	memcpy(s->text + s->text_len, txt, (size_t)len);
 	s->text_len += (size_t)len;
