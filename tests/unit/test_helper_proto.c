@@ -1,0 +1,416 @@
+/* test_helper_proto.c - cmocka tests of the helper's protocol layer: request round trips, every
+ * validation rule (profile names, the connect-option allow-list, flags, request shapes),
+ * malformed frames, the child command line, and frame reassembly fed byte by byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ctl_proto.h"
+#include "exit_codes.h"
+#include "helper_proto.h"
+
+static uint8_t frame[SSTP_CTL_MAX_FRAME];
+
+/* Encode req, parse it back as a frame and decode it; returns decode's result. */
+static int round_trip(const struct sstp_helper_req *req, struct sstp_helper_req *out, char *err,
+		      size_t errlen)
+{
+	struct sstp_ctl_msg m;
+	long len = sstp_helper_req_encode(req, frame, sizeof(frame));
+
+	assert_true(len >= SSTP_CTL_HEADER_LEN);
+	assert_int_equal(sstp_ctl_parse(frame, (size_t)len, &m, NULL), len);
+	return sstp_helper_req_decode(&m, out, err, errlen);
+}
+
+/* A frame with arbitrary attributes, built by hand. */
+static long raw_frame(uint8_t type, const uint16_t *tags, const char *const *vals, size_t n)
+{
+	struct sstp_ctl_writer w;
+
+	sstp_ctl_begin(&w, frame, sizeof(frame), type, 7);
+	for (size_t i = 0; i < n; i++)
+		sstp_ctl_put_bytes(&w, tags[i], vals[i], vals[i] ? strlen(vals[i]) : 0);
+	return sstp_ctl_finish(&w);
+}
+
+static int decode_raw(uint8_t type, const uint16_t *tags, const char *const *vals, size_t n,
+		      struct sstp_helper_req *out)
+{
+	struct sstp_ctl_msg m;
+	char err[256];
+	long len = raw_frame(type, tags, vals, n);
+
+	assert_true(len > 0);
+	assert_int_equal(sstp_ctl_parse(frame, (size_t)len, &m, NULL), len);
+	return sstp_helper_req_decode(&m, out, err, sizeof(err));
+}
+
+static void test_round_trip_connect(void **state)
+{
+	struct sstp_helper_req req, out;
+	char err[256];
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_CONNECT;
+	req.id = 0xdeadbeef;
+	snprintf(req.profile, sizeof(req.profile), "%s", "work-vnet_1.test@corp");
+	snprintf(req.options[0], sizeof(req.options[0]), "%s", "--timeout=30");
+	snprintf(req.options[1], sizeof(req.options[1]), "%s", "--no-dns");
+	snprintf(req.options[2], sizeof(req.options[2]), "%s", "--mtu=1400");
+	req.n_options = 3;
+	req.nowait = true;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	assert_int_equal(out.type, SSTP_CTL_REQ_CONNECT);
+	assert_int_equal(out.id, 0xdeadbeef);
+	assert_string_equal(out.profile, req.profile);
+	assert_int_equal(out.n_options, 3);
+	assert_string_equal(out.options[0], "--timeout=30");
+	assert_string_equal(out.options[1], "--no-dns");
+	assert_string_equal(out.options[2], "--mtu=1400");
+	assert_true(out.nowait);
+	assert_false(out.all);
+	/* decoding is a fixed point: encode(decode(x)) decodes to the same struct */
+	assert_int_equal(round_trip(&out, &req, err, sizeof(err)), 0);
+	assert_memory_equal(&out, &req, sizeof(req));
+}
+
+static void test_round_trip_others(void **state)
+{
+	struct sstp_helper_req req, out;
+	char err[256];
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_DISCONNECT;
+	req.all = true;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	assert_true(out.all);
+	assert_string_equal(out.profile, "");
+
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_DISCONNECT;
+	snprintf(req.profile, sizeof(req.profile), "%s", "a");
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	assert_string_equal(out.profile, "a");
+
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_STATUS;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	snprintf(req.profile, sizeof(req.profile), "%s", "x");
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	assert_string_equal(out.profile, "x");
+
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_SUBSCRIBE;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	assert_int_equal(out.type, SSTP_CTL_REQ_SUBSCRIBE);
+}
+
+static void test_request_shapes(void **state)
+{
+	struct sstp_helper_req req, out;
+	char err[256];
+
+	(void)state;
+	/* connect without a profile, or with all */
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_CONNECT;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	snprintf(req.profile, sizeof(req.profile), "%s", "p");
+	req.all = true;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	/* disconnect with neither or both */
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_DISCONNECT;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	snprintf(req.profile, sizeof(req.profile), "%s", "p");
+	req.all = true;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	/* options or flags outside connect */
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_STATUS;
+	snprintf(req.options[0], sizeof(req.options[0]), "%s", "--wait");
+	req.n_options = 1;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_STATUS;
+	req.nowait = true;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	/* subscribe names no profile */
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_SUBSCRIBE;
+	snprintf(req.profile, sizeof(req.profile), "%s", "p");
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	/* a reply type sent as a request */
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_RESP_OK;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_non_null(strstr(err, "not a request"));
+}
+
+static void test_profile_names(void **state)
+{
+	static const char *const bad[] = {
+		"../etc", "a/b", "-x", ".hidden", "a..b", "sp ace", "semi;colon", "",
+		"0123456789012345678901234567890123456789012345678901234567890123456789",
+	};
+	struct sstp_helper_req out;
+	uint16_t tags[2] = { SSTP_CTL_A_PROFILE, SSTP_CTL_A_PROFILE };
+	const char *vals[2];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		vals[0] = bad[i];
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 1, &out),
+				 SSTP_EXIT_PROFILE);
+	}
+	/* a NUL inside the name */
+	{
+		struct sstp_ctl_writer w;
+		struct sstp_ctl_msg m;
+		char err[128];
+		long len;
+
+		sstp_ctl_begin(&w, frame, sizeof(frame), SSTP_CTL_REQ_CONNECT, 1);
+		sstp_ctl_put_bytes(&w, SSTP_CTL_A_PROFILE, "ok\0evil", 7);
+		len = sstp_ctl_finish(&w);
+		assert_int_equal(sstp_ctl_parse(frame, (size_t)len, &m, NULL), len);
+		assert_int_equal(sstp_helper_req_decode(&m, &out, err, sizeof(err)),
+				 SSTP_EXIT_PROFILE);
+	}
+	/* two profiles in one request */
+	vals[0] = "one";
+	vals[1] = "two";
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_EXIT_USAGE);
+	/* the longest valid name */
+	vals[0] = "0123456789012345678901234567890123456789012345678901234567890123";
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 1, &out), 0);
+	assert_string_equal(out.profile, vals[0]);
+}
+
+static void test_option_allow_list(void **state)
+{
+	static const char *const good[] = {
+		"--wait", "--reconnect", "--no-reconnect", "--no-ipv6", "--no-dns", "--no-routes",
+		"--verbose", "--timeout=1", "--timeout=86400", "--mtu=576", "--mtu=4087",
+	};
+	static const char *const bad[] = {
+		"--cert=/etc/shadow", "--key=/root/k.pem", "--ca=/tmp/ca.pem", "--insecure",
+		"--pin-sha256=abc", "--route=0.0.0.0/0", "--dns=1.1.1.1", "--proxy=http://x:1",
+		"--user=root", "--password-file=/etc/shadow", "--full-tunnel", "--interface=eth0",
+		"--state-dir=/tmp", "--name=x", "--background", "--timeout=0", "--timeout=86401",
+		"--timeout=", "--timeout=12x", "--timeout=-5", "--timeout= 5", "--timeout=+5",
+		"--timeout=0x10", "--timeout=99999999999", "--mtu=575", "--mtu=4088", "--wait=1",
+		"--verbose2", "-v", "wait", "", "--WAIT",
+	};
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(sstp_helper_option_check(good[i], err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(sstp_helper_option_check(bad[i], err, sizeof(err)), -1);
+		assert_true(err[0] != '\0');
+	}
+	/* the refusal names the option but never echoes much of it */
+	sstp_helper_option_check("--cert=/home/alice/very/long/path/to/a/key/file.pem", err,
+				 sizeof(err));
+	assert_null(strstr(err, "file.pem"));
+}
+
+static void test_options_in_frames(void **state)
+{
+	struct sstp_helper_req out;
+	uint16_t tags[16];
+	const char *vals[16];
+	char err[256];
+
+	(void)state;
+	tags[0] = SSTP_CTL_A_PROFILE;
+	vals[0] = "p";
+	tags[1] = SSTP_CTL_A_OPTION;
+	vals[1] = "--insecure";
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_EXIT_USAGE);
+	/* an over-long option value (does not fit SSTP_HELPER_OPTION_MAX) */
+	vals[1] = "--timeout=0000000000000000000000000000000000001";
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_EXIT_USAGE);
+	/* the maximum count, and one more */
+	for (int i = 1; i <= SSTP_HELPER_MAX_OPTIONS + 1; i++) {
+		tags[i] = SSTP_CTL_A_OPTION;
+		vals[i] = "--wait";
+	}
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, SSTP_HELPER_MAX_OPTIONS + 1,
+				    &out), 0);
+	assert_int_equal(out.n_options, SSTP_HELPER_MAX_OPTIONS);
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, SSTP_HELPER_MAX_OPTIONS + 2,
+				    &out), SSTP_EXIT_USAGE);
+	/* a flag with a value */
+	tags[1] = SSTP_HELPER_A_NOWAIT;
+	vals[1] = "x";
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_EXIT_USAGE);
+	/* unknown tags are skipped */
+	tags[1] = 0x3f;
+	vals[1] = "whatever";
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), 0);
+	(void)err;
+}
+
+static void test_child_argv(void **state)
+{
+	struct sstp_helper_req req;
+	char *argv[SSTP_HELPER_ARGV_MAX];
+	int n;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	snprintf(req.profile, sizeof(req.profile), "%s", "work");
+	snprintf(req.options[0], sizeof(req.options[0]), "%s", "--timeout=30");
+	snprintf(req.options[1], sizeof(req.options[1]), "%s", "--verbose");
+	snprintf(req.options[2], sizeof(req.options[2]), "%s", "--no-dns");
+	snprintf(req.options[3], sizeof(req.options[3]), "%s", "--reconnect");
+	req.n_options = 4;
+	n = sstp_helper_child_argv(&req, "/proc/self/exe", "/run/sstp", argv, SSTP_HELPER_ARGV_MAX);
+	assert_int_equal(n, 10);
+	assert_string_equal(argv[0], "/proc/self/exe");
+	assert_string_equal(argv[1], "connect");
+	assert_string_equal(argv[2], "work");
+	assert_string_equal(argv[3], "--state-dir");
+	assert_string_equal(argv[4], "/run/sstp");
+	assert_string_equal(argv[5], "--reconnect");
+	assert_string_equal(argv[6], "--timeout");
+	assert_string_equal(argv[7], "30");
+	assert_string_equal(argv[8], "-v");
+	assert_string_equal(argv[9], "--no-dns");
+	assert_null(argv[10]);
+
+	snprintf(req.options[3], sizeof(req.options[3]), "%s", "--no-reconnect");
+	n = sstp_helper_child_argv(&req, "/x", "/s", argv, SSTP_HELPER_ARGV_MAX);
+	assert_int_equal(n, 10);
+	for (int i = 0; i < n; i++)
+		assert_string_not_equal(argv[i], "--reconnect");
+	assert_string_equal(argv[9], "--no-reconnect");
+	/* too small an array */
+	assert_int_equal(sstp_helper_child_argv(&req, "/x", "/s", argv, 6), -1);
+	/* an option that did not come through the allow-list is not turned into two words */
+	snprintf(req.options[0], sizeof(req.options[0]), "%s", "--route=0.0.0.0/0");
+	assert_int_equal(sstp_helper_child_argv(&req, "/x", "/s", argv, SSTP_HELPER_ARGV_MAX), -1);
+}
+
+static void test_rbuf(void **state)
+{
+	uint8_t store[SSTP_CTL_MAX_FRAME];
+	struct sstp_ctl_rbuf rb = { store, sizeof(store), 0 };
+	struct sstp_helper_req req;
+	struct sstp_ctl_msg m;
+	const char *why = NULL;
+	uint8_t two[256];
+	long l1, l2;
+	size_t room;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_STATUS;
+	req.id = 1;
+	snprintf(req.profile, sizeof(req.profile), "%s", "one");
+	l1 = sstp_helper_req_encode(&req, two, sizeof(two));
+	req.id = 2;
+	snprintf(req.profile, sizeof(req.profile), "%s", "two");
+	l2 = sstp_helper_req_encode(&req, two + l1, sizeof(two) - (size_t)l1);
+	assert_true(l1 > 0 && l2 > 0);
+	/* byte by byte: nothing until the last byte of the first frame */
+	for (long i = 0; i < l1 + l2; i++) {
+		uint8_t *tail = sstp_ctl_rbuf_tail(&rb, &room);
+		long r;
+
+		assert_true(room > 0);
+		*tail = two[i];
+		sstp_ctl_rbuf_commit(&rb, 1);
+		r = sstp_ctl_rbuf_frame(&rb, &m, &why);
+		if (i == l1 - 1) {
+			assert_int_equal(r, l1);
+			assert_int_equal(m.id, 1);
+			sstp_ctl_rbuf_consume(&rb, (size_t)r);
+		} else if (i == l1 + l2 - 1) {
+			assert_int_equal(r, l2);
+			assert_int_equal(m.id, 2);
+			sstp_ctl_rbuf_consume(&rb, (size_t)r);
+		} else {
+			assert_int_equal(r, 0);
+		}
+	}
+	assert_int_equal(rb.len, 0);
+	/* garbage is reported at once */
+	memcpy(sstp_ctl_rbuf_tail(&rb, &room), "GET / HTTP/1.0", 14);
+	sstp_ctl_rbuf_commit(&rb, 14);
+	assert_int_equal(sstp_ctl_rbuf_frame(&rb, &m, &why), -1);
+	assert_non_null(why);
+	/* a buffer full of an incomplete frame can never complete */
+	{
+		uint8_t small[32];
+		struct sstp_ctl_rbuf s2 = { small, sizeof(small), 0 };
+
+		memcpy(small, two, 12);
+		small[8] = 0; small[9] = 0; small[10] = 1; small[11] = 0; /* payload 256 */
+		memset(small + 12, 0, 20);
+		s2.len = 32;
+		assert_int_equal(sstp_ctl_rbuf_frame(&s2, &m, &why), -1);
+		/* commit never goes past the capacity */
+		s2.len = 30;
+		sstp_ctl_rbuf_commit(&s2, 10);
+		assert_int_equal(s2.len, 32);
+	}
+}
+
+static void test_reply_frames(void **state)
+{
+	uint8_t buf[512];
+	struct sstp_ctl_msg m;
+	struct sstp_ctl_iter it;
+	struct sstp_ctl_attr a;
+	uint32_t code = 0;
+	char msg[64] = "";
+	long len;
+
+	(void)state;
+	len = sstp_helper_error_frame(buf, sizeof(buf), 9, 11, "permission denied");
+	assert_true(len > 0);
+	assert_int_equal(sstp_ctl_parse(buf, (size_t)len, &m, NULL), len);
+	assert_int_equal(m.type, SSTP_CTL_RESP_ERROR);
+	assert_int_equal(m.id, 9);
+	sstp_ctl_iter_init(&it, &m);
+	while (sstp_ctl_next(&it, &a) == 1) {
+		if (a.tag == SSTP_CTL_A_EXIT_CODE)
+			assert_int_equal(sstp_ctl_get_u32(&a, &code), 0);
+		if (a.tag == SSTP_CTL_A_MESSAGE)
+			assert_int_equal(sstp_ctl_get_str(&a, msg, sizeof(msg)), 0);
+	}
+	assert_int_equal(code, 11);
+	assert_string_equal(msg, "permission denied");
+	len = sstp_helper_ok_frame(buf, sizeof(buf), 3, NULL);
+	assert_int_equal(len, SSTP_CTL_HEADER_LEN);
+	assert_int_equal(sstp_helper_ok_frame(buf, 8, 3, "x"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_connect),
+		cmocka_unit_test(test_round_trip_others),
+		cmocka_unit_test(test_request_shapes),
+		cmocka_unit_test(test_profile_names),
+		cmocka_unit_test(test_option_allow_list),
+		cmocka_unit_test(test_options_in_frames),
+		cmocka_unit_test(test_child_argv),
+		cmocka_unit_test(test_rbuf),
+		cmocka_unit_test(test_reply_frames),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
