@@ -240,7 +240,9 @@ void ppp_lower_down(struct ppp *p)
 {
 	if (p == NULL || p->phase == PPP_PHASE_DEAD)
 		return;
-	ppp_set_down_reason(p, PPP_DOWN_LOWER_DOWN, 0, "the carrier went down");
+	/* After the peer's Terminate-Request the carrier going away is expected: keep that reason. */
+	if (!p->lcp_fsm.peer_term)
+		ppp_set_down_reason(p, PPP_DOWN_LOWER_DOWN, 0, "the carrier went down");
 	fsm_lower_down(&p->lcp_fsm);
 	fsm_close(&p->lcp_fsm, NULL, 0);
 	if (!p->down_reported)

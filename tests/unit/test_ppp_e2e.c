@@ -206,6 +206,28 @@ static void test_full_negotiation(void **state)
 	ppp_free(p);
 }
 
+static void test_peer_terminate_then_carrier_gone(void **state)
+{
+	struct ppp_config cfg;
+	struct test_rand rnd;
+	static struct tframes f;
+	struct ppp *p;
+	struct ppp_event ev;
+	(void)state;
+
+	/* pppd sends Terminate-Request and hangs up at once: still reported as peer terminate. */
+	test_config(&cfg, &rnd);
+	p = ppp_new(&cfg);
+	lcp_up_with(p, &f, NULL, 0, 0);
+	feed_pkt(p, 0, PPP_PROTO_LCP, 5, 1, "User request", 12);
+	ppp_lower_down(p);
+	assert_int_equal(find_event(p, PPP_EV_LINK_DOWN, &ev), 1);
+	assert_int_equal(ev.reason, PPP_DOWN_PEER_TERMINATE);
+	assert_non_null(strstr(ev.message, "User request"));
+	assert_int_equal(ppp_get_phase(p), PPP_PHASE_DEAD);
+	ppp_free(p);
+}
+
 static void test_no_auth_server(void **state)
 {
 	struct ppp_config cfg;
@@ -524,6 +546,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_negotiation),
 		cmocka_unit_test(test_no_auth_server),
+		cmocka_unit_test(test_peer_terminate_then_carrier_gone),
 		cmocka_unit_test(test_local_close),
 		cmocka_unit_test(test_close_unanswered),
 		cmocka_unit_test(test_keepalive),
