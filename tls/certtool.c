@@ -131,7 +131,7 @@ static int gen_rsa(mbedtls_pk_context *pk, unsigned bits, char *err, size_t errl
 /* ExtendedKeyUsage ::= SEQUENCE { clientAuth } as an extension value. */
 static int set_eku_client_auth(mbedtls_x509write_cert *w)
 {
-	unsigned char buf[32], *p = buf + sizeof(buf);
+	unsigned char buf[32] = { 0 }, *p = buf + sizeof(buf);
 	size_t len = 0;
 	int r;
 

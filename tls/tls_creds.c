@@ -102,6 +102,11 @@ fail:
 	return NULL;
 }
 
+int tls_creds_external(const struct tls_creds *c)
+{
+	return c->has_signer;
+}
+
 static struct tls_creds *creds_alloc(void)
 {
 	struct tls_creds *c = calloc(1, sizeof(*c));

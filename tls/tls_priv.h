@@ -88,6 +88,8 @@ int tls_read_file(const char *path, size_t max, uint8_t **out, size_t *outlen, c
  * private key (possibly an external signer behind RSA alt). */
 mbedtls_x509_crt *tls_creds_crt(const struct tls_creds *c);
 mbedtls_pk_context *tls_creds_pk(const struct tls_creds *c);
+/* 1 if the key is an external signer (PKCS#1 v1.5 only: no RSA-PSS, so no TLS 1.3). */
+int tls_creds_external(const struct tls_creds *c);
 
 /* Maps an mbedTLS handshake/record error to TLS_ERR_* and one sentence in out. v (may be
  * NULL) holds what the verify callback found; sys_errno the socket error, if any. */

@@ -153,6 +153,15 @@ struct tls_session *tls_session_new(const struct tls_config *cfg, char *err, siz
 		}
 		max = 12;
 	}
+	/* an external signer does PKCS#1 v1.5 only; TLS 1.3 wants RSA-PSS signatures */
+	if (cfg->client_creds != NULL && tls_creds_external(cfg->client_creds) && max == 13) {
+		if (min == 13) {
+			snprintf(err, errlen,
+				 "TLS 1.3 cannot use a client key held by an external key store");
+			return NULL;
+		}
+		max = 12;
+	}
 	if (min > max) {
 		snprintf(err, errlen, "minimum TLS version is above the maximum");
 		return NULL;
