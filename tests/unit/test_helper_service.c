@@ -200,6 +200,7 @@ static int setup(void **state)
 		return -1;
 	chmod(tmp, 0755);
 	snprintf(state_dir, sizeof(state_dir), "%s/state", tmp);
+	mkdir(state_dir, 0700);
 	snprintf(p, sizeof(p), "%s/sock", tmp);
 	mkdir(p, 0755);
 	snprintf(sock_path, sizeof(sock_path), "%s/sock/control", tmp);
