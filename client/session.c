@@ -284,10 +284,13 @@ static void check_timeouts(struct sstp_session *s, uint64_t now)
 			  s->cfg.timeout_ms / 1000u, phase_what(s, s->state, what, sizeof(what)));
 		return;
 	}
-	if (now >= s->phase_deadline)
-		sess_fail(s, SSTP_EXIT_TIMEOUT, "timed out after %u s waiting for %s",
-			  (unsigned)(sess_phase_budget(s, s->state) / 1000u),
+	if (now >= s->phase_deadline) {
+		uint64_t b = sess_phase_budget(s, s->state);
+
+		sess_fail(s, SSTP_EXIT_TIMEOUT, "timed out after %u %s waiting for %s",
+			  (unsigned)(b % 1000u ? b : b / 1000u), b % 1000u ? "ms" : "s",
 			  phase_what(s, s->state, what, sizeof(what)));
+	}
 }
 
 static void reap_children(struct sstp_session *s)
