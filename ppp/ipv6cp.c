@@ -112,7 +112,7 @@ static enum fsm_reqci_result ipv6cp_reqci(struct fsm *f, const uint8_t *opt, siz
 	struct ipv6cp_state *s = &p->ipv6cp;
 	uint8_t nakbuf[16];
 	struct ppp_wr nak = ppp_wr_init(nakbuf, sizeof(nakbuf));
-	uint8_t peer[8];
+	uint8_t peer[8] = { 0 };
 	bool have_peer = false, any_rej = false;
 	size_t off = 0;
 
