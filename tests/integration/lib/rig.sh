@@ -103,6 +103,7 @@ RIG_HTTP_TOKEN RIG_SERVICE RIG_UML_HOST_IP RIG_UML_GUEST_IP RIG_UML_NET"
 _rig_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
 _RIG_T0=$(_rig_ms)
 rig_log() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local t=$(( $(_rig_ms) - _RIG_T0 ))
     printf '[rig %d.%02ds] %s\n' $((t / 1000)) $((t % 1000 / 10)) "$*" >&2
 }
@@ -111,6 +112,7 @@ rig_skip()  { echo "SKIP: $*" >&2; exit 77; }
 rig_fatal() { rig_log "ERROR: $*"; exit 1; }
 
 rig_check() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local desc=$1; shift
     if "$@" >/dev/null; then
         echo "ok - $desc"
@@ -122,6 +124,7 @@ rig_check() {
 }
 
 rig_wait() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local secs=$1 desc=$2; shift 2
     local end=$(( $(_rig_ms) + secs * 1000 ))
     while :; do
@@ -135,6 +138,7 @@ rig_wait() {
 }
 
 rig_ns() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     case "$1" in
         cli) echo "$RIG_NS_CLI" ;;
         srv|gw) echo "$RIG_NS_SRV" ;;
@@ -144,6 +148,7 @@ rig_ns() {
 }
 
 rig_ns_exec() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local ns; ns=$(rig_ns "$1") || return 1; shift
     ip netns exec "$ns" "$@"
 }
@@ -171,6 +176,7 @@ _rig_pid_alive() {
 }
 
 rig_spawn() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local name=$1 ns; ns=$(rig_ns "$2") || return 1; shift 2
     ( exec ip netns exec "$ns" "$@" ) </dev/null >"$RIG_DIR/logs/$name.log" 2>&1 &
     _rig_pid_record "$name" $!
@@ -179,6 +185,7 @@ rig_spawn() {
 }
 
 rig_stop() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local name=$1 secs=${2:-5} pid end
     pid=$(_rig_pid_alive "$name") || { rm -f "$RIG_DIR/pids/$name.pid"; return 0; }
     kill -TERM "$pid" 2>/dev/null
@@ -193,6 +200,7 @@ rig_stop() {
 
 # ---- preconditions ----------------------------------------------------------------------------------
 rig_require() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     [ "$(id -u)" = 0 ] || rig_skip "the integration rig needs root (network namespaces); run with sudo"
     [ -c /dev/net/tun ] || rig_skip "/dev/net/tun is missing (the gateway's bridge and the client need TUN/TAP)"
     local c missing=""
@@ -251,6 +259,7 @@ _rig_make_netns() {
 # ---- PKI ---------------------------------------------------------------------------------------------------
 # rig_pki_ca NAME CN: self-signed CA $RIG_PKI/NAME.{crt,key}
 rig_pki_ca() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local name=$1 cn=$2
     openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/CN=$cn" \
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
@@ -260,6 +269,7 @@ rig_pki_ca() {
 
 # rig_pki_issue NAME server|client CN [SANS]: $RIG_PKI/NAME.{crt,key} signed by the rig CA.
 rig_pki_issue() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local name=$1 kind=$2 cn=$3 sans=${4:-} eku
     case "$kind" in server) eku=serverAuth ;; client) eku=clientAuth ;;
         *) echo "rig_pki_issue: kind must be server or client" >&2; return 1 ;; esac
@@ -283,6 +293,7 @@ rig_pki_issue() {
 }
 
 rig_spki_pin() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER \
         | openssl dgst -sha256 -binary | openssl base64 -A
 }
@@ -385,6 +396,7 @@ _rig_vpncmd_run() {
 }
 
 rig_vpncmd() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local hub=() out rc
     if [ "${1:-}" = --hub ]; then hub=(--hub); shift; fi
     out=$(_rig_vpncmd_run "${hub[@]}" /CMD "$@" 2>&1); rc=$?
@@ -398,6 +410,7 @@ rig_vpncmd() {
 }
 
 rig_vpncmd_batch() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local hub=() n f out want got
     if [ "${1:-}" = --hub ]; then hub=(--hub); shift; fi
     n=$(ls "$RIG_DIR/se" | grep -c '^batch-')
@@ -440,11 +453,13 @@ _rig_configure_gateway() {
 }
 
 rig_add_user() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     printf '%s\n' "UserCreate $1 /GROUP:none /REALNAME:none /NOTE:none" \
         "UserPasswordSet $1 /PASSWORD:$2" | rig_vpncmd_batch --hub
 }
 
 rig_add_cert_user() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local name=$1 ca=()
     rig_pki_issue "$name" client "$name" || return 1
     openssl pkcs12 -export -in "$RIG_PKI/$name.crt" -inkey "$RIG_PKI/$name.key" \
@@ -457,6 +472,7 @@ rig_add_cert_user() {
 }
 
 rig_set_server_cert() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     rig_vpncmd ServerCertSet "/LOADCERT:pki/$1.crt" "/LOADKEY:pki/$1-rsa.key" >/dev/null
 }
 
@@ -478,6 +494,7 @@ _rig_start_service() {
 }
 
 rig_http_fetch() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     rig_ns_exec "$1" curl -sS --fail --max-time 10 "$2"
 }
 
@@ -490,6 +507,7 @@ _rig_write_env() {
 # Rigs whose owner process is gone (killed by a timeout, say) leave namespaces behind: remove
 # them, and the processes inside them, which the rig started.
 rig_reap_stale() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local ns owner pid
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sstpt-[0-9]+(-[A-Za-z0-9]+)*-(cli|srv|svc)$'); do
         owner=${ns#sstpt-}; owner=${owner%%-*}
@@ -509,6 +527,7 @@ rig_reap_stale() {
 }
 
 rig_up() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local t0; t0=$(_rig_ms)
     [ -z "${RIG_DIR:-}" ] || rig_fatal "rig_up called twice (RIG_DIR=$RIG_DIR)"
     rig_reap_stale
@@ -525,10 +544,13 @@ rig_up() {
     rig_log "rig $RIG_ID: state in $RIG_DIR"
     _rig_make_netns || rig_fatal "could not create the namespaces"
     _rig_vlog "namespaces up"
-    _rig_make_pki || rig_fatal "could not create the test PKI"
-    _rig_vlog "PKI ready"
+    # The keys are made while vpnserver starts (both take a while on a busy machine).
+    ( _rig_make_pki ) >"$RIG_DIR/logs/pki.log" 2>&1 &
+    local pki=$!
     _rig_start_vpnserver || rig_fatal "vpnserver did not start (logs: $RIG_DIR/logs/vpnserver.log)"
     _rig_vlog "vpnserver listening"
+    wait "$pki" || { cat "$RIG_DIR/logs/pki.log" >&2; rig_fatal "could not create the test PKI"; }
+    _rig_vlog "PKI ready"
     _rig_configure_gateway || rig_fatal "configuring SoftEther failed (see $RIG_DIR/logs/vpncmd.log)"
     _rig_vlog "gateway configured"
     if [ "$RIG_SERVICE" = 1 ]; then
@@ -546,6 +568,7 @@ rig_on_down() { RIG_DOWN_HOOKS+=("$1"); }
 RIG_DOWN_HOOKS=()
 
 rig_down() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     [ -n "${RIG_DIR:-}" ] && [ -d "$RIG_DIR" ] || return 0
     [ -e "$RIG_DIR/.down" ] && return 0
     touch "$RIG_DIR/.down"
@@ -573,7 +596,7 @@ rig_down() {
             rm -rf "/etc/netns/$ns"
         done < "$RIG_DIR/namespaces"
     fi
-    [ -f "$RIG_DIR/.created-etc-netns" ] && rmdir /etc/netns 2>/dev/null
+    [ -f "$RIG_DIR/.created-etc-netns" ] && rmdir /etc/netns 2>/dev/null || true
     if [ "$RIG_KEEP" = 1 ]; then
         rig_log "rig $RIG_ID down; state kept in $RIG_DIR (RIG_KEEP=1)"
     else
@@ -598,6 +621,7 @@ _rig_on_signal() {
 }
 
 rig_dump_logs() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local f
     [ -n "${RIG_DIR:-}" ] && [ -d "$RIG_DIR" ] || return 0
     for f in "$RIG_DIR"/logs/*.log; do

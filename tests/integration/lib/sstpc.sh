@@ -62,6 +62,7 @@ _rig_sstpc_attempt() {
 }
 
 rig_sstpc_connect() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local user=$RIG_USER pass=$RIG_PASS auth=mschapv2 server=$RIG_GW_NAME timeout=20 retries=2
     local label="" route=1 extra=() aopts=() sopts=() try
     while [ $# -gt 0 ]; do
@@ -93,7 +94,7 @@ rig_sstpc_connect() {
         RIG_SSTPC_TRIES=$((try + 1))
         local l=$label; [ "$try" -gt 0 ] && l=$label-retry$try
         if _rig_sstpc_attempt "$l" "$server" "$timeout" "${sopts[@]}" -- "${aopts[@]}" "${extra[@]}"; then
-            [ "$route" = 1 ] && ip route replace "$RIG_HUB_NET" dev "$RIG_PPP_IF"
+            [ "$route" = 1 ] && { ip route replace "$RIG_HUB_NET" dev "$RIG_PPP_IF" || return 1; }
             return 0
         fi
         rig_log "sstpc ($l): no IPv4 address within ${timeout}s; last lines of its log:"
@@ -105,6 +106,7 @@ rig_sstpc_connect() {
 }
 
 rig_sstpc_disconnect() {
+    local -; set +e  # the library checks its own errors; callers may run with set -e
     local secs=${1:-10} pid=${RIG_SSTPC_PID:-} end pppd="" info
     [ -n "$pid" ] || return 0
     info=$(_rig_ppp_info "$(_rig_sstpc_linkname)" 2>/dev/null) && pppd=${info%% *}
