@@ -5,10 +5,30 @@
 set -eu
 
 BUILD="build-essential cmake pkg-config libmbedtls-dev libcurl4-openssl-dev libcmocka-dev
-libexpat1-dev libzip-dev zlib1g-dev libmnl-dev libmspack-dev clang libclang-rt-14-dev"
+libexpat1-dev libzip-dev zlib1g-dev libmnl-dev libmspack-dev clang libclang-rt-14-dev
+libp11-kit-dev"
 TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 socat
 softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc
 zip unzip python3 tcpdump"
+
+# ---- Windows cross build (issue 12, tests/windows/build.sh) -------------------------------------
+# mingw-w64 cross compiler, wine64 to run the unit tests, dpkg-dev for `apt-get source`, and a
+# deb-src twin of every apt source so the Windows dependencies can be built from Debian's sources.
+# Idempotent: the twin file is written once, only when no deb-src entry exists at all.
+WINDOWS="gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev binutils-mingw-w64-x86-64 wine64 dpkg-dev"
+if [ "$(id -u)" = 0 ] && ! grep -qsE '^(deb-src |Types:.*deb-src)' /etc/apt/sources.list \
+        /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; then
+    src822=$(for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] && sed 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb-src/' "$f" && echo
+    done)
+    srclist=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+        sed -n 's/^deb[[:space:]]/deb-src /p')
+    [ -n "$src822" ] && printf '%s\n' "$src822" > /etc/apt/sources.list.d/sstp-deb-src.sources
+    [ -n "$srclist" ] && printf '%s\n' "$srclist" > /etc/apt/sources.list.d/sstp-deb-src.list
+    echo "deps-debian.sh: added deb-src sources (for tests/windows/build.sh)"
+    apt-get update -qq
+fi
+# ---- end of the Windows block --------------------------------------------------------------------
 
 if [ "$(id -u)" != 0 ]; then
     echo "deps-debian.sh: run as root (it installs packages with apt-get)" >&2
@@ -16,7 +36,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=""
-for p in $BUILD $TEST; do
+for p in $BUILD $TEST $WINDOWS; do
     st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
 done

@@ -61,7 +61,9 @@ struct tls_config {
 /* Creates a session (no I/O yet). NULL on failure with a sentence in err. */
 struct tls_session *tls_session_new(const struct tls_config *cfg, char *err, size_t errlen);
 
-/* Hands a connected, non-blocking socket to the session; tls_session_free closes it. */
+/* Hands a connected, non-blocking socket to the session; tls_session_free closes it. I/O goes
+ * through mbedTLS's portable socket layer; on POSIX a write to a socket the peer reset raises
+ * SIGPIPE, so the process must ignore SIGPIPE (the session loop does). */
 void tls_session_set_fd(struct tls_session *s, int fd);
 int tls_session_fd(const struct tls_session *s);
 

@@ -12,17 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "tls.h"
 #include "tls_priv.h"
-
-#ifdef MSG_NOSIGNAL
-#define TLS_SEND_FLAGS MSG_NOSIGNAL /* a closed peer must not kill us with SIGPIPE */
-#else
-#define TLS_SEND_FLAGS 0
-#endif
 
 struct tls_session {
 	mbedtls_ssl_context ssl;
@@ -30,7 +22,7 @@ struct tls_session {
 	mbedtls_x509_crt ca;
 	struct tls_verify verify;
 	int *suites;
-	int fd;
+	mbedtls_net_context net; /* the socket (fd -1 until set) */
 	int last_errno;
 	int established;
 	int starved; /* the last read wanted more bytes from the socket */
@@ -83,45 +75,26 @@ int *tls_suite_list(void)
 	return out;
 }
 
+/* mbedTLS's socket layer (portable, POSIX and Winsock) plus the errno of a failure for the
+ * error sentence. On POSIX a peer that vanished can raise SIGPIPE: the session loop ignores it. */
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
 	struct tls_session *s = ctx;
+	int r = mbedtls_net_send(&s->net, buf, len);
 
-	if (len > INT_MAX)
-		len = INT_MAX;
-	for (;;) {
-		ssize_t n = send(s->fd, buf, len, TLS_SEND_FLAGS);
-
-		if (n >= 0)
-			return (int)n;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return MBEDTLS_ERR_SSL_WANT_WRITE;
+	if (r == MBEDTLS_ERR_NET_SEND_FAILED || r == MBEDTLS_ERR_NET_CONN_RESET)
 		s->last_errno = errno;
-		return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET
-							     : MBEDTLS_ERR_NET_SEND_FAILED;
-	}
+	return r;
 }
 
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
 	struct tls_session *s = ctx;
+	int r = mbedtls_net_recv(&s->net, buf, len);
 
-	if (len > INT_MAX)
-		len = INT_MAX;
-	for (;;) {
-		ssize_t n = recv(s->fd, buf, len, 0);
-
-		if (n >= 0)
-			return (int)n; /* 0: EOF, mbedTLS turns it into CONN_EOF */
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return MBEDTLS_ERR_SSL_WANT_READ;
+	if (r == MBEDTLS_ERR_NET_RECV_FAILED || r == MBEDTLS_ERR_NET_CONN_RESET)
 		s->last_errno = errno;
-		return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
-	}
+	return r; /* 0: EOF, mbedTLS turns it into CONN_EOF */
 }
 
 static int version_num(enum tls_version v, int dflt)
@@ -175,7 +148,7 @@ struct tls_session *tls_session_new(const struct tls_config *cfg, char *err, siz
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->fd = -1;
+	mbedtls_net_init(&s->net);
 	mbedtls_ssl_init(&s->ssl);
 	mbedtls_ssl_config_init(&s->conf);
 	mbedtls_x509_crt_init(&s->ca);
@@ -248,12 +221,12 @@ fail:
 
 void tls_session_set_fd(struct tls_session *s, int fd)
 {
-	s->fd = fd;
+	s->net.fd = fd;
 }
 
 int tls_session_fd(const struct tls_session *s)
 {
-	return s->fd;
+	return s->net.fd;
 }
 
 static const char *alert_name(unsigned a)
@@ -361,7 +334,7 @@ int tls_handshake(struct tls_session *s)
 
 	if (s->established)
 		return TLS_OK;
-	if (s->fd < 0) {
+	if (s->net.fd < 0) {
 		snprintf(s->error, sizeof(s->error), "TLS handshake without a socket");
 		return TLS_ERR_CONFIG;
 	}
@@ -450,8 +423,7 @@ void tls_session_free(struct tls_session *s)
 	mbedtls_ssl_config_free(&s->conf);
 	mbedtls_x509_crt_free(&s->ca);
 	free(s->suites);
-	if (s->fd >= 0)
-		close(s->fd);
+	mbedtls_net_free(&s->net); /* closes the socket */
 	mbedtls_platform_zeroize(s, sizeof(*s));
 	free(s);
 }
