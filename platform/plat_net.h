@@ -154,6 +154,7 @@ struct plat_net_ops {
 	 * (-EEXIST if a device has it). The fd is non-blocking and close-on-exec and OWNED BY THE
 	 * HANDLE: poll it, never close it; it is closed by undo_all/close. */
 	int (*tun_create)(struct plat_net *n, const char *want_name);
+	/* MTU and link up are not journaled: they disappear with the TUN. */
 	int (*set_mtu)(struct plat_net *n, unsigned mtu);
 	int (*set_up)(struct plat_net *n);
 	/* Add local/prefix_len on the TUN, point-to-point to peer if peer is given (IPCP: local
@@ -165,7 +166,9 @@ struct plat_net_ops {
 	 * Nothing is added (and 0 returned) when the path is loopback/local or the host route
 	 * already exists. Call before the first route_add. */
 	int (*pin_gateway)(struct plat_net *n, const struct plat_ip *server);
-	/* Route dst into the TUN (device route, configured metric). */
+	/* Route dst into the TUN (device route, configured metric; host bits are cleared first).
+	 * -EEXIST if a route to dst with that metric already exists (the user's or another
+	 * program's): it is left alone and not journaled, the session may go on with a warning. */
 	int (*route_add)(struct plat_net *n, const struct plat_prefix *dst);
 	/* Apply DNS; *used (may be NULL) says which backend took it. -ENOTSUP if none could. */
 	int (*dns_apply)(struct plat_net *n, const struct plat_dns_config *cfg,
@@ -183,7 +186,8 @@ struct plat_net_ops {
 	int (*resolve)(struct plat_net *n, const char *host, struct plat_ip *out, size_t max);
 	/* Ask the kernel how it reaches dst now (gateway, device, metric). */
 	int (*route_get)(struct plat_net *n, const struct plat_ip *dst, struct plat_route_info *out);
-	/* Snapshot of local addresses / main-table routes (both families). Returns the count stored
+	/* Snapshot of local addresses / main-table unicast routes (both families; for the overlap
+	 * check of package routes against the LAN). Returns the count stored
 	 * (at most max) or -errno; *total (may be NULL) gets the full count. */
 	int (*list_addrs)(struct plat_net *n, struct plat_addr_info *out, size_t max, size_t *total);
 	int (*list_routes)(struct plat_net *n, struct plat_route_info *out, size_t max, size_t *total);
@@ -205,8 +209,10 @@ struct plat_net {
 };
 
 /* Open the handle of the OS backend built into sstp_platform. Fails with -EBUSY if a live process
- * already owns STATE_DIR/SESSION.journal, and with -EPERM/-EACCES if the state dir cannot be
- * written. Nothing on the system changes until the first operation. On failure *out is NULL and
+ * already owns STATE_DIR/SESSION.journal; a journal of the same name left by a dead process is
+ * replayed first (fails if that cannot be completed). The state dir and journal are created at
+ * the first change (-EPERM/-EACCES then if they cannot be written). Nothing else on the system
+ * changes until the first operation. On failure *out is NULL and
  * err (may be NULL) gets the reason. The caller frees the handle with plat_net_close(). */
 int plat_net_open_system(const struct plat_net_config *cfg, struct plat_net **out, char *err,
 			 size_t errlen);

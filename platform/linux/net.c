@@ -647,6 +647,13 @@ int plat_net_open_system(const struct plat_net_config *cfg, struct plat_net **ou
 			goto fail;
 		}
 		e = plat_jfile_read(l->j.path, old, msg, sizeof(msg));
+		if (e != 0 && e != -ENOENT) {
+			snprintf(err, errlen,
+				 "the journal %s of an earlier session is unreadable (%s); check what it "
+				 "lists, undo that by hand and remove it",
+				 l->j.path, msg);
+			goto fail;
+		}
 		if (e == 0 && plat_proc_owner_alive(&old->owner)) {
 			snprintf(err, errlen, "session %s is already running (process %u)", l->session,
 				 (unsigned)old->owner.pid);
