@@ -34,7 +34,7 @@ struct plat_net_fake {
 	struct plat_net base; /* first */
 	char *log;
 	size_t log_len, log_cap;
-	char changes[FAKE_MAX_CHANGES][80]; /* "undo ..." lines of applied changes, in order */
+	char changes[FAKE_MAX_CHANGES][160]; /* "undo ..." lines of applied changes, in order */
 	size_t n_changes;
 	struct fake_rule rules[FAKE_MAX_RULES];
 	struct fake_host hosts[FAKE_MAX_HOSTS];
