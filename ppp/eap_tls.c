@@ -52,7 +52,7 @@ static void fail(struct ppp *p, const char *why, uint64_t now)
 	p->eap.rx_active = false;
 	p->eap.rx_len = 0;
 	p->eap.tx_active = false;
-	snprintf(msg, sizeof(msg), "EAP-TLS: %s", why);
+	snprintf(msg, sizeof(msg), "%s%s", strncmp(why, "EAP-TLS", 7) == 0 ? "" : "EAP-TLS: ", why);
 	ppp_auth_failure(p, PPP_METHOD_EAP_TLS, 0, false, msg, now);
 }
 

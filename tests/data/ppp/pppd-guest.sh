@@ -1,0 +1,61 @@
+#!/bin/bash
+# pppd-guest.sh - PID 1 of the user-mode-linux guest booted by tests/integration/test_ppp_pppd.sh:
+# loads the PPP modules, gives pppd a private /etc/ppp, then runs each interop case (Debian's pppd
+# as the server, our engine through ppp_pppd_driver as the client) and powers off. PPP_WORK,
+# PPP_DRIVER and PPP_DATA come from the UML command line.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts 2>/dev/null
+for d in "$PPP_WORK" "$(dirname "$PPP_DRIVER")" "$PPP_DATA"; do
+    case "$d" in /tmp/*|/run/*) mkdir -p "$d"; mount -t hostfs none "$d" -o "$d" ;; esac
+done
+mount -t hostfs none "$PPP_WORK" -o "$PPP_WORK" 2>/dev/null
+echo started > "$PPP_WORK/started"
+M=/usr/lib/uml/modules/$(uname -r)/kernel
+for m in lib/crc-ccitt drivers/net/slip/slhc drivers/net/ppp/ppp_generic drivers/net/ppp/ppp_async; do
+    insmod "$M/$m.ko" 2>/dev/null || echo "insmod $m failed" >> "$PPP_WORK/guest.log"
+done
+[ -e /dev/ppp ] || mknod /dev/ppp c 108 0 2>>"$PPP_WORK/guest.log"
+ip link set lo up
+
+# pppd reads /etc/ppp/options and the secrets files: use our own.
+mount -t tmpfs tmpfs /etc/ppp
+: > /etc/ppp/options
+printf '%s\n' 'papuser * "pap pass" *' > /etc/ppp/pap-secrets
+printf '%s\n' 'chapuser srv "clientPass" *' 'DOM\\domuser srv "clientPass" *' > /etc/ppp/chap-secrets
+chmod 600 /etc/ppp/pap-secrets /etc/ppp/chap-secrets
+T=$(readlink -f "$PPP_DATA/../tls")
+printf '* srv - %s %s %s *\n' "$T/server.pem" "$T/ca.pem" "$T/server.key" > /etc/ppp/eaptls-server
+chmod 600 /etc/ppp/eaptls-server
+
+common=(notty nodetach debug name srv 10.99.0.1:10.99.0.2 ms-dns 10.99.0.53 ms-dns 10.99.0.54
+        lcp-echo-interval 1 lcp-echo-failure 3 nodefaultroute)
+run() { # name driver-args... -- pppd-args...
+    local name=$1; shift
+    local dargs=() 
+    while [ "$1" != "--" ]; do dargs+=("$1"); shift; done
+    shift
+    timeout 120 "$PPP_DRIVER" "${dargs[@]}" -- pppd "${common[@]}" logfile "$PPP_WORK/$name.pppd.log" "$@" \
+        > "$PPP_WORK/$name.out" 2>&1
+    echo $? > "$PPP_WORK/$name.rc"
+}
+
+run pap --user papuser --password "pap pass" --dns --hold 4000 --expect ipv4 -- auth require-pap
+run mschapv2 --user chapuser --password clientPass --dns --hold 1000 --expect ipv4 -- auth require-mschap-v2
+run mschapv2_domain --user 'DOM\domuser' --password clientPass --hold 500 --expect ipv4 -- auth require-mschap-v2
+run mschapv2_wrong --user chapuser --password wrong --expect authfail -- auth require-mschap-v2
+run peerterm --user papuser --password "pap pass" --hold 500 --expect peerterm -- auth require-pap
+run noauth --hold 500 --expect ipv4 -- noauth
+run ipv6 --user papuser --password "pap pass" --ipv6 --hold 500 --expect ipv4 -- auth require-pap +ipv6 ipv6 ::1,::2
+run eaptls --auth eaptls --user "sstp test client" --cert "$T/client.pem" --key "$T/client.key" --ca "$T/ca.pem" \
+    --hold 500 --expect ipv4 -- auth require-eap ca "$T/ca.pem" cert "$T/server.pem" key "$T/server.key"
+run eaptls_badca --auth eaptls --user "sstp test client" --cert "$T/client.pem" --key "$T/client.key" \
+    --ca "$T/other-ca.pem" --expect authfail -- auth require-eap ca "$T/ca.pem" cert "$T/server.pem" key "$T/server.key"
+echo done > "$PPP_WORK/finished"
+sync
+echo o > /proc/sysrq-trigger
+sleep 30
