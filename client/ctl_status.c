@@ -89,7 +89,8 @@ int sstp_ctl_get_status(const struct sstp_ctl_msg *msg, struct sstp_conn_status 
 		if (!f)
 			continue;
 		switch (f->kind) {
-		case F_STR:
+		case F_STR: /* a repeated tag replaces the value entirely, no stale bytes behind it */
+			memset(base + f->off, 0, f->size);
 			if (sstp_ctl_get_str(&a, base + f->off, f->size) < 0)
 				goto bad;
 			break;
