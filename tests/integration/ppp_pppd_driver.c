@@ -108,6 +108,20 @@ static const char *down_names[] = {"none",     "local-close", "lower-down", "pee
 				   "keepalive", "negotiation", "auth-failed", "loopback",
 				   "protocol-error"};
 
+static uint64_t parse_ms(const char *v)
+{
+	char *end = NULL;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n > 3600000ULL) {
+		fprintf(stderr, "bad milliseconds value: %s\n", v);
+		exit(2);
+	}
+	return n;
+}
+
 static void hex(const char *label, const uint8_t *p, size_t n)
 {
 	printf("%s ", label);
@@ -150,10 +164,10 @@ int main(int argc, char **argv)
 			expect = v;
 			i++;
 		} else if (!strcmp(a, "--hold")) {
-			hold = strtoull(v, NULL, 10);
+			hold = parse_ms(v);
 			i++;
 		} else if (!strcmp(a, "--timeout")) {
-			timeout = strtoull(v, NULL, 10);
+			timeout = parse_ms(v);
 			i++;
 		} else if (!strcmp(a, "--dns")) {
 			cfg.request_dns = true;
