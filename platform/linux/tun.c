@@ -52,17 +52,19 @@ int plat_tun_open(const char *name)
 
 int plat_tun_read_batch(int fd, struct plat_pkt *pkts, size_t max)
 {
-	size_t got = 0;
+	size_t got = 0, dropped = 0;
 
-	while (got < max) {
+	while (got < max && dropped <= max) {
 		ssize_t n = read(fd, pkts[got].buf, pkts[got].cap);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
-			if (errno == EINVAL || errno == EMSGSIZE) /* longer than the buffer: dropped */
+			if (errno == EINVAL || errno == EMSGSIZE || errno == EFAULT) {
+				dropped++; /* longer than the buffer: the kernel dropped it */
 				continue;
+			}
 			return got ? (int)got : -errno;
 		}
 		if (n == 0)

@@ -4,8 +4,12 @@
  * journals) and prints one line per step. Not installed. */
 #include "plat_net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +29,7 @@ static int usage(void)
 		"       [--resolvconf CMD] [--busctl CMD] [--metric N] STEP...\n"
 		"steps: tun[=NAME] mtu=N up addr=LOCAL[,PEER]/LEN pin=IP route=CIDR route?=CIDR\n"
 		"       full=4|6 dns=SERVERS;DOMAINS;split|full;auto|resolved|resolvconf|resolv.conf\n"
-		"       pause=LABEL undo cleanup resolve=HOST route_get=IP list fail\n");
+		"       pause=LABEL undo cleanup resolve=HOST route_get=IP list io=PEER fail\n");
 	return 2;
 }
 
@@ -111,6 +115,79 @@ static int step_list(struct plat_net *n)
 		       r[i].gateway.family ? plat_ip_format(&r[i].gateway, s2, sizeof(s2)) : "-",
 		       r[i].ifname, (unsigned)r[i].metric);
 	return 0;
+}
+
+static uint16_t ip_checksum(const uint8_t *h, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Packets through the real TUN: a UDP datagram sent to the peer (PEER) comes out of
+ * tun_read_batch; a reply written with tun_write reaches the socket. */
+static int step_io(struct plat_net *n, const char *peer)
+{
+	uint8_t b[4][2048], out[64];
+	struct plat_pkt pk[4];
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(9999)};
+	struct pollfd p = {.fd = plat_net_tun_fd(n), .events = POLLIN};
+	char rx[16];
+	int s, k = 0;
+
+	if (inet_pton(AF_INET, peer, &dst.sin_addr) != 1)
+		return -EINVAL;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || sendto(s, "ping", 4, 0, (struct sockaddr *)&dst, sizeof(dst)) != 4)
+		return -errno;
+	for (int i = 0; i < 4; i++)
+		pk[i] = (struct plat_pkt){b[i], sizeof(b[i]), 0};
+	for (int tries = 0; tries < 20 && k <= 0; tries++) {
+		if (poll(&p, 1, 100) > 0)
+			k = plat_net_tun_read_batch(n, pk, 4);
+	}
+	for (int i = 0; i < k; i++) {
+		const uint8_t *q = pk[i].buf;
+		size_t hl;
+		if (pk[i].len < 28 || (q[0] >> 4) != 4 || q[9] != 17)
+			continue;
+		hl = (size_t)(q[0] & 15) * 4;
+		if (pk[i].len != hl + 12 || memcmp(q + 16, &dst.sin_addr, 4) != 0 ||
+		    memcmp(q + hl + 8, "ping", 4) != 0)
+			continue;
+		printf("io read %zu bytes to %s\n", pk[i].len, peer);
+		/* the reply: 20-byte IPv4 header + UDP with ports and addresses swapped */
+		memset(out, 0, sizeof(out));
+		out[0] = 0x45;
+		out[3] = 32;
+		out[8] = 64;
+		out[9] = 17;
+		memcpy(out + 12, q + 16, 4);
+		memcpy(out + 16, q + 12, 4);
+		memcpy(out + 20, q + hl + 2, 2);
+		memcpy(out + 22, q + hl, 2);
+		out[25] = 12;
+		memcpy(out + 28, "pong", 4);
+		uint16_t c = ip_checksum(out, 20);
+		out[10] = (uint8_t)(c >> 8);
+		out[11] = (uint8_t)c;
+		int e = plat_net_tun_write(n, out, 32);
+		if (e)
+			return e;
+		p.fd = s;
+		if (poll(&p, 1, 2000) > 0 && recv(s, rx, sizeof(rx), 0) == 4 && memcmp(rx, "pong", 4) == 0) {
+			printf("io reply received\n");
+			close(s);
+			return 0;
+		}
+		break;
+	}
+	close(s);
+	return -EIO;
 }
 
 static int step(struct plat_net *n, struct plat_net_config *cfg, const char *s)
@@ -199,6 +276,8 @@ static int step(struct plat_net *n, struct plat_net_config *cfg, const char *s)
 			       ri.ifname);
 		return e;
 	}
+	if (IS("io"))
+		return step_io(n, arg);
 	if (IS("list"))
 		return step_list(n);
 	if (IS("fail"))

@@ -174,6 +174,18 @@ fi
 # the driver ends with pause; its close() undoes (the session's normal disconnect)
 same_as_before "undo on disconnect"
 
+# 1b. packets through the real TUN (batched read, write), the route lookup and the resolver
+if drv "${TUN[@]}" io=10.0.0.1 route_get=198.51.100.7 resolve=localhost undo > "$TMP/out" 2>&1 \
+   && grep -q "io reply received" "$TMP/out" \
+   && grep -q "route_get 198.51.100.7/32 via 192.0.2.1 dev v0" "$TMP/out" \
+   && grep -q "resolved 127.0.0.1" "$TMP/out"; then
+    ok "TUN packets, route lookup, resolver"
+else
+    bad "TUN packets, route lookup, resolver"
+    cat "$TMP/out"
+fi
+same_as_before "TUN packets"
+
 # 2. explicit undo step, then the handle closes empty
 drv "${TUN[@]}" "${ROUTES[@]}" "$DNS" undo > "$TMP/out" 2>&1 || { bad "undo step"; cat "$TMP/out"; }
 same_as_before "undo step"
