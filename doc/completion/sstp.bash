@@ -1,0 +1,72 @@
+# bash completion for sstp(1): subcommands, their options, profile names and running sessions.
+_sstp_profiles() {
+    local d dirs=("${XDG_CONFIG_HOME:-$HOME/.config}/sstp" /etc/sstp)
+    for d in "${dirs[@]}"; do
+        [ -d "$d" ] && find "$d" -mindepth 2 -maxdepth 2 -name profile.conf -printf '%h\n' 2>/dev/null | xargs -r -n1 basename
+    done
+}
+_sstp_sessions() {
+    local d=/run/sstp
+    [ -d "$d" ] && find "$d" -maxdepth 1 -name '*.sock' -printf '%f\n' 2>/dev/null | sed 's/\.sock$//'
+}
+_sstp() {
+    local cur prev cmd i
+    COMPREPLY=()
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case "${COMP_WORDS[i]}" in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
+    done
+    local global="-v --verbose -q --quiet --syslog --state-dir -h --help"
+    local conn="--package --cert --key --cert-password-file --ca --pin-sha256 --insecure --sni -u --user
+        --password-file --password-stdin --auth --proxy --route --no-routes --full-tunnel --dns --no-dns
+        --no-ipv6 --mtu -i --interface --reconnect --no-reconnect --wait -t --timeout -n --name"
+    case "$prev" in
+        --package|--cert|--key|--cert-password-file|--ca|--password-file|--junit|--out|--root)
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --auth) COMPREPLY=($(compgen -W "mschapv2 eap-mschapv2 pap eap-tls" -- "$cur")); return ;;
+        --route|--dns|--mtu|--timeout|-t|--sni|--pin-sha256|--proxy|--user|-u|--name|-n|--interface|-i|--check|--probe|--cn|--bits|--days)
+            return ;;
+    esac
+    if [ -z "$cmd" ]; then
+        COMPREPLY=($(compgen -W "connect disconnect status run check import package cert cleanup helper help version --version $global" -- "$cur"))
+        return
+    fi
+    case "$cmd" in
+        connect)
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$conn -b --background --check --json $global" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(_sstp_profiles)" -- "$cur"))
+            fi ;;
+        run)
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$conn $global --" -- "$cur"))
+            else COMPREPLY=($(compgen -W "$(_sstp_profiles)" -- "$cur")); fi ;;
+        check)
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$conn --probe --json --junit $global" -- "$cur"))
+            else COMPREPLY=($(compgen -W "$(_sstp_profiles)" -- "$cur")); fi ;;
+        disconnect)
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-a --all -t --timeout $global" -- "$cur"))
+            else COMPREPLY=($(compgen -W "$(_sstp_sessions)" -- "$cur")); fi ;;
+        status)
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json $global" -- "$cur"))
+            else COMPREPLY=($(compgen -W "$(_sstp_sessions)" -- "$cur")); fi ;;
+        cleanup)
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$global" -- "$cur"))
+            else COMPREPLY=($(compgen -W "$(_sstp_sessions)" -- "$cur")); fi ;;
+        import)
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-n --name --cert --key -u --user --ca -f --force $global" -- "$cur"))
+            else COMPREPLY=($(compgen -f -X '!*.zip' -- "$cur") $(compgen -d -- "$cur")); fi ;;
+        package)
+            if [ "$prev" = package ]; then COMPREPLY=($(compgen -W "show" -- "$cur"))
+            elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json $global" -- "$cur"))
+            else COMPREPLY=($(compgen -f -X '!*.zip' -- "$cur") $(compgen -d -- "$cur")); fi ;;
+        cert)
+            if [ "$prev" = cert ]; then COMPREPLY=($(compgen -W "root client thumbprint check" -- "$cur"))
+            elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--cn --out -o --root --bits --days --password-file --password-stdin $global" -- "$cur"))
+            else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
+        help) COMPREPLY=($(compgen -W "connect disconnect status run check import package cert cleanup" -- "$cur")) ;;
+    esac
+}
+complete -F _sstp sstp
