@@ -26,3 +26,16 @@ endif()
 if(SSTP_TESTS)
   sstp_require_pkg(cmocka cmocka libcmocka-dev)
 endif()
+
+# ---- optional: sstp-tray (GTK 3 + libayatana-appindicator3); the tray is skipped without them ----
+option(SSTP_TRAY "Build sstp-tray when GTK 3 and libayatana-appindicator3 are installed" ON)
+if(SSTP_TRAY AND SSTP_PLATFORM_DIR STREQUAL "linux")
+  pkg_check_modules(SSTP_PC_tray QUIET IMPORTED_TARGET GLOBAL gtk+-3.0 ayatana-appindicator3-0.1)
+  if(SSTP_PC_tray_FOUND)
+    add_library(Sstp::tray ALIAS PkgConfig::SSTP_PC_tray)
+    message(STATUS "sstp: sstp-tray enabled (GTK 3, libayatana-appindicator3)")
+  else()
+    message(STATUS "sstp: sstp-tray not built: install libgtk-3-dev and "
+                   "libayatana-appindicator3-dev to get it")
+  endif()
+endif()

@@ -62,7 +62,7 @@ static int fake_session(int argc, char **argv)
 	const char *name = argv[2], *dir = NULL;
 	char path[256], log[256];
 	struct plat_loop *loop;
-	uint64_t up_at;
+	uint64_t up_at, drop_at;
 	int lfd;
 	FILE *f;
 
@@ -90,19 +90,30 @@ static int fake_session(int argc, char **argv)
 	SSTP_STATUS_SET(fst.name, name);
 	fst.state = SSTP_STATE_TLS;
 	fst.pid = (uint32_t)getpid();
-	/* "slow" never comes up */
+	/* "slow" never comes up; "flaky" drops after a second and is back a second later (the
+	 * tray's drop/reconnect notifications) */
 	up_at = strcmp(name, "slow") == 0 ? UINT64_MAX : plat_now_ms() + 150;
+	drop_at = strcmp(name, "flaky") == 0 ? plat_now_ms() + 1500 : UINT64_MAX;
 	for (;;) {
 		struct plat_loop_event ev[8];
-		uint64_t now = plat_now_ms();
-		int n = plat_loop_wait(loop, up_at == UINT64_MAX ? 1000 :
-				       up_at > now ? (int64_t)(up_at - now) : 0, ev, 8);
+		uint64_t now = plat_now_ms(), next = up_at < drop_at ? up_at : drop_at;
+		int n = plat_loop_wait(loop, next == UINT64_MAX ? 1000 :
+				       next > now ? (int64_t)(next - now) : 0, ev, 8);
 
 		if (plat_now_ms() >= up_at) {
 			up_at = UINT64_MAX;
 			fst.state = SSTP_STATE_CONNECTED;
-			SSTP_STATUS_SET(fst.ipv4_local, "10.9.0.2");
+			SSTP_STATUS_SET(fst.ipv4_local, fst.reconnects ? "10.9.0.3" : "10.9.0.2");
 			SSTP_STATUS_SET(fst.ifname, "sstp9");
+			SSTP_STATUS_SET(fst.server, "gw.example.test");
+			fake_event();
+		}
+		if (plat_now_ms() >= drop_at) {
+			drop_at = UINT64_MAX;
+			fst.state = SSTP_STATE_RECONNECTING;
+			fst.reconnects = 1;
+			SSTP_STATUS_SET(fst.last_error, "peer stopped responding (no LCP echo reply)");
+			up_at = plat_now_ms() + 1500;
 			fake_event();
 		}
 		for (int k = 0; k < n; k++) {
