@@ -146,7 +146,7 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 	pc.echo_interval_ms = s->cfg.lcp_echo_ms ? s->cfg.lcp_echo_ms : 10000;
 	pc.echo_max_failures = 3;
 	pc.want_ipv6 = s->cfg.want_ipv6;
-	pc.request_dns = true;
+	pc.request_dns = !s->cfg.no_dns && s->cfg.n_dns == 0; /* only what we would use */
 	pc.random = ppp_rand;
 	pc.random_ctx = s;
 	s->ppp = ppp_new(&pc);
