@@ -60,17 +60,14 @@ static int add_entry(struct sstp_tray_model *m, const char *name)
 
 void sstp_tray_model_set_profiles(struct sstp_tray_model *m, const char *const *names, size_t n)
 {
-	for (size_t i = 0; i < m->n; i++)
+	/* which entries are still profiles; drop those that are neither a profile nor a running
+	 * session; then add the new profiles (so stale entries never take their slots) */
+	for (size_t i = 0; i < m->n; i++) {
 		m->e[i].is_profile = false;
-	for (size_t k = 0; k < n; k++) {
-		int i = sstp_tray_model_find(m, names[k]);
-
-		if (i < 0)
-			i = add_entry(m, names[k]);
-		if (i >= 0)
-			m->e[i].is_profile = true;
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(m->e[i].name, names[k]) == 0)
+				m->e[i].is_profile = true;
 	}
-	/* drop entries that are neither a profile nor a running session */
 	for (size_t i = 0; i < m->n;) {
 		struct sstp_tray_entry *e = &m->e[i];
 
@@ -80,6 +77,14 @@ void sstp_tray_model_set_profiles(struct sstp_tray_model *m, const char *const *
 			continue;
 		}
 		i++;
+	}
+	for (size_t k = 0; k < n; k++) {
+		int i = sstp_tray_model_find(m, names[k]);
+
+		if (i < 0)
+			i = add_entry(m, names[k]);
+		if (i >= 0)
+			m->e[i].is_profile = true;
 	}
 }
 
