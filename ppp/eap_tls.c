@@ -24,8 +24,8 @@ void eaptls_reset(struct ppp *p)
 {
 	struct eap_state *e = &p->eap;
 
-	if (e->rx != NULL && e->rx_len > 0)
-		ppp_wipe(e->rx, e->rx_len);
+	if (e->rx != NULL)
+		ppp_wipe(e->rx, e->rx_cap);
 	e->tls = EAPTLS_IDLE;
 	e->rx_len = 0;
 	e->rx_total = 0;
@@ -205,12 +205,18 @@ void eaptls_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uin
 			e->rx_total = flen; /* one unfragmented message without L */
 		}
 		e->rx_len = 0;
-		if (e->rx == NULL) {
-			e->rx = malloc(PPP_EAPTLS_MAX);
+		/* Sized to the announced length exactly, so nothing can be written past it. */
+		if (e->rx_cap != e->rx_total) {
+			if (e->rx != NULL)
+				ppp_wipe(e->rx, e->rx_cap);
+			free(e->rx);
+			e->rx_cap = 0;
+			e->rx = malloc(e->rx_total ? e->rx_total : 1);
 			if (e->rx == NULL) {
 				fail(p, "out of memory", now);
 				return;
 			}
+			e->rx_cap = e->rx_total;
 		}
 	} else if ((flags & FLAG_L) && tlen != e->rx_total) {
 		fail(p, "TLS Message Length changed between fragments", now);
@@ -243,7 +249,7 @@ void eaptls_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uin
 	}
 	run_engine(p, id, e->rx, e->rx_len, now);
 	if (e->rx != NULL)
-		ppp_wipe(e->rx, e->rx_total);
+		ppp_wipe(e->rx, e->rx_cap);
 	e->rx_len = 0;
 	e->rx_total = 0;
 }

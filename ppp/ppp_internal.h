@@ -83,7 +83,8 @@ struct eap_state {
 	char notification[128];          /* last Notification text, printable only */
 	/* EAP-TLS */
 	enum eaptls_phase tls;
-	uint8_t *rx;                     /* reassembly buffer (PPP_EAPTLS_MAX bytes, lazily allocated) */
+	uint8_t *rx;                     /* reassembly buffer, exactly rx_total bytes (<= 64 KiB) */
+	size_t rx_cap;                   /* its size */
 	size_t rx_len;                   /* bytes gathered */
 	size_t rx_total;                 /* TLS Message Length from the L flag (0 = not yet) */
 	bool rx_active;                  /* fragments of a message are being gathered */
