@@ -132,7 +132,7 @@ static void test_utf16(void **state)
 
 static unsigned char *fixture_exe(size_t *len)
 {
-	size_t zl;
+	size_t zl = 0;
 	unsigned char *zip = tz_fixture(&zl);
 	struct sstp_zip *z;
 	char err[256];
