@@ -17,6 +17,7 @@
 #include "exit_codes.h"
 #include "log.h"
 #include "plat_proc.h"
+#include "plat_svc.h"
 #include "session.h"
 
 struct conn_ctx {
@@ -66,6 +67,8 @@ static void announce(struct conn_ctx *x, struct sstp_session *s)
 	if (x->announced)
 		return;
 	x->announced = true;
+	/* [helper] under systemd (sstp@.service, Type=notify): ready once the tunnel is up */
+	plat_svc_notify("READY=1\nSTATUS=connected");
 	if (x->report_fd >= 0) {
 		report_parent(x, 0);
 		plat_detach_close_stdio();

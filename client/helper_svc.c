@@ -568,6 +568,7 @@ int sstp_helper_run(const struct sstp_helper_cfg *cfg)
 	}
 	/* the children are `sstp connect` run as root: they must not come back to us */
 	unsetenv("SSTP_USE_HELPER");
+	plat_svc_notify_keep(); /* READY=1 comes from us, never from a session child */
 	h = calloc(1, sizeof(*h));
 	if (!h) {
 		sstp_err("out of memory");

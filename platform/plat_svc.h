@@ -33,6 +33,11 @@ int plat_svc_prepare_dir(const char *path, uint32_t gid, unsigned mode);
  * -errno on failure. */
 int plat_svc_notify(const char *state);
 
+/* Take $NOTIFY_SOCKET out of the environment, so that children (the helper's sessions) do not
+ * inherit it and talk to the service manager as if they were the service; plat_svc_notify()
+ * keeps using the value taken. */
+void plat_svc_notify_keep(void);
+
 /* Path that re-executes the running program (Linux: "/proc/self/exe", which still works after
  * the binary file was replaced by an upgrade). */
 const char *plat_self_exe(void);

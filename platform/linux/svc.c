@@ -119,9 +119,21 @@ int plat_svc_prepare_dir(const char *path, uint32_t gid, unsigned mode)
 	return 0;
 }
 
+static char kept_notify[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+void plat_svc_notify_keep(void)
+{
+	const char *p = getenv("NOTIFY_SOCKET");
+
+	if (p && strlen(p) < sizeof(kept_notify)) {
+		memcpy(kept_notify, p, strlen(p) + 1);
+		unsetenv("NOTIFY_SOCKET");
+	}
+}
+
 int plat_svc_notify(const char *state)
 {
-	const char *path = getenv("NOTIFY_SOCKET");
+	const char *path = kept_notify[0] ? kept_notify : getenv("NOTIFY_SOCKET");
 	struct sockaddr_un sa;
 	socklen_t salen;
 	size_t n;

@@ -162,5 +162,34 @@ as_member dc disconnect gw
 rig_check "member: disconnect exits 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/dc.err" >&2
 rig_check "after disconnect: client namespace exactly as before" sx_same_as "$BEFORE"
 
+# sstp@.service's contract: `sstp connect NAME` in the foreground says READY=1 on $NOTIFY_SOCKET
+# once the tunnel is up (Type=notify), and a SIGTERM (systemctl stop) disconnects cleanly
+python3 - "$RIG_DIR/notify.sock" "$RIG_DIR/notify.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(90)
+with open(sys.argv[2], "a") as f:
+    try:
+        while True:
+            f.write(s.recv(4096).decode() + "\n"); f.flush()
+    except socket.timeout:
+        pass
+PY
+LPID=$!
+rig_wait 5 "the notify listener" test -S "$RIG_DIR/notify.sock"
+FG_STATE=$RIG_DIR/fg-state
+NOTIFY_SOCKET=$RIG_DIR/notify.sock SSTP_SYSTEM_DIR=$RIG_DIR/etc ip netns exec "$RIG_NS_CLI" \
+    "$SSTP_BIN" connect gw --reconnect --state-dir "$FG_STATE" > "$SX_OUT/fg.out" 2> "$SX_OUT/fg.err" &
+FGPID=$!
+rig_wait 60 "READY=1 from the foreground session" grep -q "READY=1" "$RIG_DIR/notify.log"
+rig_ns_exec cli "$SSTP_BIN" status gw --json --state-dir "$FG_STATE" > "$SX_OUT/fgst.out" 2>/dev/null
+rig_check "at READY=1 the tunnel is up" [ "$(sx_json "$SX_OUT/fgst.out" 'j["state"]')" = connected ]
+kill -TERM "$FGPID"
+rig_wait 15 "the foreground session to end on SIGTERM" sh -c "! kill -0 $FGPID 2>/dev/null"
+wait "$FGPID"
+rig_check "SIGTERM: clean exit (0)" [ "$?" = 0 ]
+kill "$LPID" 2>/dev/null
+rig_check "after SIGTERM: client namespace exactly as before" sx_same_as "$BEFORE"
+
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]
