@@ -53,7 +53,7 @@ struct sstp_session_cfg {
 	uint32_t timeout_ms;            /* budget until the tunnel is up (all attempts); 0 = none */
 	uint32_t phase_timeout_ms;      /* 0 = the per-phase defaults (10-30 s) */
 	uint32_t backoff_max_ms;        /* reconnect backoff cap; 0 = 60 s */
-	uint32_t lcp_echo_ms;           /* LCP echo interval; 0 = 10 s */
+	uint32_t lcp_echo_ms;           /* LCP echo interval; 0 = 5 s (4 unanswered = dead) */
 	uint32_t sstp_hello_ms;         /* SSTP hello interval; 0 = 20 s */
 	int dump_packets;               /* log decrypted SSTP/PPP traffic at TRACE level */
 	/* Tests only: a connected plain stream (socketpair) that replaces resolve, TCP and TLS, and

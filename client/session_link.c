@@ -143,8 +143,8 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 			pc.user_len = strlen(id);
 		}
 	}
-	pc.echo_interval_ms = s->cfg.lcp_echo_ms ? s->cfg.lcp_echo_ms : 10000;
-	pc.echo_max_failures = 3;
+	pc.echo_interval_ms = s->cfg.lcp_echo_ms ? s->cfg.lcp_echo_ms : 5000;
+	pc.echo_max_failures = 4; /* a dead peer is noticed within 20-25 s */
 	pc.want_ipv6 = s->cfg.want_ipv6;
 	pc.request_dns = !s->cfg.no_dns && s->cfg.n_dns == 0; /* only what we would use */
 	pc.random = ppp_rand;

@@ -180,6 +180,11 @@ void sess_net_undo(struct sstp_session *s)
 
 	if (!s->net_applied)
 		return;
+	/* The TUN fd dies with the undo: leave the loop first, or a new TUN that gets the same fd
+	 * number on reconnect would look already watched and never be polled. */
+	if (s->loop && plat_net_tun_fd(s->net) >= 0)
+		plat_loop_unwatch(s->loop, plat_net_tun_fd(s->net));
+	s->tun_readable = false;
 	r = plat_net_undo_all(s->net);
 	if (r < 0)
 		sstp_warn("undoing the network changes: %s (run 'sstp cleanup')", plat_net_error(s->net));

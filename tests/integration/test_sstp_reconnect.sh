@@ -1,0 +1,85 @@
+#!/bin/bash
+# End-to-end: keepalive and reconnect against the rig's gateway. A background session (reconnect on
+# by default) survives the gateway dropping it (SessionDisconnect) and the network vanishing (the
+# gateway's link down): it notices the dead peer through its echoes, waits without burning CPU,
+# reconnects with backoff once the link is back, re-applies address and routes, and counts the
+# reconnects. A foreground session with --no-reconnect ends with exit 8 when the peer goes silent.
+# Exit 0 pass, 1 fail, 77 skip.
+set -u -o pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/rig.sh
+. "$HERE/lib/rig.sh"
+# shellcheck source=sstp_test_lib.sh
+. "$HERE/sstp_test_lib.sh"
+
+sx_setup
+BEFORE=$RIG_DIR/snapshot.before
+sx_snapshot > "$BEFORE"
+GW="$(sx_gw_args) --no-ipv6"
+link() { ip -n "$RIG_NS_SRV" link set veth-gw "$1"; }
+rig_on_down "link up"
+cpu_ticks() { local f; f=$(cut -d' ' -f14,15 "/proc/$1/stat") && echo $(( ${f% *} + ${f#* } )); }
+field() { sx st status rc --json; sx_json "$SX_OUT/st.out" "$1"; }
+state_not() { [ "$(field 'j["state"]')" != "$1" ]; }
+reconnected() { [ "$(field 'str(j["reconnects"])+j["state"]')" = "$1connected" ]; }
+
+# shellcheck disable=SC2086
+sx bg connect $GW --name rc --background --json
+rig_check "background session up" [ "$SX_RC" = 0 ] || cat "$SX_OUT/bg.err" >&2
+PID=$(sx_json "$SX_OUT/bg.out" 'j["pid"]')
+
+# 1. the gateway drops the session, three times (each new TUN may reuse the old one's fd number)
+for n in 1 2 3; do
+SID=$(rig_vpncmd --hub SessionList | awk -F'|' '/^Session Name/ {gsub(/ /, "", $2); print $2}' | grep -F '[SSTP]' | head -n 1)
+rig_check "the gateway lists our session ($SID)" [ -n "$SID" ]
+rig_vpncmd --hub SessionDisconnect "$SID" >/dev/null
+rig_check "after the gateway dropped it: reconnected (reconnects $n)" rig_wait 30 "reconnect" reconnected $n
+rig_check "last error says the server ended the call" \
+    grep -q 'server disconnected the SSTP call\|closed the connection\|ended the PPP link' "$SX_OUT/st.out" \
+    || cat "$SX_OUT/st.out" >&2
+rig_check "ping through the re-established tunnel" rig_wait 15 "ping" sx_ping "$RIG_SVC_IP" 1
+done
+
+# 2. the network goes away: dead peer, quiet waiting, reconnect when it is back
+link down
+T0=$(sx_ms)
+rig_check "dead peer noticed within 40 s" rig_wait 40 "dead peer" state_not connected
+echo "   noticed after $(( $(sx_ms) - T0 )) ms: $(field 'j["last_error"]["message"]')"
+rig_check "waiting to reconnect" grep -qE '"state":"(reconnecting|resolving|connecting)"' "$SX_OUT/st.out"
+rig_check "routes and address are gone while waiting" [ "$(field 'j["interface"]')" = "" ]
+C0=$(cpu_ticks "$PID"); sleep 10; C1=$(cpu_ticks "$PID")
+rig_check "no CPU burn while the network is away ($((C1 - C0)) ticks in 10 s)" [ $((C1 - C0)) -le 10 ]
+link up
+T0=$(sx_ms)
+rig_check "reconnected once the link is back (reconnects 4)" rig_wait 90 "reconnect" reconnected 4
+echo "   back after $(( $(sx_ms) - T0 )) ms"
+rig_check "route re-applied" [ "$(field '",".join(j["routes"])')" = "$RIG_HUB_NET" ]
+# The hub gives the new session the same address with a new virtual MAC; the service host keeps
+# the old MAC in its ARP cache until it probes again (a few seconds): allow for that.
+rig_check "ping through the tunnel again" rig_wait 15 "ping" sx_ping "$RIG_SVC_IP" 1 || {
+    rig_ns_exec svc ip neigh >&2; rig_vpncmd --hub SessionList | grep -E "Session Name|Source Host" >&2
+    field 'j' >&2; rig_ns_exec cli ip -s link show dev "$(field 'j["interface"]')" >&2; }
+sx dc disconnect rc
+rig_check "disconnect exits 0" [ "$SX_RC" = 0 ]
+rig_check "client namespace exactly as before" sx_same_as "$BEFORE"
+
+# 3. foreground without reconnect: a silent peer is exit 8
+# shellcheck disable=SC2086
+( exec ip netns exec "$RIG_NS_CLI" "$SSTP_BIN" connect $GW --name fg --no-reconnect --state-dir "$SX_STATE" \
+    > "$SX_OUT/fg.out" 2> "$SX_OUT/fg.err" ) &
+FG=$!
+if rig_check "foreground session comes up" sx_wait_state fg connected 30; then
+    link down
+    T0=$(sx_ms)
+    rig_wait 45 "the foreground session to end" sh -c "! kill -0 $FG"
+    wait "$FG"; RC=$?
+    link up
+    rig_check "silent peer: exit 8 (got $RC after $(( $(sx_ms) - T0 )) ms)" [ "$RC" = 8 ] || cat "$SX_OUT/fg.err" >&2
+    rig_check "silent peer: says it stopped answering" grep -q "stopped answering" "$SX_OUT/fg.err"
+else
+    kill -TERM "$FG" 2>/dev/null; wait "$FG"
+fi
+rig_check "client namespace exactly as before" sx_same_as "$BEFORE"
+
+echo "$RIG_FAILS failed checks"
+[ "$RIG_FAILS" = 0 ]
