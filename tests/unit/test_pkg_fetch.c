@@ -69,7 +69,7 @@ static int start_server(void)
 	}
 	/* wait up to 15 s for the port */
 	for (int i = 0; i < 150; i++) {
-		size_t len;
+		size_t len = 0;
 		unsigned char *p = tz_read_file(portfile, &len);
 		if (p) {
 			char *end;
@@ -172,7 +172,7 @@ static void test_progress_on_tty(void **state)
 	assert_non_null(tty);
 	char u[300], err[512];
 	unsigned char *buf;
-	size_t len;
+	size_t len = 0;
 	struct sstp_fetch_opts o = {.ca_file = ca_file, .progress = tty};
 	url(u, sizeof(u), "/pkg.zip");
 	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), 0);
@@ -259,7 +259,7 @@ static void test_proxy_env(void **state)
 	(void)state;
 	char u[300], err[512];
 	unsigned char *buf = NULL;
-	size_t len;
+	size_t len = 0;
 	struct sstp_fetch_opts o = {.ca_file = ca_file};
 	url(u, sizeof(u), "/pkg.zip");
 	/* a proxy that does not exist: the download must try it and fail */

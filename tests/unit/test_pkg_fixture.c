@@ -46,7 +46,7 @@ static void check_facts(const struct sstp_package *p)
 static void test_generic_path(void **state)
 {
 	(void)state;
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_fixture(&len);
 	assert_non_null(zip);
 	struct sstp_package p;
@@ -66,7 +66,7 @@ static void test_generic_path(void **state)
 /* The fixture without Generic/: keep only the entries whose name starts with `keep`. */
 static unsigned char *without_generic(const char *keep, size_t *out_len)
 {
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_fixture(&len);
 	struct sstp_zip *z;
 	char err[256];
@@ -79,7 +79,7 @@ static unsigned char *without_generic(const char *keep, size_t *out_len)
 		const char *name = sstp_zip_name(z, i);
 		if (strncmp(name, "Generic/", 8) == 0 || strncmp(name, keep, strlen(keep)) != 0)
 			continue;
-		size_t dl;
+		size_t dl = 0;
 		assert_int_equal(sstp_zip_read(z, i, 0, &data[n], &dl, err, sizeof(err)), 0);
 		/* keep the original backslash form */
 		snprintf(names[n], sizeof(names[n]), "%s", name);
@@ -104,7 +104,7 @@ static void test_installer_path(void **state)
 	(void)state;
 	static const char *const keep[] = {"Windows", "WindowsX86/"};
 	for (size_t k = 0; k < 2; k++) {
-		size_t len;
+		size_t len = 0;
 		unsigned char *zip = without_generic(keep[k], &len);
 		struct sstp_package p;
 		char err[400];
@@ -116,7 +116,7 @@ static void test_installer_path(void **state)
 		assert_null(p.vpn_type);
 
 		char *text = NULL;
-		size_t tl;
+		size_t tl = 0;
 		FILE *f = open_memstream(&text, &tl);
 		assert_int_equal(sstp_package_print_text(&p, f), 0);
 		fclose(f);
@@ -133,7 +133,7 @@ static void test_installer_path(void **state)
 static void test_installer_damaged(void **state)
 {
 	(void)state;
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_fixture(&len);
 	struct sstp_zip *z;
 	char err[400];
@@ -182,7 +182,7 @@ static void test_show_command(void **state)
 	char path[512], err[400];
 	snprintf(path, sizeof(path), "%s/pkg/gw-demo.zip", SSTP_TEST_DATA);
 	char *text = NULL;
-	size_t tl;
+	size_t tl = 0;
 	FILE *f = open_memstream(&text, &tl);
 	assert_int_equal(sstp_pkg_cmd_show(path, false, f, err, sizeof(err)), 0);
 	fclose(f);
