@@ -17,11 +17,11 @@ demo_traffic() {
     step "ping the service host $RIG_SVC_IP (behind the gateway, reachable only through the tunnel)"
     ping -c 3 -i 0.3 -W 2 "$RIG_SVC_IP" || ok=1
     step "HTTP GET http://$RIG_SVC_NAME/token.txt"
-    body=$(curl -sS --fail --max-time 10 "http://$RIG_SVC_NAME/token.txt") || ok=1
+    body=$(curl -sS --fail --max-time 30 "http://$RIG_SVC_NAME/token.txt") || ok=1
     echo "$body"
     [ "$body" = "$RIG_HTTP_TOKEN" ] && echo "(the service host's token: the request crossed the tunnel)" || ok=1
     step "iperf3, 3 seconds, client -> service host"
-    timeout 30 iperf3 -c "$RIG_SVC_IP" -p "$RIG_IPERF_PORT" -t 3 -f m | grep -E 'sender|receiver' || ok=1
+    timeout 60 iperf3 -c "$RIG_SVC_IP" -p "$RIG_IPERF_PORT" -t 3 -f m | grep -E 'sender|receiver' || ok=1
     return $ok
 }
 
@@ -31,12 +31,12 @@ demo_sstp_ready() {
 }
 
 demo_connect_sstp() {
-    local rc=0 state=$RIG_DIR/sstp-state pw=$RIG_DIR/sstp-password
-    printf '%s\n' "$RIG_PASS" > "$pw" && chmod 600 "$pw"
+    local rc=0 state=$RIG_DIR/sstp-state pwfile=$RIG_DIR/sstp-password
+    printf '%s\n' "$RIG_PASS" > "$pwfile" && chmod 600 "$pwfile"
     rig_on_down "rig_ns_exec cli '$SSTP' -q disconnect --all --state-dir '$state' >/dev/null 2>&1"
     step "connecting with $SSTP to $RIG_GW_NAME (client namespace $RIG_NS_CLI)"
     rig_ns_exec cli "$SSTP" connect "$RIG_GW_NAME" --ca "$RIG_PKI/ca.crt" --user "$RIG_USER" \
-        --password-file "$pw" --route "$RIG_HUB_NET" --name demo --background --state-dir "$state" \
+        --password-file "$pwfile" --route "$RIG_HUB_NET" --name demo --background --state-dir "$state" \
         || { echo "sstp connect failed"; return 1; }
     step "assigned address"
     rig_ns_exec cli "$SSTP" status demo --state-dir "$state" || rc=1
@@ -69,7 +69,7 @@ NOTE: the sstp client cannot connect yet ($SSTP does not support 'connect'), so 
       shows the same rig with the reference client instead: Debian's sstpc + pppd, run inside a
       user-mode-linux guest because this machine's kernel has no PPP driver.
 EOF
-    rig_uml_run --timeout 180 --show "$0" --guest
+    rig_uml_run --timeout 600 --show "$0" --guest
 }
 
 if [ "${1:-}" = --guest ]; then

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Integration test: proves the rig with the reference client. Debian's sstpc + pppd, inside a
 # user-mode-linux guest (this kernel has no PPP), connect to the rig's SoftEther gateway over SSTP
-# (MS-CHAPv2, PAP and EAP-TLS), get an address from the hub's pool, reach the service host only
+# (MS-CHAPv2 and EAP-TLS), get an address from the hub's pool, reach the service host only
 # through the tunnel (ping, HTTP, iperf3), and disconnect. Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -14,11 +14,12 @@ in_pool() { # address within RIG_POOL_START..RIG_POOL_END (same /24)
     [ "${1%.*}" = "${RIG_POOL_START%.*}" ] && [ "$last" -ge "$lo" ] && [ "$last" -le "$hi" ]
 }
 unreachable() { ! ping -c 1 -W 1 "$1" >/dev/null 2>&1; }
-http_get() { curl -sS --fail --max-time 10 "http://$RIG_SVC_NAME:$RIG_HTTP_PORT/$1"; }
+# Bounds are generous: under UML on a loaded 2-core machine the tunnel can drop below 1 Mbit/s.
+http_get() { curl -sS --fail --max-time 60 "http://$RIG_SVC_NAME:$RIG_HTTP_PORT/$1"; }
 blob_ok() { [ "$(http_get 1M.bin | sha256sum | cut -d' ' -f1)" = "$(cat "$RIG_DIR/www/1M.bin.sha256")" ]; }
 iperf_ok() { # 2 s of TCP through the tunnel; the receiver must have counted some bits
     local bps
-    bps=$(timeout 30 iperf3 -c "$RIG_SVC_IP" -p "$RIG_IPERF_PORT" -t 2 -J 2>/dev/null |
+    bps=$(timeout 60 iperf3 -c "$RIG_SVC_IP" -p "$RIG_IPERF_PORT" -t 2 -J 2>/dev/null |
           python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))') \
         || return 1
     echo "   iperf3 through the tunnel: $((bps / 1000)) kbit/s" >&2
@@ -35,14 +36,16 @@ connect_and_use() {
         return 1
     fi
     echo "   $RIG_PPP_IF $RIG_PPP_ADDR peer $RIG_PPP_PEER, ${RIG_SSTPC_MS} ms, attempt $RIG_SSTPC_TRIES"
+    # For the host side, which looks for this address in the service host's log.
     kv "${label}_addr" "$RIG_PPP_ADDR"; kv "${label}_connect_ms" "$RIG_SSTPC_MS"; kv "${label}_tries" "$RIG_SSTPC_TRIES"
     rig_check "$label: address $RIG_PPP_ADDR is from the hub's pool" in_pool "$RIG_PPP_ADDR"
     rig_check "$label: peer is the hub's DHCP host" [ "$RIG_PPP_PEER" = "$RIG_SNAT_IP" ]
     rig_check "$label: ping the service host through the tunnel" ping -c 3 -i 0.2 -W 2 -q "$RIG_SVC_IP"
     rig_check "$label: HTTP token from the service host" [ "$(http_get token.txt)" = "$RIG_HTTP_TOKEN" ]
-    # Saved for the host side, which checks the service host's log for this address.
-    [ "$label" = mschapv2 ] && { rig_check "$label: 1 MiB over HTTP, sha256 intact" blob_ok;
-                                 rig_check "$label: iperf3 through the tunnel" iperf_ok; }
+    if [ "$label" = mschapv2 ]; then
+        rig_check "$label: 1 MiB over HTTP, sha256 intact" blob_ok
+        rig_check "$label: iperf3 through the tunnel" iperf_ok
+    fi
     local ifname=$RIG_PPP_IF
     rig_check "$label: disconnect stops sstpc and pppd" rig_sstpc_disconnect
     rig_check "$label: sstpc exit code 0 after SIGTERM" [ "$RIG_SSTPC_RC" = 0 ]
@@ -57,14 +60,17 @@ guest_main() {
     rig_check "gateway reachable from the guest" ping -c 1 -W 2 -q "$RIG_GW_IP"
     rig_check "service host unreachable before connecting" unreachable "$RIG_SVC_IP"
     connect_and_use mschapv2 --auth mschapv2
-    connect_and_use pap --auth pap
-    connect_and_use eaptls --auth eap-tls --user certuser --timeout 30
-    # A wrong password must be refused (sstpc itself exits 0 here: pppd's status is lost).
-    if rig_sstpc_connect --label wrongpw --password not-the-password --timeout 10 --retries 0 2>/dev/null; then
+    connect_and_use eaptls --auth eap-tls --user certuser --timeout 60
+    # A wrong password must be refused: sstpc gives up by itself (exit 0: pppd's status is lost),
+    # and pppd logs why. rig_sstpc_connect returns as soon as sstpc exits.
+    local t0; t0=$(_rig_ms)
+    if rig_sstpc_connect --label wrongpw --password not-the-password --timeout 120 --retries 0 2>/dev/null; then
         rig_check "wrong password is refused" false
     else
-        rig_check "wrong password is refused" true
-        rig_check "pppd reports the authentication failure" pppd_log_has "authentication failed"
+        rig_check "wrong password: sstpc gives up by itself ($(( $(_rig_ms) - t0 )) ms)" \
+            [ "$RIG_SSTPC_GAVE_UP" = 1 ]
+        rig_check "wrong password: pppd reports the authentication failure" \
+            pppd_log_has "authentication failed" || tail -5 "$RIG_SSTPC_LOG.pppd" >&2
     fi
     rig_sstpc_disconnect >/dev/null 2>&1
     echo "guest: $RIG_FAILS failed checks"
@@ -88,10 +94,10 @@ tls_ok() {
         -verify_hostname "$RIG_GW_NAME" -verify_return_error </dev/null 2>/dev/null | grep -q 'Verify return code: 0'
 }
 rig_check "gateway serves the rig's certificate for $RIG_GW_NAME" tls_ok
-rig_check "service host not reachable from the client namespace without the tunnel" \
-    eval '! rig_ns_exec cli ping -c 1 -W 1 "$RIG_SVC_IP" >/dev/null 2>&1'
+direct_unreachable() { ! rig_ns_exec cli ping -c 1 -W 1 "$RIG_SVC_IP" >/dev/null 2>&1; }
+rig_check "service host not reachable from the client namespace without the tunnel" direct_unreachable
 
-rig_uml_run --timeout 240 --show "$0" --guest
+rig_uml_run --timeout 720 --show "$0" --guest
 rc=$?
 [ $rc = 77 ] && exit 77
 rig_check "guest checks passed (exit $rc)" [ $rc = 0 ]
@@ -103,10 +109,9 @@ if [ -n "$addr" ]; then
 fi
 sessions() { rig_vpncmd --hub SessionList 2>/dev/null | grep -c -i "SID-$RIG_USER-"; }
 rig_check "gateway has no session of $RIG_USER left" [ "$(sessions)" = 0 ]
-rig_check "gateway logged SSTP PPP sessions of $RIG_USER and certuser" eval \
-    'grep -q "SSTP PPP Session" "$RIG_DIR/logs/vpnserver.log" &&
-     grep -q "Successfully authenticated as user \"$RIG_USER\"" "$RIG_DIR/logs/vpnserver.log" &&
-     grep -q "Successfully authenticated as user \"certuser\"" "$RIG_DIR/logs/vpnserver.log"'
+gw_authenticated() { grep -q "Successfully authenticated as user \"$1\"" "$RIG_DIR/logs/vpnserver.log"; }
+rig_check "gateway authenticated $RIG_USER (password)" gw_authenticated "$RIG_USER"
+rig_check "gateway authenticated certuser (EAP-TLS)" gw_authenticated certuser
 
 echo "test_ref_sstpc: rig up in ${RIG_UP_MS} ms, whole test $(( $(_rig_ms) - t0 )) ms, $RIG_FAILS failed checks"
 if [ "$RIG_FAILS" != 0 ]; then

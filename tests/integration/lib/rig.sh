@@ -29,11 +29,13 @@
 # RIG_ADMIN_PASS, RIG_SERVICE (1: bridge + service host; 0: SecureNAT DHCP only), RIG_KEEP (1: keep
 # $RIG_DIR after rig_down), RIG_VERBOSE (1: log every step), SOFTETHER_VPNSERVER (use a fixed build).
 #
-# Functions (return 0 on success; failures print a reason on stderr):
+# Functions (return 0 on success; failures print a reason on stderr; each runs with `set +e` of its
+# own (`local -`) and checks its own errors, so callers may use set -e):
 #   rig_require                       skip (exit 77) unless root, /dev/net/tun and the tools exist
 #   rig_skip MSG / rig_fatal MSG      print and exit 77 / exit 1
 #   rig_up / rig_down                 build the rig / tear it down (idempotent, safe to call twice)
 #   rig_on_down CMD                   run CMD (eval'ed) first during rig_down (your own cleanup)
+#   rig_reap_stale                    remove rigs whose owner was killed (rig_up calls it)
 #   rig_ns ROLE                       the namespace name of cli|srv|svc
 #   rig_ns_exec ROLE CMD...           run CMD in namespace ROLE (hosts/resolv.conf of the rig apply)
 #   rig_spawn NAME ROLE CMD...        start CMD in the background in ROLE; pid file NAME, log
@@ -103,7 +105,7 @@ RIG_HTTP_TOKEN RIG_SERVICE RIG_UML_HOST_IP RIG_UML_GUEST_IP RIG_UML_NET"
 _rig_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
 _RIG_T0=$(_rig_ms)
 rig_log() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local t=$(( $(_rig_ms) - _RIG_T0 ))
     printf '[rig %d.%02ds] %s\n' $((t / 1000)) $((t % 1000 / 10)) "$*" >&2
 }
@@ -112,7 +114,7 @@ rig_skip()  { echo "SKIP: $*" >&2; exit 77; }
 rig_fatal() { rig_log "ERROR: $*"; exit 1; }
 
 rig_check() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local desc=$1; shift
     if "$@" >/dev/null; then
         echo "ok - $desc"
@@ -124,7 +126,7 @@ rig_check() {
 }
 
 rig_wait() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local secs=$1 desc=$2; shift 2
     local end=$(( $(_rig_ms) + secs * 1000 ))
     while :; do
@@ -138,7 +140,7 @@ rig_wait() {
 }
 
 rig_ns() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     case "$1" in
         cli) echo "$RIG_NS_CLI" ;;
         srv|gw) echo "$RIG_NS_SRV" ;;
@@ -148,7 +150,7 @@ rig_ns() {
 }
 
 rig_ns_exec() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local ns; ns=$(rig_ns "$1") || return 1; shift
     ip netns exec "$ns" "$@"
 }
@@ -176,7 +178,7 @@ _rig_pid_alive() {
 }
 
 rig_spawn() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local name=$1 ns; ns=$(rig_ns "$2") || return 1; shift 2
     ( exec ip netns exec "$ns" "$@" ) </dev/null >"$RIG_DIR/logs/$name.log" 2>&1 &
     _rig_pid_record "$name" $!
@@ -185,7 +187,7 @@ rig_spawn() {
 }
 
 rig_stop() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local name=$1 secs=${2:-5} pid end
     pid=$(_rig_pid_alive "$name") || { rm -f "$RIG_DIR/pids/$name.pid"; return 0; }
     kill -TERM "$pid" 2>/dev/null
@@ -200,7 +202,7 @@ rig_stop() {
 
 # ---- preconditions ----------------------------------------------------------------------------------
 rig_require() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     [ "$(id -u)" = 0 ] || rig_skip "the integration rig needs root (network namespaces); run with sudo"
     [ -c /dev/net/tun ] || rig_skip "/dev/net/tun is missing (the gateway's bridge and the client need TUN/TAP)"
     local c missing=""
@@ -259,7 +261,7 @@ _rig_make_netns() {
 # ---- PKI ---------------------------------------------------------------------------------------------------
 # rig_pki_ca NAME CN: self-signed CA $RIG_PKI/NAME.{crt,key}
 rig_pki_ca() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local name=$1 cn=$2
     openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/CN=$cn" \
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
@@ -269,7 +271,7 @@ rig_pki_ca() {
 
 # rig_pki_issue NAME server|client CN [SANS]: $RIG_PKI/NAME.{crt,key} signed by the rig CA.
 rig_pki_issue() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local name=$1 kind=$2 cn=$3 sans=${4:-} eku
     case "$kind" in server) eku=serverAuth ;; client) eku=clientAuth ;;
         *) echo "rig_pki_issue: kind must be server or client" >&2; return 1 ;; esac
@@ -293,7 +295,7 @@ rig_pki_issue() {
 }
 
 rig_spki_pin() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER \
         | openssl dgst -sha256 -binary | openssl base64 -A
 }
@@ -311,6 +313,7 @@ _rig_make_pki() {
 # /run/softether). Every SoftEther process runs in a private mount namespace where /var and /run are
 # the rig's own $RIG_DIR/se/{var,run}: nothing is written outside $RIG_DIR and rigs never share state.
 # Set _RIG_EXEC=exec (in a subshell) to replace the shell, so that $! is the command's own PID.
+# shellcheck disable=SC2016  # $0 and $@ belong to the inner sh
 _rig_se_exec() {
     ${_RIG_EXEC:-} ip netns exec "$RIG_NS_SRV" unshare --mount --propagation private sh -c \
         'mount --bind "$0/se/var" /var && mount --bind "$0/se/run" /run && cd "$0" && exec "$@"' \
@@ -371,12 +374,13 @@ _rig_start_vpnserver() {
     fi
     _rig_se_seed || return 1
     # `start --foreground` is one process (execsvc forks a watchdog) and shuts down on SIGTERM.
+    # shellcheck disable=SC2209
     ( _RIG_EXEC=exec; _rig_se_exec "$bin" start --foreground ) \
         </dev/null >"$RIG_DIR/logs/vpnserver.log" 2>&1 &
     local pid=$!
     _rig_pid_record vpnserver "$pid"
     disown "$pid" 2>/dev/null || true
-    rig_wait 15 "vpnserver to listen on $RIG_ADMIN_PORT" _rig_listening srv "$RIG_ADMIN_PORT" \
+    rig_wait 30 "vpnserver to listen on $RIG_ADMIN_PORT" _rig_listening srv "$RIG_ADMIN_PORT" \
         || { tail -5 "$RIG_DIR/logs/vpnserver.log" >&2; return 1; }
 }
 
@@ -391,12 +395,12 @@ _rig_vpncmd_run() {
     if [ "${1:-}" = --hub ]; then hub=("/ADMINHUB:$RIG_HUB"); shift; fi
     # vpncmd spins at 100% CPU when it wants to prompt and stdin is at EOF: always bound it.
     # /ADMINHUB (never /HUB: that makes the password the hub's and prompts).
-    _rig_se_exec timeout 30 "$SE_DEB_VPNCMD" "localhost:$RIG_ADMIN_PORT" /SERVER "${pw[@]}" "${hub[@]}" "$@" \
+    _rig_se_exec timeout 60 "$SE_DEB_VPNCMD" "localhost:$RIG_ADMIN_PORT" /SERVER "${pw[@]}" "${hub[@]}" "$@" \
         </dev/null
 }
 
 rig_vpncmd() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local hub=() out rc
     if [ "${1:-}" = --hub ]; then hub=(--hub); shift; fi
     out=$(_rig_vpncmd_run "${hub[@]}" /CMD "$@" 2>&1); rc=$?
@@ -410,11 +414,11 @@ rig_vpncmd() {
 }
 
 rig_vpncmd_batch() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
-    local hub=() n f out want got
+    local -; set +e
+    local hub=() f out want got
     if [ "${1:-}" = --hub ]; then hub=(--hub); shift; fi
-    n=$(ls "$RIG_DIR/se" | grep -c '^batch-')
-    f=se/batch-$n.txt
+    f=$(mktemp "$RIG_DIR/se/batch-XXXXXX") || return 1
+    f=se/${f##*/}       # vpncmd reads /IN: relative to $RIG_DIR (a leading "/" would be a parameter)
     grep -v -E '^[[:space:]]*(#|$)' > "$RIG_DIR/$f"
     want=$(wc -l < "$RIG_DIR/$f")
     out=$(_rig_vpncmd_run "${hub[@]}" "/IN:$f" 2>&1)
@@ -453,13 +457,13 @@ _rig_configure_gateway() {
 }
 
 rig_add_user() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     printf '%s\n' "UserCreate $1 /GROUP:none /REALNAME:none /NOTE:none" \
         "UserPasswordSet $1 /PASSWORD:$2" | rig_vpncmd_batch --hub
 }
 
 rig_add_cert_user() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local name=$1 ca=()
     rig_pki_issue "$name" client "$name" || return 1
     openssl pkcs12 -export -in "$RIG_PKI/$name.crt" -inkey "$RIG_PKI/$name.key" \
@@ -472,13 +476,13 @@ rig_add_cert_user() {
 }
 
 rig_set_server_cert() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     rig_vpncmd ServerCertSet "/LOADCERT:pki/$1.crt" "/LOADKEY:pki/$1-rsa.key" >/dev/null
 }
 
 # ---- the service host -------------------------------------------------------------------------------------
 _rig_start_service() {
-    rig_wait 10 "SoftEther to create $RIG_TAP" rig_ns_exec srv ip link show "$RIG_TAP" || return 1
+    rig_wait 20 "SoftEther to create $RIG_TAP" rig_ns_exec srv ip link show "$RIG_TAP" || return 1
     ip -n "$RIG_NS_SRV" link set "$RIG_TAP" netns "$RIG_NS_SVC" || return 1
     ip -n "$RIG_NS_SVC" addr add "$RIG_SVC_IP/24" dev "$RIG_TAP"
     ip -n "$RIG_NS_SVC" link set "$RIG_TAP" up || return 1
@@ -489,13 +493,13 @@ _rig_start_service() {
     rig_spawn iperf3 svc iperf3 -s -B "$RIG_SVC_IP" -p "$RIG_IPERF_PORT"
     rig_spawn http svc "$(_rig_python)" -u -m http.server "$RIG_HTTP_PORT" --bind "$RIG_SVC_IP" \
         --directory "$RIG_DIR/www"
-    rig_wait 10 "iperf3 server" _rig_listening svc "$RIG_IPERF_PORT" &&
-    rig_wait 10 "HTTP server" _rig_listening svc "$RIG_HTTP_PORT"
+    rig_wait 20 "iperf3 server" _rig_listening svc "$RIG_IPERF_PORT" &&
+    rig_wait 20 "HTTP server" _rig_listening svc "$RIG_HTTP_PORT"
 }
 
 rig_http_fetch() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
-    rig_ns_exec "$1" curl -sS --fail --max-time 10 "$2"
+    local -; set +e
+    rig_ns_exec "$1" curl -sS --fail --max-time 30 "$2"
 }
 
 # ---- up and down ----------------------------------------------------------------------------------------------
@@ -507,7 +511,7 @@ _rig_write_env() {
 # Rigs whose owner process is gone (killed by a timeout, say) leave namespaces behind: remove
 # them, and the processes inside them, which the rig started.
 rig_reap_stale() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local ns owner pid
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sstpt-[0-9]+(-[A-Za-z0-9]+)*-(cli|srv|svc)$'); do
         owner=${ns#sstpt-}; owner=${owner%%-*}
@@ -527,7 +531,7 @@ rig_reap_stale() {
 }
 
 rig_up() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local t0; t0=$(_rig_ms)
     [ -z "${RIG_DIR:-}" ] || rig_fatal "rig_up called twice (RIG_DIR=$RIG_DIR)"
     rig_reap_stale
@@ -556,7 +560,7 @@ rig_up() {
     if [ "$RIG_SERVICE" = 1 ]; then
         _rig_start_service || rig_fatal "the service host did not come up"
     fi
-    rig_wait 10 "SSTP listener" _rig_listening srv "$RIG_SSTP_PORT" || rig_fatal "no listener on 443"
+    rig_wait 20 "SSTP listener" _rig_listening srv "$RIG_SSTP_PORT" || rig_fatal "no listener on 443"
     _rig_write_env
     RIG_UP_MS=$(( $(_rig_ms) - t0 ))
     rig_log "rig up in $((RIG_UP_MS / 1000)).$(printf '%03d' $((RIG_UP_MS % 1000)))s: gateway" \
@@ -568,7 +572,7 @@ rig_on_down() { RIG_DOWN_HOOKS+=("$1"); }
 RIG_DOWN_HOOKS=()
 
 rig_down() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     [ -n "${RIG_DIR:-}" ] && [ -d "$RIG_DIR" ] || return 0
     [ -e "$RIG_DIR/.down" ] && return 0
     touch "$RIG_DIR/.down"
@@ -621,7 +625,7 @@ _rig_on_signal() {
 }
 
 rig_dump_logs() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local f
     [ -n "${RIG_DIR:-}" ] && [ -d "$RIG_DIR" ] || return 0
     for f in "$RIG_DIR"/logs/*.log; do

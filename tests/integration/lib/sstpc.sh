@@ -3,7 +3,7 @@
 # where pppd works, i.e. inside the UML guest (rig_uml_run) on machines whose kernel has no PPP.
 #
 #   rig_sstpc_connect [--user U] [--password P] [--auth mschapv2|pap|eap-tls] [--server HOST]
-#                     [--timeout S] [--retries N] [--label L] [--no-route] [-- PPPD_OPTIONS...]
+#                     [--timeout S (45)] [--retries N] [--label L] [--no-route] [-- PPPD_OPTIONS...]
 #       Starts sstpc (server certificate checked against the rig CA) and waits until its PPP
 #       interface has an IPv4 address. eap-tls uses $RIG_PKI/<user>.{crt,key} (rig_add_cert_user).
 #       pppd gets ipcp-restart 1: SoftEther often leaves the first IPCP request unanswered (it answers
@@ -13,7 +13,9 @@
 #       RIG_SSTPC_TRIES, RIG_SSTPC_LOG (sstpc's log; pppd's is $RIG_SSTPC_LOG.pppd).
 #       sstpc 1.0.18 sometimes stalls after the HTTP 200 (it does not drain OpenSSL's buffer, see
 #       reference-rig RESULTS.md), so a connect that gets no address is retried (default 2 more
-#       times, each logged); --retries 0 for negative tests. Returns 1 if no address was obtained.
+#       times, each logged); --retries 0 for negative tests. Returns 1 if no address was obtained;
+#       then RIG_SSTPC_GAVE_UP=1 if sstpc exited by itself (e.g. authentication refused), 0 if the
+#       timeout ran out.
 #   rig_sstpc_disconnect [SECS]
 #       SIGTERM to sstpc; waits until sstpc and pppd are gone and the interface is removed.
 #       Sets RIG_SSTPC_RC (sstpc's exit code). Returns 1 if anything is left after SECS (default 10).
@@ -44,10 +46,12 @@ _rig_sstpc_attempt() {
     RIG_SSTPC_PID=$pid
     local t0; t0=$(_rig_ms)
     end=$(( t0 + timeout * 1000 ))
+    RIG_SSTPC_GAVE_UP=0
     while [ "$(_rig_ms)" -lt "$end" ] && kill -0 "$pid" 2>/dev/null; do
         if info=$(_rig_ppp_info "rig-$label"); then
             RIG_PPP_IF=${info#* }
-            RIG_PPP_ADDR=$(ip -4 -o addr show dev "$RIG_PPP_IF" 2>/dev/null | awk '{print $4; exit}')
+            # pppd sets the address before it brings the link up: wait for both.
+            RIG_PPP_ADDR=$(ip -4 -o addr show dev "$RIG_PPP_IF" up 2>/dev/null | awk '{print $4; exit}')
             if [ -n "$RIG_PPP_ADDR" ]; then
                 RIG_SSTPC_MS=$(( $(_rig_ms) - t0 ))
                 RIG_PPP_PEER=$(ip -4 -o addr show dev "$RIG_PPP_IF" | awk '{print $6; exit}')
@@ -58,12 +62,13 @@ _rig_sstpc_attempt() {
         fi
         sleep 0.05
     done
+    kill -0 "$pid" 2>/dev/null || RIG_SSTPC_GAVE_UP=1
     return 1
 }
 
 rig_sstpc_connect() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
-    local user=$RIG_USER pass=$RIG_PASS auth=mschapv2 server=$RIG_GW_NAME timeout=20 retries=2
+    local -; set +e
+    local user=$RIG_USER pass=$RIG_PASS auth=mschapv2 server=$RIG_GW_NAME timeout=45 retries=2
     local label="" route=1 extra=() aopts=() sopts=() try
     while [ $# -gt 0 ]; do
         case "$1" in
@@ -94,10 +99,15 @@ rig_sstpc_connect() {
         RIG_SSTPC_TRIES=$((try + 1))
         local l=$label; [ "$try" -gt 0 ] && l=$label-retry$try
         if _rig_sstpc_attempt "$l" "$server" "$timeout" "${sopts[@]}" -- "${aopts[@]}" "${extra[@]}"; then
-            [ "$route" = 1 ] && { ip route replace "$RIG_HUB_NET" dev "$RIG_PPP_IF" || return 1; }
+            [ "$route" = 1 ] && { rig_wait 5 "a route through $RIG_PPP_IF" \
+                                    ip route replace "$RIG_HUB_NET" dev "$RIG_PPP_IF" || return 1; }
             return 0
         fi
-        rig_log "sstpc ($l): no IPv4 address within ${timeout}s; last lines of its log:"
+        if [ "$RIG_SSTPC_GAVE_UP" = 1 ]; then
+            rig_log "sstpc ($l) exited without an IPv4 address; last lines of its log:"
+        else
+            rig_log "sstpc ($l): no IPv4 address within ${timeout}s; last lines of its log:"
+        fi
         tr -d '\000' < "$RIG_SSTPC_LOG" | tail -4 >&2
         rig_sstpc_disconnect 5 >/dev/null 2>&1
         [ "$try" -lt "$retries" ] && rig_log "retrying (sstpc 1.0.18 stalls now and then)"
@@ -106,7 +116,7 @@ rig_sstpc_connect() {
 }
 
 rig_sstpc_disconnect() {
-    local -; set +e  # the library checks its own errors; callers may run with set -e
+    local -; set +e
     local secs=${1:-10} pid=${RIG_SSTPC_PID:-} end pppd="" info
     [ -n "$pid" ] || return 0
     info=$(_rig_ppp_info "$(_rig_sstpc_linkname)" 2>/dev/null) && pppd=${info%% *}
