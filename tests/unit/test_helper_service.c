@@ -163,6 +163,11 @@ static int fake_session(int argc, char **argv)
 		}
 	}
 out:
+	for (int i = 0; i < 4; i++)
+		if (fclients[i] >= 0)
+			plat_ctl_close(fclients[i]);
+	plat_loop_free(loop);
+	plat_ctl_close(lfd);
 	plat_ctl_unlink(path);
 	return 0;
 }
@@ -457,7 +462,15 @@ static void test_overview_nowait_disconnect_all(void **state)
 	open_conn(&conn_b);
 	m = call(&conn_b, SSTP_CTL_REQ_CONNECT, "slow", NULL, false, true);
 	assert_int_equal(m.type, SSTP_CTL_RESP_OK); /* at once: NOWAIT */
-	usleep(300000);
+	/* until the session process answers for itself (slow under sanitizers) */
+	for (int i = 0; i < 100; i++) {
+		m = call(&conn_b, SSTP_CTL_REQ_STATUS, "slow", NULL, false, false);
+		assert_int_equal(sstp_ctl_get_status(&m, &st, NULL), 0);
+		if (st.state == SSTP_STATE_TLS)
+			break;
+		usleep(50000);
+	}
+	assert_int_equal(st.state, SSTP_STATE_TLS);
 	/* the overview: one RESP_STATUS per known session, then RESP_OK with the profiles */
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_REQ_STATUS;
