@@ -178,17 +178,19 @@ static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *r
 
 	memset(req, 0, sizeof(*req));
 	req->type = SSTP_CTL_REQ_CONNECT;
+	/* Without root, these are a matter of permission (11), as they were before the helper:
+	 * it only runs the administrator's profiles as they are configured. */
 	if (bad) {
-		snprintf(err, errlen, "sstp connect: %s cannot be used through the sstp helper, which "
-			 "connects the administrator's profiles as they are configured; run as root "
-			 "to use it", bad);
-		return SSTP_EXIT_USAGE;
+		snprintf(err, errlen, "sstp connect: permission denied: %s needs root; without it, "
+			 "the sstp helper connects the administrator's profiles as they are "
+			 "configured", bad);
+		return SSTP_EXIT_PERMISSION;
 	}
 	if (!o->target || !sstp_profile_name_valid(o->target)) {
-		snprintf(err, errlen, "sstp connect: through the sstp helper only profiles of the "
-			 "system profile directory can be connected, and '%s' is not a profile name",
-			 o->target ? o->target : "");
-		return SSTP_EXIT_PROFILE;
+		snprintf(err, errlen, "sstp connect: permission denied: connecting '%s' directly "
+			 "needs root; without it, only profiles of the system profile directory can "
+			 "be connected (through the sstp helper)", o->target ? o->target : "");
+		return SSTP_EXIT_PERMISSION;
 	}
 	snprintf(req->profile, sizeof(req->profile), "%s", o->target);
 	if ((o->timeout_s && add_opt(req, "--timeout", o->timeout_s) < 0) ||

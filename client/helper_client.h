@@ -43,7 +43,8 @@ int sstp_helper_conn_next(struct sstp_helper_conn *c, int timeout_ms, struct sst
 bool sstp_helper_client_wanted(const struct sstp_cli *cli);
 /* Run cli->cmd (CONNECT, DISCONNECT or STATUS) through the helper: prints what the direct
  * command prints and returns its exit code. Options the helper cannot take (certificates, keys,
- * routes, ...: see sstp_helper_option_check) give SSTP_EXIT_USAGE with a sentence. */
+ * routes, ...: see sstp_helper_option_check) and servers that are not profile names give
+ * SSTP_EXIT_PERMISSION (they need root) with a sentence. */
 int sstp_helper_client_run(const struct sstp_cli *cli);
 
 #endif

@@ -118,11 +118,12 @@ else
     ok "member cannot read the private key the session used"
 fi
 run in-cert "$IN" -- connect work --cert /etc/shadow
-expect "member: --cert through the helper is refused (2)" 2 in-cert
+expect "member: --cert needs root (11)" 11 in-cert
+has "member: told why" "needs root" "$TMP/in-cert.err"
 run in-insecure "$IN" -- connect work --insecure
-expect "member: --insecure through the helper is refused (2)" 2 in-insecure
+expect "member: --insecure needs root (11)" 11 in-insecure
 run in-server "$IN" -- connect 127.0.0.1:443
-expect "member: a bare server is not a profile (9)" 9 in-server
+expect "member: a bare server (not a profile) needs root (11)" 11 in-server
 run in-nope "$IN" -- connect nosuchprofile
 expect "member: unknown profile (9)" 9 in-nope
 run in-disc "$IN" -- disconnect work
