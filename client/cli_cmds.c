@@ -139,8 +139,11 @@ int sstp_cmd_disconnect(const struct sstp_cli *cli)
 		for (size_t i = 0; i < n; i++) {
 			if (get_status(dir, names[i], &st, err, sizeof(err)) != 0)
 				continue;
-			if (!live++)
-				snprintf(first, sizeof(first), "%s", names[i]);
+			if (!live++) {
+				size_t l = strnlen(names[i], sizeof(first) - 1);
+				memcpy(first, names[i], l);
+				first[l] = '\0';
+			}
 		}
 		if (live == 0) {
 			sstp_err("no session is running");

@@ -15,7 +15,7 @@
 
 static void expect_refused(const struct tz_entry *e, size_t n, const char *needle)
 {
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_build(e, n, &len);
 	assert_non_null(zip);
 	struct sstp_zip *z = NULL;
@@ -38,7 +38,7 @@ static void test_names_and_lookup(void **state)
 		{"WindowsAmd64/", NULL, 0, 0, false},
 		{"WindowsAmd64/./a.txt", "abc", 3, 0, true},
 	};
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_build(e, 3, &len);
 	assert_non_null(zip);
 	struct sstp_zip *z;
@@ -54,7 +54,7 @@ static void test_names_and_lookup(void **state)
 	assert_int_equal(sstp_zip_find(z, "Generic/VpnServerRoot.cer"), -1);
 	assert_int_equal(sstp_zip_find(z, "../Generic/VpnSettings.xml"), -1);
 	unsigned char *buf;
-	size_t n;
+	size_t n = 0;
 	assert_int_equal(sstp_zip_read(z, 0, 0, &buf, &n, err, sizeof(err)), 0);
 	assert_int_equal(n, sizeof(xml) - 1);
 	assert_memory_equal(buf, xml, n);
@@ -128,7 +128,7 @@ static void test_entry_count_cap(void **state)
 		snprintf(names[i], sizeof(names[i]), "f%d", i);
 		e[i] = (struct tz_entry){names[i], "x", 1, 0, false};
 	}
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_build(e, 12, &len);
 	struct sstp_zip *z;
 	char err[256];
@@ -149,7 +149,7 @@ static void test_bomb_declared(void **state)
 	unsigned char *zeros = calloc(1, big);
 	assert_non_null(zeros);
 	struct tz_entry e[] = {{"Generic/VpnSettings.xml", zeros, big, 0, false}};
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_build(e, 1, &len);
 	assert_non_null(zip);
 	assert_true(len < 1024 * 1024);
@@ -196,7 +196,7 @@ static void test_bomb_lying_size(void **state)
 	size_t real = 4u * 1024u * 1024u;
 	unsigned char *zeros = calloc(1, real);
 	struct tz_entry e[] = {{"a.xml", zeros, real, 0, false}};
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_build(e, 1, &len);
 	assert_non_null(zip);
 	patch_sizes(zip, len, 1000); /* claims 1000 bytes, inflates to 4 MiB */
@@ -226,7 +226,7 @@ static void test_bomb_lying_size(void **state)
 static void test_truncated_and_corrupt(void **state)
 {
 	(void)state;
-	size_t len;
+	size_t len = 0;
 	unsigned char *zip = tz_fixture(&len);
 	assert_non_null(zip);
 	struct sstp_zip *z;
@@ -251,7 +251,7 @@ static void test_truncated_and_corrupt(void **state)
 		bad[i] ^= 0x5a;
 	assert_int_equal(sstp_zip_open_mem(bad, len, NULL, &z, err, sizeof(err)), 0);
 	unsigned char *buf;
-	size_t n;
+	size_t n = 0;
 	assert_int_equal(sstp_zip_read(z, (size_t)xml, 0, &buf, &n, err, sizeof(err)),
 			 SSTP_EXIT_PROFILE);
 	assert_null(buf);
