@@ -139,7 +139,7 @@ bool sstp_helper_client_wanted(const struct sstp_cli *cli)
 	const char *force = getenv("SSTP_USE_HELPER");
 
 	if (cli->cmd != SSTP_CMD_CONNECT && cli->cmd != SSTP_CMD_DISCONNECT &&
-	    cli->cmd != SSTP_CMD_STATUS)
+	    cli->cmd != SSTP_CMD_STATUS && cli->cmd != SSTP_CMD_RUN)
 		return false;
 	if (force && strcmp(force, "1") == 0)
 		return true;
@@ -282,7 +282,10 @@ static void print_status(const struct sstp_cli *cli, const struct sstp_conn_stat
 	}
 }
 
-static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c)
+/* Connect through the helper. *started (may be NULL) tells whether this call started the
+ * session (rather than finding it up already). */
+static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c, bool quiet,
+			  bool *started)
 {
 	const struct sstp_connect_opts *o = &cli->conn;
 	struct sstp_helper_req req;
@@ -306,6 +309,14 @@ static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c
 	}
 	if (m.type == SSTP_CTL_RESP_ERROR)
 		return error_reply(&m);
+	if (started) {
+		char msg[128];
+
+		sstp_ctl_reply_error(&m, msg, sizeof(msg)); /* reads MESSAGE of the RESP_OK too */
+		*started = strncmp(msg, "already", 7) != 0;
+	}
+	if (quiet)
+		return 0;
 	if (get_status(c, req.profile, &st, err, sizeof(err)) == 0) {
 		if (cli->json || cli->verbosity >= 0)
 			print_status(cli, &st);
@@ -313,6 +324,58 @@ static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c
 		printf("%s: connected (through the sstp helper)\n", req.profile);
 	}
 	return 0;
+}
+
+/* `sstp run NAME -- COMMAND`: connect through the helper, run COMMAND as this user, then
+ * disconnect (unless the session was up before), and exit with COMMAND's code. ^C and SIGTERM
+ * go to COMMAND; the disconnect still happens. */
+static int client_run(const struct sstp_cli *cli, struct sstp_helper_conn *c)
+{
+	struct sstp_helper_req req;
+	struct sstp_ctl_msg m;
+	struct plat_loop *loop;
+	char err[400];
+	bool started = false;
+	int pid = -1, code = SSTP_EXIT_ERROR, r;
+
+	if ((r = client_connect(cli, c, true, &started)) != 0)
+		return r;
+	loop = plat_loop_new();
+	if (!loop || plat_loop_catch_signals(loop, NULL) < 0) {
+		sstp_err("cannot set up signal handling");
+	} else if ((r = plat_spawn(cli->run_argv, &pid)) < 0) {
+		sstp_err("cannot run %s: %s", cli->run_argv[0], strerror(-r));
+		code = r == -ENOENT ? 127 : SSTP_EXIT_ERROR;
+	} else {
+		for (;;) {
+			struct plat_loop_event ev;
+			enum plat_signal sig;
+			int rr;
+
+			if ((rr = plat_reap(pid, &code)) != 0) {
+				if (rr < 0)
+					code = SSTP_EXIT_ERROR;
+				break;
+			}
+			if (plat_loop_wait(loop, 1000, &ev, 1) < 0)
+				break;
+			while ((sig = plat_loop_next_signal(loop)) != PLAT_SIG_NONE)
+				if (sig != PLAT_SIG_CHLD)
+					plat_terminate(pid, false);
+		}
+	}
+	plat_loop_free(loop);
+	if (started) {
+		memset(&req, 0, sizeof(req));
+		req.type = SSTP_CTL_REQ_DISCONNECT;
+		sstp_status_set(req.profile, sizeof(req.profile), cli->conn.target);
+		if (sstp_helper_conn_send(c, &req, err, sizeof(err)) != 0 ||
+		    wait_reply(c, req.id, 20000, &m, err, sizeof(err)) < 0)
+			sstp_err("disconnecting %s: %s", cli->conn.target, err);
+		else if (m.type == SSTP_CTL_RESP_ERROR)
+			error_reply(&m);
+	}
+	return code;
 }
 
 /* The overview: every session's status (shown through `show`) and the profiles. */
@@ -462,7 +525,8 @@ int sstp_helper_client_run(const struct sstp_cli *cli)
 		return r;
 	}
 	switch (cli->cmd) {
-	case SSTP_CMD_CONNECT: r = client_connect(cli, c); break;
+	case SSTP_CMD_CONNECT: r = client_connect(cli, c, false, NULL); break;
+	case SSTP_CMD_RUN: r = client_run(cli, c); break;
 	case SSTP_CMD_DISCONNECT: r = client_disconnect(cli, c); break;
 	case SSTP_CMD_STATUS: r = client_status(cli, c); break;
 	default:

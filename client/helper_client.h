@@ -38,10 +38,10 @@ int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *re
 int sstp_helper_conn_next(struct sstp_helper_conn *c, int timeout_ms, struct sstp_ctl_msg *msg,
 			  char *err, size_t errlen);
 
-/* Whether main() should send this command through the helper: connect, disconnect and status
- * when the process is not root, or always when $SSTP_USE_HELPER is "1". */
+/* Whether main() should send this command through the helper: connect, disconnect, status and
+ * run when the process is not root, or always when $SSTP_USE_HELPER is "1" (never when "0"). */
 bool sstp_helper_client_wanted(const struct sstp_cli *cli);
-/* Run cli->cmd (CONNECT, DISCONNECT or STATUS) through the helper: prints what the direct
+/* Run cli->cmd (CONNECT, DISCONNECT, STATUS or RUN) through the helper: prints what the direct
  * command prints and returns its exit code. Options the helper cannot take (certificates, keys,
  * routes, ...: see sstp_helper_option_check) and servers that are not profile names give
  * SSTP_EXIT_PERMISSION (they need root) with a sentence. */

@@ -191,5 +191,15 @@ rig_check "SIGTERM: clean exit (0)" [ "$?" = 0 ]
 kill "$LPID" 2>/dev/null
 rig_check "after SIGTERM: client namespace exactly as before" sx_same_as "$BEFORE"
 
+# `sstp run` as the member: the tunnel exists for the command only (run in the client namespace,
+# where the helper's sessions are)
+ip netns exec "$RIG_NS_CLI" setpriv --reuid="$MEMBER" --regid="$MEMBER" --init-groups \
+    env -i PATH=/usr/bin:/bin HOME=/ SSTP_HELPER_SOCKET="$SOCK" timeout 120 "$SSTP_BIN" run gw -- \
+    curl -sS --fail --max-time 20 "http://$RIG_SVC_IP:$RIG_HTTP_PORT/token.txt" \
+    > "$SX_OUT/run.out" 2> "$SX_OUT/run.err"
+rig_check "member: run exits with the command's code (0)" [ "$?" = 0 ] || cat "$SX_OUT/run.err" >&2
+rig_check "member: the command reached the service host through the tunnel" [ "$(cat "$SX_OUT/run.out")" = "$RIG_HTTP_TOKEN" ]
+rig_check "after run: client namespace exactly as before" sx_same_as "$BEFORE"
+
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]

@@ -145,6 +145,35 @@ run in-nogroups "$IN" --clear-groups -- status
 expect "member without the group in its process: served (10)" 10 in-nogroups
 stop_helper
 
+# `sstp run` through the helper, with fake sessions (the unit test binary acts as `sstp connect`):
+# the command runs as the member, its exit code comes back, the session it needed is ended after
+# it, and one that was up before is left up.
+FAKE=${SSTP_BUILD_DIR:-$(dirname "$SSTP_BIN")}/tests/test_helper_service
+if [ -x "$FAKE" ]; then
+    mkdir -p "$TMP/etc/ok1" "$TMP/etc/ok2"
+    printf 'server = 127.0.0.1\n' > "$TMP/etc/ok1/profile.conf"
+    printf 'server = 127.0.0.1\n' > "$TMP/etc/ok2/profile.conf"
+    chmod -R a+rX "$TMP/etc"
+    SOCK=$TMP/state/control
+    start_helper --session-exe "$FAKE"
+    run in-run "$IN" -- run ok1 -- sh -c 'id -un; exit 3'
+    expect "member: run returns the command's exit code (3)" 3 in-run
+    has "member: the command ran as the member" "^$IN\$" "$TMP/in-run.out"
+    run in-run-st "$IN" -- status ok1
+    expect "member: after run, its session is ended (10)" 10 in-run-st
+    run in-conn2 "$IN" -- connect ok2
+    expect "member: connect ok2" 0 in-conn2
+    run in-run2 "$IN" -- run ok2 -- true
+    expect "member: run on a session that was up: 0" 0 in-run2
+    run in-run2-st "$IN" -- status ok2
+    expect "member: a session that was up before run stays up" 0 in-run2-st
+    run in-disc2 "$IN" -- disconnect ok2
+    expect "member: disconnect ok2" 0 in-disc2
+    stop_helper
+else
+    echo "# run checks skipped: no $FAKE (unit tests not built)"
+fi
+
 if [ "$FAILS" != 0 ]; then
     echo "--- helper log"; cat "$TMP/helper.log"
     echo "$FAILS check(s) failed"; exit 1
