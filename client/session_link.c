@@ -446,6 +446,7 @@ bool sess_flush(struct sstp_session *s)
 		r = sess_xport_write(s, p, n);
 		if (r > 0) {
 			s->wbuf = NULL;
+			s->want_write = false; /* else EPOLLOUT stays armed and the loop spins */
 			if (s->wsrc == WSRC_CTRL) {
 				sstp_call_output_consume(&s->call, (size_t)r);
 				sstp_call_output(&s->call, &p, &n);
@@ -567,6 +568,7 @@ void sess_link_drive(struct sstp_session *s, uint64_t now)
 {
 	if (!s->call_started)
 		return;
+	s->sock_writable = false; /* consumed: the sess_flush() below retries a blocked write */
 	rx_drive(s, now);
 	if (now >= sstp_call_deadline(&s->call)) {
 		sstp_call_tick(&s->call, now);
