@@ -296,7 +296,9 @@ static int proxy_ok(const char *url)
 	at = memchr(p, '@', (size_t)(end - p));
 	if (at && memchr(p, ':', (size_t)(at - p)))
 		return -2; /* user:password@ */
-	return *p && *p != '/' ? 0 : -1;
+	if (at)
+		return -3; /* user@: proxy authentication is not supported */
+	return *p && *p != '/' && strncmp(url, "http://", 7) == 0 ? 0 : -1;
 }
 
 /* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
@@ -355,9 +357,12 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 
 		if (r == -2)
 			return fail(err, errlen, cmd, "--proxy must not contain a password (it would be "
-				    "visible in the process list); give the user only, as http://USER@HOST:PORT");
+				    "visible in the process list)");
+		if (r == -3)
+			return fail(err, errlen, cmd, "--proxy: proxy authentication is not supported; "
+				    "give http://HOST:PORT of a proxy that needs none");
 		if (r < 0)
-			return fail(err, errlen, cmd, "--proxy needs an http:// or https:// URL, not '%s'", arg);
+			return fail(err, errlen, cmd, "--proxy needs an http://HOST[:PORT] URL, not '%s'", arg);
 		c->proxy = arg;
 		break;
 	}

@@ -41,7 +41,7 @@ static const char connect_opts[] =
 	"  --password-file FILE      read the password from FILE (first line)\n"
 	"  --password-stdin          read the password from standard input (first line)\n"
 	"  --auth LIST               allowed methods: mschapv2,eap-mschapv2,pap,eap-tls\n"
-	"  --proxy URL               HTTP proxy (http://[USER@]HOST:PORT)\n"
+	"  --proxy URL               HTTP proxy without authentication (http://HOST:PORT)\n"
 	"  --route CIDR              route this prefix through the tunnel (repeatable)\n"
 	"  --no-routes               install no routes\n"
 	"  --full-tunnel             route all traffic through the tunnel\n"

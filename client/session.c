@@ -120,7 +120,12 @@ static const char *phase_what(const struct sstp_session *s, enum sstp_conn_state
 	switch (st) {
 	case SSTP_STATE_RESOLVING: snprintf(buf, len, "the address of %s", s->cfg.server); break;
 	case SSTP_STATE_CONNECTING:
-		snprintf(buf, len, "the TCP connection to %s port %u", s->cfg.server, s->cfg.port);
+		if (s->proxy_host[0])
+			snprintf(buf, len, "the proxy %s port %u to open a tunnel to %s port %u",
+				 s->proxy_host, s->proxy_port, s->cfg.server, s->cfg.port);
+		else
+			snprintf(buf, len, "the TCP connection to %s port %u", s->cfg.server,
+				 s->cfg.port);
 		break;
 	case SSTP_STATE_TLS: snprintf(buf, len, "the TLS handshake with %s", s->cfg.server); break;
 	case SSTP_STATE_HTTP: snprintf(buf, len, "the HTTP answer of %s", s->cfg.server); break;

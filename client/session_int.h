@@ -74,6 +74,11 @@ struct sstp_session {
 	unsigned attempts;
 
 	/* connection */
+	char proxy_host[256];      /* --proxy: TCP goes here, then HTTP CONNECT to the server */
+	uint16_t proxy_port;
+	bool proxy_done;           /* the CONNECT tunnel stands */
+	char proxy_req[512];
+	size_t proxy_req_len, proxy_req_off;
 	struct plat_resolver *resolver;
 	struct plat_ip addrs[SESS_MAX_ADDRS];
 	int n_addrs, addr_idx;

@@ -2,7 +2,8 @@
 # End-to-end: every way a connection to the rig's gateway can fail ends with its documented exit
 # code and one sentence naming the layer: wrong password (6), unknown CA (5), another CA (5), wrong
 # host name (5), wrong key pin (5), nothing listening (4), unknown host (4), a server that never
-# answers (3), a password on argv (2); a right pin without a CA connects. The client namespace is
+# answers (3), a password on argv (2), a proxy that refuses (4) or wants authentication (6); a right
+# pin without a CA connects, and so does a connection through an HTTP CONNECT proxy. The client namespace is
 # left exactly as before after each. Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -85,6 +86,30 @@ rig_stop silent
 # secrets are refused on the command line
 sx argvpw connect "$RIG_GW_NAME" --ca "$CA" --user "$RIG_USER" --password "$RIG_PASS"
 expect argvpw 2 'is not accepted: secrets on the command line'
+
+# through an HTTP CONNECT proxy on the gateway host: connects; a refusing proxy is 4, one that
+# wants authentication is 6
+rig_spawn proxy srv python3 "$HERE/sstp_connect_proxy.py" 3128 allow
+rig_spawn proxydeny srv python3 "$HERE/sstp_connect_proxy.py" 3129 deny
+rig_spawn proxyauth srv python3 "$HERE/sstp_connect_proxy.py" 3130 auth
+rig_wait 10 "proxies" sh -c "ip netns exec $RIG_NS_SRV ss -ltn | grep -q ':3130 '"
+# shellcheck disable=SC2086
+sx proxied connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$RIG_GW_IP:3128" --name px --background --json --timeout 20
+rig_check "proxy: connects through HTTP CONNECT" [ "$SX_RC" = 0 ] || cat "$SX_OUT/proxied.err" >&2
+rig_check "proxy: the proxy saw CONNECT $RIG_GW_NAME:443 with SSTPVERSION" \
+    grep -q "request: CONNECT $RIG_GW_NAME:443 HTTP/1.1 True" "$RIG_DIR/logs/proxy.log"
+rig_check "proxy: ping the service host" sx_ping "$RIG_SVC_IP"
+sx pxdc disconnect px
+rig_check "proxy: client namespace as before" sx_same_as "$BEFORE"
+# shellcheck disable=SC2086
+sx proxydeny connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$RIG_GW_IP:3129" --timeout 20
+expect proxydeny 4 '^sstp: HTTP 403 from proxy'
+# shellcheck disable=SC2086
+sx proxyauth connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$RIG_GW_IP:3130" --timeout 20
+expect proxyauth 6 '^sstp: HTTP 407 from proxy.*proxy authentication is not supported'
+# shellcheck disable=SC2086
+sx proxydown connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$RIG_GW_IP:3131" --timeout 20
+expect proxydown 4 "^sstp: cannot connect to proxy $RIG_GW_IP port 3131"
 
 # the gateway itself is down
 rig_stop vpnserver 5

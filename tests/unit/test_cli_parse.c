@@ -106,6 +106,8 @@ static void test_bad_values(void **state)
 	expect_usage(PARSE(&cli, err, "connect", "x", "--interface", "a-very-long-device-name"), "--interface");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--sni", "a b"), "--sni");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy", "socks5://p:1"), "--proxy needs an http");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy", "https://p:1"), "--proxy needs an http");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy", "http://bob@p:1"), "not supported");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--state-dir", "relative"), "absolute");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--mtu"), "needs a value");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--background=yes"), "takes no value");
