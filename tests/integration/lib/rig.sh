@@ -25,12 +25,14 @@
 #   ...                         # rig_down runs on exit, on INT/TERM/HUP, and may be called early
 #
 # Settings (set before rig_up; all have defaults): RIG_ID (sstpt-<pid>), RIG_GW_NAME, RIG_GW_SANS
-# (extra subjectAltName entries, e.g. "DNS:a.test,IP:10.0.0.9"), RIG_HUB, RIG_USER, RIG_PASS,
+# (extra subjectAltName entries, e.g. "DNS:a.test,IP:10.0.0.9"; the certificate always has
+# DNS:$RIG_GW_NAME and IP:10.231.0.1), RIG_GW_CN (default $RIG_GW_NAME, or *.<its parent domain>
+# when the name is longer than the 64 characters a CN can hold), RIG_HUB, RIG_USER, RIG_PASS,
 # RIG_ADMIN_PASS, RIG_SERVICE (1: bridge + service host; 0: SecureNAT DHCP only), RIG_KEEP (1: keep
 # $RIG_DIR after rig_down), RIG_VERBOSE (1: log every step), SOFTETHER_VPNSERVER (use a fixed build).
 #
-# Functions (return 0 on success; failures print a reason on stderr; each runs with `set +e` of its
-# own (`local -`) and checks its own errors, so callers may use set -e):
+# Functions (return 0 on success; failures print a reason on stderr; each runs with `set +e` and
+# `set +o pipefail` of its own (`local -`) and checks its own errors: callers may use set -e):
 #   rig_require                       skip (exit 77) unless root, /dev/net/tun and the tools exist
 #   rig_skip MSG / rig_fatal MSG      print and exit 77 / exit 1
 #   rig_up / rig_down                 build the rig / tear it down (idempotent, safe to call twice)
@@ -58,7 +60,10 @@
 #   rig_log MSG / rig_dump_logs       progress to stderr / tails of the rig's logs (for failures)
 #   rig_check DESC CMD...             run CMD (stdout discarded); print "ok - DESC" or "FAIL - DESC",
 #                                     count failures in RIG_FAILS
-# After rig_up, $RIG_DIR/rig.env holds every RIG_* value (sourced by the UML guest).
+# After rig_up: RIG_UP_MS (how long it took); $RIG_DIR/rig.env holds every RIG_* value (the UML guest
+# sources it); $RIG_PKI/ca.crt is the CA to trust; the service host serves $RIG_DIR/www: token.txt
+# (contains $RIG_HTTP_TOKEN) and 1M.bin (sha256 in 1M.bin.sha256); logs are in $RIG_DIR/logs
+# (vpnserver.log is SoftEther's own log, http.log has each request's client address, vpncmd.log).
 
 RIG_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=softether-patch.sh
@@ -105,7 +110,7 @@ RIG_HTTP_TOKEN RIG_SERVICE RIG_UML_HOST_IP RIG_UML_GUEST_IP RIG_UML_NET"
 _rig_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
 _RIG_T0=$(_rig_ms)
 rig_log() {
-    local -; set +e
+    local -; set +e +o pipefail
     local t=$(( $(_rig_ms) - _RIG_T0 ))
     printf '[rig %d.%02ds] %s\n' $((t / 1000)) $((t % 1000 / 10)) "$*" >&2
 }
@@ -114,7 +119,7 @@ rig_skip()  { echo "SKIP: $*" >&2; exit 77; }
 rig_fatal() { rig_log "ERROR: $*"; exit 1; }
 
 rig_check() {
-    local -; set +e
+    local -; set +e +o pipefail
     local desc=$1; shift
     if "$@" >/dev/null; then
         echo "ok - $desc"
@@ -126,7 +131,7 @@ rig_check() {
 }
 
 rig_wait() {
-    local -; set +e
+    local -; set +e +o pipefail
     local secs=$1 desc=$2; shift 2
     local end=$(( $(_rig_ms) + secs * 1000 ))
     while :; do
@@ -140,7 +145,7 @@ rig_wait() {
 }
 
 rig_ns() {
-    local -; set +e
+    local -; set +e +o pipefail
     case "$1" in
         cli) echo "$RIG_NS_CLI" ;;
         srv|gw) echo "$RIG_NS_SRV" ;;
@@ -150,7 +155,7 @@ rig_ns() {
 }
 
 rig_ns_exec() {
-    local -; set +e
+    local -; set +e +o pipefail
     local ns; ns=$(rig_ns "$1") || return 1; shift
     ip netns exec "$ns" "$@"
 }
@@ -178,7 +183,7 @@ _rig_pid_alive() {
 }
 
 rig_spawn() {
-    local -; set +e
+    local -; set +e +o pipefail
     local name=$1 ns; ns=$(rig_ns "$2") || return 1; shift 2
     ( exec ip netns exec "$ns" "$@" ) </dev/null >"$RIG_DIR/logs/$name.log" 2>&1 &
     _rig_pid_record "$name" $!
@@ -187,7 +192,7 @@ rig_spawn() {
 }
 
 rig_stop() {
-    local -; set +e
+    local -; set +e +o pipefail
     local name=$1 secs=${2:-5} pid end
     pid=$(_rig_pid_alive "$name") || { rm -f "$RIG_DIR/pids/$name.pid"; return 0; }
     kill -TERM "$pid" 2>/dev/null
@@ -202,7 +207,7 @@ rig_stop() {
 
 # ---- preconditions ----------------------------------------------------------------------------------
 rig_require() {
-    local -; set +e
+    local -; set +e +o pipefail
     [ "$(id -u)" = 0 ] || rig_skip "the integration rig needs root (network namespaces); run with sudo"
     [ -c /dev/net/tun ] || rig_skip "/dev/net/tun is missing (the gateway's bridge and the client need TUN/TAP)"
     local c missing=""
@@ -261,7 +266,7 @@ _rig_make_netns() {
 # ---- PKI ---------------------------------------------------------------------------------------------------
 # rig_pki_ca NAME CN: self-signed CA $RIG_PKI/NAME.{crt,key}
 rig_pki_ca() {
-    local -; set +e
+    local -; set +e +o pipefail
     local name=$1 cn=$2
     openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/CN=$cn" \
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
@@ -271,7 +276,7 @@ rig_pki_ca() {
 
 # rig_pki_issue NAME server|client CN [SANS]: $RIG_PKI/NAME.{crt,key} signed by the rig CA.
 rig_pki_issue() {
-    local -; set +e
+    local -; set +e +o pipefail
     local name=$1 kind=$2 cn=$3 sans=${4:-} eku
     case "$kind" in server) eku=serverAuth ;; client) eku=clientAuth ;;
         *) echo "rig_pki_issue: kind must be server or client" >&2; return 1 ;; esac
@@ -295,7 +300,7 @@ rig_pki_issue() {
 }
 
 rig_spki_pin() {
-    local -; set +e
+    local -; set +e +o pipefail
     openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER \
         | openssl dgst -sha256 -binary | openssl base64 -A
 }
@@ -303,9 +308,12 @@ rig_spki_pin() {
 _rig_make_pki() {
     mkdir -p "$RIG_PKI" && chmod 700 "$RIG_PKI"
     rig_pki_ca ca "sstp rig test CA ($RIG_ID)" || return 1
-    local sans="DNS:$RIG_GW_NAME,IP:$RIG_GW_IP"
+    local sans="DNS:$RIG_GW_NAME,IP:$RIG_GW_IP" cn=${RIG_GW_CN:-$RIG_GW_NAME}
     [ -n "$RIG_GW_SANS" ] && sans="$sans,$RIG_GW_SANS"
-    rig_pki_issue server server "$RIG_GW_NAME" "$sans"
+    # A CN holds at most 64 characters (Azure gateway names are longer): then the CN is the
+    # wildcard of the parent domain and the full name is in the subjectAltName.
+    [ -z "${RIG_GW_CN:-}" ] && [ ${#cn} -gt 64 ] && cn="*.${RIG_GW_NAME#*.}"
+    rig_pki_issue server server "$cn" "$sans"
 }
 
 # ---- SoftEther ---------------------------------------------------------------------------------------------
@@ -400,7 +408,7 @@ _rig_vpncmd_run() {
 }
 
 rig_vpncmd() {
-    local -; set +e
+    local -; set +e +o pipefail
     local hub=() out rc
     if [ "${1:-}" = --hub ]; then hub=(--hub); shift; fi
     out=$(_rig_vpncmd_run "${hub[@]}" /CMD "$@" 2>&1); rc=$?
@@ -414,7 +422,7 @@ rig_vpncmd() {
 }
 
 rig_vpncmd_batch() {
-    local -; set +e
+    local -; set +e +o pipefail
     local hub=() f out want got
     if [ "${1:-}" = --hub ]; then hub=(--hub); shift; fi
     f=$(mktemp "$RIG_DIR/se/batch-XXXXXX") || return 1
@@ -451,19 +459,19 @@ _rig_configure_gateway() {
         echo "SecureNatEnable"
         echo "UserCreate $RIG_USER /GROUP:none /REALNAME:none /NOTE:none"
         echo "UserPasswordSet $RIG_USER /PASSWORD:$RIG_PASS"
-        [ "$RIG_SERVICE" = 1 ] && echo "BridgeCreate $RIG_HUB /DEVICE:rig /TAP:yes"
+        if [ "$RIG_SERVICE" = 1 ]; then echo "BridgeCreate $RIG_HUB /DEVICE:rig /TAP:yes"; fi
     } | rig_vpncmd_batch || return 1
     touch "$RIG_DIR/.admin-password-set"
 }
 
 rig_add_user() {
-    local -; set +e
+    local -; set +e +o pipefail
     printf '%s\n' "UserCreate $1 /GROUP:none /REALNAME:none /NOTE:none" \
         "UserPasswordSet $1 /PASSWORD:$2" | rig_vpncmd_batch --hub
 }
 
 rig_add_cert_user() {
-    local -; set +e
+    local -; set +e +o pipefail
     local name=$1 ca=()
     rig_pki_issue "$name" client "$name" || return 1
     openssl pkcs12 -export -in "$RIG_PKI/$name.crt" -inkey "$RIG_PKI/$name.key" \
@@ -476,7 +484,7 @@ rig_add_cert_user() {
 }
 
 rig_set_server_cert() {
-    local -; set +e
+    local -; set +e +o pipefail
     rig_vpncmd ServerCertSet "/LOADCERT:pki/$1.crt" "/LOADKEY:pki/$1-rsa.key" >/dev/null
 }
 
@@ -498,7 +506,7 @@ _rig_start_service() {
 }
 
 rig_http_fetch() {
-    local -; set +e
+    local -; set +e +o pipefail
     rig_ns_exec "$1" curl -sS --fail --max-time 30 "$2"
 }
 
@@ -511,7 +519,7 @@ _rig_write_env() {
 # Rigs whose owner process is gone (killed by a timeout, say) leave namespaces behind: remove
 # them, and the processes inside them, which the rig started.
 rig_reap_stale() {
-    local -; set +e
+    local -; set +e +o pipefail
     local ns owner pid
     for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sstpt-[0-9]+(-[A-Za-z0-9]+)*-(cli|srv|svc)$'); do
         owner=${ns#sstpt-}; owner=${owner%%-*}
@@ -531,9 +539,11 @@ rig_reap_stale() {
 }
 
 rig_up() {
-    local -; set +e
+    local -; set +e +o pipefail
     local t0; t0=$(_rig_ms)
-    [ -z "${RIG_DIR:-}" ] || rig_fatal "rig_up called twice (RIG_DIR=$RIG_DIR)"
+    if [ -n "${RIG_DIR:-}" ] && [ -d "$RIG_DIR" ] && [ ! -e "$RIG_DIR/.down" ]; then
+        rig_fatal "rig_up called twice without rig_down (RIG_DIR=$RIG_DIR)"
+    fi
     rig_reap_stale
     RIG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$RIG_ID.XXXXXX") || rig_fatal "mktemp failed"
     case "$RIG_DIR" in *[[:space:]]*) rig_fatal "RIG_DIR must not contain spaces: $RIG_DIR" ;; esac
@@ -572,7 +582,7 @@ rig_on_down() { RIG_DOWN_HOOKS+=("$1"); }
 RIG_DOWN_HOOKS=()
 
 rig_down() {
-    local -; set +e
+    local -; set +e +o pipefail
     [ -n "${RIG_DIR:-}" ] && [ -d "$RIG_DIR" ] || return 0
     [ -e "$RIG_DIR/.down" ] && return 0
     touch "$RIG_DIR/.down"
@@ -625,7 +635,7 @@ _rig_on_signal() {
 }
 
 rig_dump_logs() {
-    local -; set +e
+    local -; set +e +o pipefail
     local f
     [ -n "${RIG_DIR:-}" ] && [ -d "$RIG_DIR" ] || return 0
     for f in "$RIG_DIR"/logs/*.log; do

@@ -67,7 +67,7 @@ _rig_sstpc_attempt() {
 }
 
 rig_sstpc_connect() {
-    local -; set +e
+    local -; set +e +o pipefail
     local user=$RIG_USER pass=$RIG_PASS auth=mschapv2 server=$RIG_GW_NAME timeout=45 retries=2
     local label="" route=1 extra=() aopts=() sopts=() try
     while [ $# -gt 0 ]; do
@@ -116,7 +116,7 @@ rig_sstpc_connect() {
 }
 
 rig_sstpc_disconnect() {
-    local -; set +e
+    local -; set +e +o pipefail
     local secs=${1:-10} pid=${RIG_SSTPC_PID:-} end pppd="" info
     [ -n "$pid" ] || return 0
     info=$(_rig_ppp_info "$(_rig_sstpc_linkname)" 2>/dev/null) && pppd=${info%% *}

@@ -25,7 +25,7 @@ RIG_UML_GUEST_IP=10.233.0.2
 RIG_UML_NET=10.233.0.0/24
 
 rig_uml_check() {
-    local -; set +e
+    local -; set +e +o pipefail
     local m
     command -v linux.uml >/dev/null 2>&1 || { echo "linux.uml not found (Debian package user-mode-linux)" >&2; return 1; }
     m=$(ls -d /usr/lib/uml/modules/*/kernel/drivers/net/ppp/ppp_generic.ko 2>/dev/null | head -1)
@@ -37,7 +37,7 @@ rig_uml_check() {
 }
 
 rig_uml_up() {
-    local -; set +e
+    local -; set +e +o pipefail
     [ -f "$RIG_DIR/.uml-up" ] && return 0
     ip -n "$RIG_NS_CLI" tuntap add "$RIG_UML_TAP" mode tap || return 1
     ip -n "$RIG_NS_CLI" addr add "$RIG_UML_HOST_IP/24" dev "$RIG_UML_TAP" || return 1
@@ -48,7 +48,7 @@ rig_uml_up() {
 }
 
 rig_uml_run() {
-    local -; set +e
+    local -; set +e +o pipefail
     local timeout=300 show=0 n pid tailpid="" end rc
     while [ $# -gt 0 ]; do
         case "$1" in
