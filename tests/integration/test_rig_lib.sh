@@ -16,9 +16,9 @@ rig_up
 
 # verify_as NAME CAFILE [openssl options]: the gateway's certificate verifies for NAME against CAFILE
 verify_as() {
-    local name=$1 ca=$2; shift 2
+    local name=$1 cafile=$2; shift 2
     rig_ns_exec cli openssl s_client -connect "$RIG_GW_IP:$RIG_SSTP_PORT" -servername "$name" \
-        -CAfile "$ca" -verify_return_error "$@" </dev/null 2>/dev/null | grep -q 'Verify return code: 0 '
+        -CAfile "$cafile" -verify_return_error "$@" </dev/null 2>/dev/null | grep -q 'Verify return code: 0 '
 }
 served_pin() {
     rig_ns_exec cli openssl s_client -connect "$RIG_GW_IP:$RIG_SSTP_PORT" </dev/null 2>/dev/null |
@@ -35,6 +35,7 @@ sstp_answers() {
         rig_ns_exec cli timeout 5 openssl s_client -quiet -connect "$RIG_GW_NAME:$RIG_SSTP_PORT" \
             -CAfile "$RIG_PKI/ca.crt" 2>/dev/null | head -n 1 | grep -q '^HTTP/1.1 200'
 }
+fails() { ! "$@"; }
 resolves() { [ "$(rig_ns_exec "$1" getent hosts "$2" | awk '{print $1}')" = "$3" ]; }
 user_auth() { rig_vpncmd --hub UserGet "$1" | grep -q "Auth Type *|$2"; }
 p12_ok() { openssl pkcs12 -in "$RIG_PKI/$1.p12" -passin "pass:$RIG_P12_PASS" -nokeys 2>/dev/null | grep -q "subject=CN = $1"; }
@@ -49,9 +50,9 @@ rig_check "certificate verifies for the extra SAN alt.rig.test" verify_as alt.ri
     -verify_hostname alt.rig.test
 rig_check "certificate verifies for the IP SAN $RIG_GW_IP" verify_as "$RIG_GW_IP" "$RIG_PKI/ca.crt" \
     -verify_ip "$RIG_GW_IP"
-rig_check "certificate does not verify for another name" eval '! verify_as other.rig.test "$RIG_PKI/ca.crt" -verify_hostname other.rig.test'
+rig_check "certificate does not verify for another name" fails verify_as other.rig.test "$RIG_PKI/ca.crt" -verify_hostname other.rig.test
 rig_pki_ca other "Some other CA" || rig_fatal "rig_pki_ca failed"
-rig_check "certificate does not verify against an unrelated CA" eval '! verify_as "$RIG_GW_NAME" "$RIG_PKI/other.crt"'
+rig_check "certificate does not verify against an unrelated CA" fails verify_as "$RIG_GW_NAME" "$RIG_PKI/other.crt"
 rig_check "rig_spki_pin matches the served key" [ "$(served_pin)" = "$(rig_spki_pin "$RIG_PKI/server.crt")" ]
 rig_check "patched vpnserver answers SSTP_DUPLEX_POST with 200" sstp_answers
 rig_check "service host unreachable without the tunnel" direct_unreachable
@@ -64,12 +65,14 @@ rig_check "rig_add_cert_user" rig_add_cert_user bob
 rig_check "bob has signed-certificate authentication" user_auth bob "Signed Certificate Authentication"
 rig_check "bob.p12 opens with RIG_P12_PASS" p12_ok bob
 rig_check "a second certificate user (CA already added)" rig_add_cert_user carol
-rig_check "rig_vpncmd_batch reports a failing command" eval '! echo "UserCreate alice /GROUP:none /REALNAME:none /NOTE:none" | rig_vpncmd_batch --hub 2>/dev/null'
+dup_user() { echo "UserCreate alice /GROUP:none /REALNAME:none /NOTE:none" | rig_vpncmd_batch --hub 2>/dev/null; }
+rig_check "rig_vpncmd_batch reports a failing command" fails dup_user
 
 rig_check "rig_pki_issue a server certificate for another name" rig_pki_issue wrong server wrong.rig.test DNS:wrong.rig.test
 rig_check "rig_set_server_cert" rig_set_server_cert wrong
 rig_check "the gateway now presents the other certificate" verify_as wrong.rig.test "$RIG_PKI/ca.crt" -verify_hostname wrong.rig.test
-rig_check "... which does not verify for $RIG_GW_NAME" eval '! verify_as "$RIG_GW_NAME" "$RIG_PKI/ca.crt" -verify_hostname "$RIG_GW_NAME"'
+rig_check "... which does not verify for $RIG_GW_NAME" \
+    fails verify_as "$RIG_GW_NAME" "$RIG_PKI/ca.crt" -verify_hostname "$RIG_GW_NAME"
 
 # rig_down leaves nothing: no namespaces, no processes, no files
 pids=$(for f in "$RIG_DIR"/pids/*.pid; do awk '{print $1}' "$f"; done)
@@ -90,7 +93,8 @@ rig_check "rig_down is idempotent" rig_down
 # A second rig in the same process, without the service host (SecureNAT DHCP only).
 RIG_SERVICE=0
 rig_up
-rig_check "RIG_SERVICE=0: no service namespace" eval '! ip netns list | grep -q "^$RIG_NS_SVC "'
+no_svc_ns() { ! ip netns list | awk '{print $1}' | grep -qx "$RIG_NS_SVC"; }
+rig_check "RIG_SERVICE=0: no service namespace" no_svc_ns
 rig_check "RIG_SERVICE=0: gateway still answers SSTP" sstp_answers
 rig_down
 
