@@ -136,7 +136,16 @@ static int check_entry(struct sstp_zip *z, zip_uint64_t i, uint64_t *total, char
 		return SSTP_EXIT_PROFILE;
 	}
 	if (sstp_zip_name_check(raw, strlen(raw), norm, sizeof(norm), &why) != 0) {
-		snprintf(err, errlen, "package: refusing zip entry '%.200s': %s", raw, why);
+		char shown[201];
+		size_t k = 0;
+
+		/* the name comes from an untrusted package: no control characters to the terminal */
+		for (size_t j = 0; raw[j] && k < sizeof(shown) - 1; j++) {
+			unsigned char c = (unsigned char)raw[j];
+			shown[k++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		}
+		shown[k] = '\0';
+		snprintf(err, errlen, "package: refusing zip entry '%s': %s", shown, why);
 		return SSTP_EXIT_PROFILE;
 	}
 	zip_uint8_t opsys;
