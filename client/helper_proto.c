@@ -200,6 +200,8 @@ int sstp_helper_child_argv(const struct sstp_helper_req *req, const char *exe,
 	ADD(exe);
 	ADD("connect");
 	ADD(req->profile);
+	ADD("--name"); /* the session is named after the profile, whatever the file says */
+	ADD(req->profile);
 	ADD("--state-dir");
 	ADD(state_dir);
 	if (!no_reconnect)

@@ -64,11 +64,12 @@ int sstp_helper_req_decode(const struct sstp_ctl_msg *msg, struct sstp_helper_re
 /* Encode a request (the inverse of decode). Frame length, or -1 when it does not fit. */
 long sstp_helper_req_encode(const struct sstp_helper_req *req, uint8_t *buf, size_t cap);
 
-/* The command line of a session child: exe connect NAME --state-dir DIR [--reconnect] OPTIONS.
+/* The command line of a session child: exe connect NAME --name NAME --state-dir DIR
+ * [--reconnect] OPTIONS (the session, its socket and journal are named after the profile).
  * --timeout=N / --mtu=N become two words; --verbose becomes -v. The helper sessions reconnect
  * after drops unless --no-reconnect was asked for. Strings point into req, exe, state_dir and
  * static literals; argv is NULL-terminated. Returns argc, or -1 when max is too small. */
-#define SSTP_HELPER_ARGV_MAX (8 + 2 * SSTP_HELPER_MAX_OPTIONS)
+#define SSTP_HELPER_ARGV_MAX (10 + 2 * SSTP_HELPER_MAX_OPTIONS)
 int sstp_helper_child_argv(const struct sstp_helper_req *req, const char *exe,
 			   const char *state_dir, char **argv, size_t max);
 

@@ -23,10 +23,11 @@ static void check_argv(const struct sstp_helper_req *req)
 	char *argv[SSTP_HELPER_ARGV_MAX];
 	int n = sstp_helper_child_argv(req, "/exe", "/state", argv, SSTP_HELPER_ARGV_MAX);
 
-	if (n < 5 || argv[n] != NULL || strcmp(argv[1], "connect") != 0 ||
-	    strcmp(argv[2], req->profile) != 0)
+	if (n < 7 || argv[n] != NULL || strcmp(argv[1], "connect") != 0 ||
+	    strcmp(argv[2], req->profile) != 0 || strcmp(argv[3], "--name") != 0 ||
+	    strcmp(argv[4], req->profile) != 0 || strcmp(argv[5], "--state-dir") != 0)
 		abort();
-	for (int i = 5; i < n; i++) {
+	for (int i = 7; i < n; i++) {
 		bool known = false;
 
 		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)

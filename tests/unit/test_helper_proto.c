@@ -278,27 +278,29 @@ static void test_child_argv(void **state)
 	snprintf(req.options[3], sizeof(req.options[3]), "%s", "--reconnect");
 	req.n_options = 4;
 	n = sstp_helper_child_argv(&req, "/proc/self/exe", "/run/sstp", argv, SSTP_HELPER_ARGV_MAX);
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 12);
 	assert_string_equal(argv[0], "/proc/self/exe");
 	assert_string_equal(argv[1], "connect");
 	assert_string_equal(argv[2], "work");
-	assert_string_equal(argv[3], "--state-dir");
-	assert_string_equal(argv[4], "/run/sstp");
-	assert_string_equal(argv[5], "--reconnect");
-	assert_string_equal(argv[6], "--timeout");
-	assert_string_equal(argv[7], "30");
-	assert_string_equal(argv[8], "-v");
-	assert_string_equal(argv[9], "--no-dns");
-	assert_null(argv[10]);
+	assert_string_equal(argv[3], "--name");
+	assert_string_equal(argv[4], "work");
+	assert_string_equal(argv[5], "--state-dir");
+	assert_string_equal(argv[6], "/run/sstp");
+	assert_string_equal(argv[7], "--reconnect");
+	assert_string_equal(argv[8], "--timeout");
+	assert_string_equal(argv[9], "30");
+	assert_string_equal(argv[10], "-v");
+	assert_string_equal(argv[11], "--no-dns");
+	assert_null(argv[12]);
 
 	snprintf(req.options[3], sizeof(req.options[3]), "%s", "--no-reconnect");
 	n = sstp_helper_child_argv(&req, "/x", "/s", argv, SSTP_HELPER_ARGV_MAX);
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 12);
 	for (int i = 0; i < n; i++)
 		assert_string_not_equal(argv[i], "--reconnect");
-	assert_string_equal(argv[9], "--no-reconnect");
+	assert_string_equal(argv[11], "--no-reconnect");
 	/* too small an array */
-	assert_int_equal(sstp_helper_child_argv(&req, "/x", "/s", argv, 6), -1);
+	assert_int_equal(sstp_helper_child_argv(&req, "/x", "/s", argv, 8), -1);
 	/* an option that did not come through the allow-list is not turned into two words */
 	snprintf(req.options[0], sizeof(req.options[0]), "%s", "--route=0.0.0.0/0");
 	assert_int_equal(sstp_helper_child_argv(&req, "/x", "/s", argv, SSTP_HELPER_ARGV_MAX), -1);

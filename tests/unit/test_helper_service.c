@@ -372,6 +372,7 @@ static void test_connect_status_disconnect(void **state)
 	snprintf(path, sizeof(path), "%s/ok1.argv", state_dir);
 	assert_true(file_has_line(path, "connect"));
 	assert_true(file_has_line(path, "ok1"));
+	assert_true(file_has_line(path, "--name"));
 	assert_true(file_has_line(path, state_dir));
 	assert_true(file_has_line(path, "--reconnect"));
 	assert_true(file_has_line(path, "--timeout"));
