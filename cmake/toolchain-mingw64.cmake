@@ -16,7 +16,8 @@ set(CMAKE_C_COMPILER ${SSTP_MINGW_GCC})
 set(CMAKE_RC_COMPILER ${SSTP_MINGW_TRIPLE}-windres)
 # Windows 10 APIs (GetTickCount64, CancelIoEx, the IP Helper *2 functions, SetInterfaceDnsSettings
 # looked up at run time) and a C99/POSIX-conforming printf family (%zu, %llu).
-set(CMAKE_C_FLAGS_INIT "-D_WIN32_WINNT=0x0A00 -DWINVER=0x0A00 -D__USE_MINGW_ANSI_STDIO=1")
+set(CMAKE_C_FLAGS_INIT
+    "-D_WIN32_WINNT=0x0A00 -DWINVER=0x0A00 -D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS=200112L")
 # GCC checks format(printf) attributes against msvcrt's printf on this target, which rejects %zu
 # although __USE_MINGW_ANSI_STDIO's printf implements it: format checking is left to the Linux
 # build (-Wno-format goes after the project's warning options, hence the rule).
@@ -46,9 +47,10 @@ endif()
 set(PKG_CONFIG_ARGN --static CACHE STRING "pkg-config arguments (static libraries)")
 
 # Everything is linked statically (one sstp.exe, no DLLs to carry into Wine or onto a machine)
-# against the system DLLs the libraries and platform/windows/ use.
+# against the system DLLs the libraries and platform/windows/ use (libssp: -fstack-protector-strong
+# and _FORTIFY_SOURCE from cmake/Warnings.cmake).
 set(CMAKE_C_STANDARD_LIBRARIES
-    "-lws2_32 -liphlpapi -lbcrypt -lcrypt32 -lncrypt -ladvapi32 -lshell32 -luser32 -lkernel32"
+    "-lws2_32 -liphlpapi -lbcrypt -lcrypt32 -lncrypt -ladvapi32 -lshell32 -luser32 -lkernel32 -lssp"
     CACHE STRING "")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc")
 

@@ -178,6 +178,8 @@ const char *plat_dns_backend_name(enum plat_dns_backend b)
 		return "resolvconf";
 	case PLAT_DNS_RESOLV_CONF:
 		return "resolv.conf";
+	case PLAT_DNS_WINDOWS:
+		return "windows";
 	case PLAT_DNS_NONE:
 		break;
 	}

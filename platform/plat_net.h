@@ -82,8 +82,9 @@ enum plat_dns_backend {
 	PLAT_DNS_RESOLVED,      /* systemd-resolved, per-link servers + routing domains over D-Bus */
 	PLAT_DNS_RESOLVCONF,    /* resolvconf/openresolv: resolvconf -a IFACE */
 	PLAT_DNS_RESOLV_CONF,   /* direct rewrite of /etc/resolv.conf, original kept as a backup */
+	PLAT_DNS_WINDOWS,       /* Windows: the tunnel interface's own DNS servers and suffixes */
 };
-/* "none", "systemd-resolved", "resolvconf", "resolv.conf": for `status`. */
+/* "none", "systemd-resolved", "resolvconf", "resolv.conf", "windows": for `status`. */
 const char *plat_dns_backend_name(enum plat_dns_backend b);
 
 #define PLAT_DNS_MAX_SERVERS 8

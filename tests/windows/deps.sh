@@ -125,7 +125,7 @@ build_libzip() {
         -DENABLE_WINDOWS_CRYPTO=OFF -DBUILD_TOOLS=OFF -DBUILD_REGRESS=OFF -DBUILD_EXAMPLES=OFF \
         -DBUILD_DOC=OFF -DZLIB_INCLUDE_DIR="$PREFIX/include" -DZLIB_LIBRARY="$PREFIX/lib/libz.a" ||
         return 1
-    pc_cflags "$PREFIX/lib/pkgconfig/libzip.pc" -DZIP_STATIC
+    # (zipconf.h defines ZIP_STATIC itself for a static build)
     grep -q '^Requires.private:.*zlib' "$PREFIX/lib/pkgconfig/libzip.pc" ||
         echo 'Requires.private: zlib' >>"$PREFIX/lib/pkgconfig/libzip.pc"
 }

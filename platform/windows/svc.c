@@ -1,0 +1,178 @@
+/* svc.c - Windows side of plat_svc.h: groups are SIDs (looked up by name and kept in a small
+ * table whose index is the "gid"), the control pipe's DACL gets the configured group, the state
+ * directory is a plain directory, there is no sd_notify (the service control manager is told by
+ * the service entry point instead), and children whose output is captured through an overlapped
+ * pipe the loop can wait on. */
+#include "plat_proc.h"
+#include "plat_svc.h"
+#include "plat_win.h"
+
+#include <errno.h>
+#include <sddl.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_GROUPS 8
+#define GID_BASE 0x10000u
+
+static char group_sids[MAX_GROUPS][192];
+
+int plat_group_gid(const char *name, uint32_t *gid)
+{
+	wchar_t wname[256], dom[256];
+	uint8_t sid[SECURITY_MAX_SID_SIZE];
+	DWORD sl = sizeof(sid), dl = 256;
+	SID_NAME_USE use;
+	char *s = NULL;
+	int r;
+
+	if ((r = plat_win_widen(name, wname, 256)) < 0)
+		return r;
+	if (!LookupAccountNameW(NULL, wname, sid, &sl, dom, &dl, &use))
+		return GetLastError() == ERROR_NONE_MAPPED ? -ENOENT : plat_win_errno(GetLastError());
+	if (use != SidTypeGroup && use != SidTypeAlias && use != SidTypeWellKnownGroup)
+		return -ENOENT;
+	if (!ConvertSidToStringSidA(sid, &s))
+		return plat_win_errno(GetLastError());
+	for (uint32_t i = 0; i < MAX_GROUPS; i++) {
+		if (group_sids[i][0] && strcmp(group_sids[i], s) != 0)
+			continue;
+		snprintf(group_sids[i], sizeof(group_sids[i]), "%s", s);
+		LocalFree(s);
+		*gid = GID_BASE + i;
+		return 0;
+	}
+	LocalFree(s);
+	return -ENOSPC;
+}
+
+static const char *gid_sid(uint32_t gid)
+{
+	if (gid < GID_BASE || gid >= GID_BASE + MAX_GROUPS || !group_sids[gid - GID_BASE][0])
+		return NULL;
+	return group_sids[gid - GID_BASE];
+}
+
+int plat_uid_in_group(uint32_t uid, uint32_t gid)
+{
+	if (!gid_sid(gid) || !plat_win_ctl_group_sid() ||
+	    strcmp(gid_sid(gid), plat_win_ctl_group_sid()) != 0)
+		return 0;
+	return plat_win_peer_in_group(uid);
+}
+
+const char *plat_user_name(uint32_t uid, char *out, size_t len)
+{
+	if (uid == 0)
+		snprintf(out, len, "an administrator");
+	else
+		snprintf(out, len, "user RID %u", (unsigned)uid);
+	return out;
+}
+
+int plat_ctl_set_access(const char *path, uint32_t gid, unsigned mode)
+{
+	(void)path;
+	(void)mode; /* the DACL replaces the mode: SYSTEM, Administrators, owner, group */
+	if (gid == UINT32_MAX) {
+		plat_win_ctl_set_group_sid(NULL);
+		return 0;
+	}
+	if (!gid_sid(gid))
+		return -EINVAL;
+	plat_win_ctl_set_group_sid(gid_sid(gid));
+	return plat_win_ctl_apply_access(path);
+}
+
+int plat_svc_prepare_dir(const char *path, uint32_t gid, unsigned mode)
+{
+	wchar_t w[MAX_PATH];
+	DWORD a;
+	int r;
+
+	(void)gid;
+	(void)mode;
+	if ((r = plat_win_widen(path, w, MAX_PATH)) < 0)
+		return r;
+	if (!CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+		return plat_win_errno(GetLastError());
+	a = GetFileAttributesW(w);
+	if (a == INVALID_FILE_ATTRIBUTES)
+		return plat_win_errno(GetLastError());
+	if (!(a & FILE_ATTRIBUTE_DIRECTORY))
+		return -ENOTDIR;
+	if (a & FILE_ATTRIBUTE_REPARSE_POINT)
+		return -ELOOP; /* never through a link */
+	return 0;
+}
+
+int plat_svc_notify(const char *state)
+{
+	(void)state;
+	return 0; /* not under systemd; the service entry point reports to the SCM */
+}
+
+const char *plat_self_exe(void)
+{
+	static char path[MAX_PATH * 3];
+	wchar_t w[MAX_PATH];
+	DWORD n = GetModuleFileNameW(NULL, w, MAX_PATH);
+
+	if (n == 0 || n >= MAX_PATH || plat_win_narrow(w, path, sizeof(path)) != 0)
+		return "sstp.exe";
+	return path;
+}
+
+int plat_spawn_captured(char *const argv[], int *pid, int *out_fd)
+{
+	static volatile LONG serial;
+	wchar_t name[96];
+	SECURITY_ATTRIBUTES inherit = { sizeof(inherit), NULL, TRUE };
+	HANDLE rd, wr, nul, ev;
+	int r, fd;
+
+	/* an overlapped server end for us, an inheritable client end for the child */
+	swprintf(name, 96, L"\\\\.\\pipe\\sstp-out-%lu-%ld", (unsigned long)GetCurrentProcessId(),
+		 (long)InterlockedIncrement(&serial));
+	rd = CreateNamedPipeW(name, PIPE_ACCESS_INBOUND | FILE_FLAG_OVERLAPPED |
+					    FILE_FLAG_FIRST_PIPE_INSTANCE,
+			      PIPE_TYPE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1, 4096, 65536, 0,
+			      NULL);
+	if (rd == INVALID_HANDLE_VALUE)
+		return plat_win_errno(GetLastError());
+	wr = CreateFileW(name, GENERIC_WRITE, 0, &inherit, OPEN_EXISTING, 0, NULL);
+	nul = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit,
+			  OPEN_EXISTING, 0, NULL);
+	if (wr == INVALID_HANDLE_VALUE || nul == INVALID_HANDLE_VALUE) {
+		r = plat_win_errno(GetLastError());
+		goto fail;
+	}
+	r = plat_win_spawn_with(argv, nul, wr, wr, pid);
+	CloseHandle(wr);
+	CloseHandle(nul);
+	wr = nul = INVALID_HANDLE_VALUE;
+	if (r < 0)
+		goto fail;
+	ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (!ev || (fd = plat_wfd_new(PLAT_WFD_PIPE, rd, ev, false)) < 0) {
+		if (ev)
+			CloseHandle(ev);
+		CloseHandle(rd);
+		plat_terminate(*pid, true);
+		return -EMFILE;
+	}
+	*out_fd = fd;
+	return 0;
+fail:
+	if (wr != INVALID_HANDLE_VALUE)
+		CloseHandle(wr);
+	if (nul != INVALID_HANDLE_VALUE)
+		CloseHandle(nul);
+	CloseHandle(rd);
+	return r;
+}
+
+int plat_terminate_group(int pid, bool force)
+{
+	return plat_terminate(pid, force);
+}
