@@ -2,8 +2,9 @@
 # End-to-end: `sstp connect` against the rig's SoftEther gateway. MS-CHAPv2 in the background
 # (address from the hub's pool, ping, HTTP and a 1 MiB TCP transfer to the service host only
 # reachable through the tunnel, `status --json` with the right fields, `disconnect`), PAP, a
-# foreground session ended by SIGTERM within 2 s, `sstp run`, and no secret in logs, JSON or
-# /proc/PID/cmdline. After every session the client namespace must be exactly as before.
+# foreground session ended by SIGTERM within 2 s, `sstp run`, `sstp cleanup` after kill -9, and no
+# secret in logs, JSON or /proc/PID/cmdline. After every session the client namespace must be
+# exactly as before.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -104,6 +105,25 @@ sx run run $GW --name t4 -- sh -c "ping -c 1 -W 3 -q $RIG_SVC_IP >/dev/null && e
 rig_check "run: exits with the command's code (7: the command reached the service host)" [ "$SX_RC" = 7 ] \
     || cat "$SX_OUT/run.err" >&2
 rig_check "run: client namespace exactly as before" sx_same_as "$BEFORE"
+
+# ---- kill -9, then sstp cleanup ------------------------------------------------------------------
+# shellcheck disable=SC2086
+sx k9 connect $GW --name t5 --background --json
+PID=$(sx_json "$SX_OUT/k9.out" 'j["pid"]')
+IFACE=$(sx_json "$SX_OUT/k9.out" 'j["interface"]')
+rig_check "kill -9: session up ($IFACE, pid $PID)" [ "$SX_RC" = 0 ]
+kill -KILL "$PID"
+rig_wait 5 "pid $PID to die" sh -c "! kill -0 $PID"
+# the TUN dies with its process, the pinned host route to the gateway and the journal do not
+rig_check "kill -9: the pinned route to the gateway is left behind" \
+    sh -c "ip -n $RIG_NS_CLI route show $RIG_GW_IP | grep -q 'proto 83'"
+rig_check "kill -9: the journal is left behind" ls "$SX_STATE/t5.journal"
+sx st5 status t5
+rig_check "kill -9: status exits 10 (stale socket)" [ "$SX_RC" = 10 ]
+sx cl cleanup
+rig_check "cleanup exits 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/cl.err" "$SX_OUT/cl.out" >&2
+rig_check "cleanup reports a replayed journal" grep -q "1 replayed" "$SX_OUT/cl.out"
+rig_check "cleanup: client namespace exactly as before" sx_same_as "$BEFORE"
 
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]
