@@ -228,8 +228,6 @@ static bool retryable(int code)
 
 static void start_attempt(struct sstp_session *s, uint64_t now)
 {
-	s->attempts++;
-	s->attempt_start_ms = now;
 	s->stopping = false;
 	s->transport_dead = false;
 	s->lcp_closing = false;

@@ -73,7 +73,6 @@ static void start_http(struct sstp_session *s, uint64_t now)
 		return;
 	}
 	sstp_http_resp_init(&s->http, SSTP_HTTP_PEER_GATEWAY);
-	s->http_done = false;
 	s->sock_writable = true; /* the request can go out at once */
 	sstp_trace("HTTP request:\n%s", s->http_req);
 }
@@ -440,7 +439,6 @@ static void drive_http(struct sstp_session *s, uint64_t now)
 		case SSTP_HTTP_NEED_MORE: continue;
 		case SSTP_HTTP_ERROR: http_failed(s); return;
 		case SSTP_HTTP_DONE:
-			s->http_done = true;
 			sstp_dbg("HTTP %d from %s: SSTP call starts", s->http.status, s->cfg.server);
 			sess_link_start(s, s->rx + used, (size_t)r - used, now);
 			return;

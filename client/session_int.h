@@ -64,14 +64,12 @@ struct sstp_session {
 	int exit_code;
 	char err[320];
 	uint64_t start_ms;         /* first attempt */
-	uint64_t attempt_start_ms;
 	uint64_t phase_deadline;   /* UINT64_MAX when none */
 	uint64_t teardown_deadline;
 	uint64_t lcp_term_deadline;
 	uint64_t retry_at;         /* RECONNECTING: when the next attempt starts */
 	uint32_t backoff_ms;
 	uint64_t up_since;
-	unsigned attempts;
 
 	/* connection */
 	char proxy_host[256];      /* --proxy: TCP goes here, then HTTP CONNECT to the server */
@@ -87,11 +85,9 @@ struct sstp_session {
 	int plain_fd;              /* test transport */
 	bool sock_readable, sock_writable;
 	bool want_write;           /* the transport asked for writability */
-	bool tls_read_wants_write;
 	char http_req[SSTP_HTTP_REQUEST_MAX];
 	size_t http_req_len, http_req_off;
 	struct sstp_http_resp http;
-	bool http_done;
 	const uint8_t *cert_der;
 	size_t cert_len;
 
