@@ -82,6 +82,16 @@ int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *re
 		return SSTP_EXIT_ERROR;
 	}
 	if (c->fd < 0 || plat_ctl_send(c->fd, buf, (size_t)len, OPEN_MS) != len) {
+		struct sstp_ctl_msg m;
+		char why[64];
+
+		/* a refusing helper answers and hangs up at once: its answer says why */
+		if (c->fd >= 0 && sstp_helper_conn_next(c, 500, &m, why, sizeof(why)) == 1 &&
+		    m.type == SSTP_CTL_RESP_ERROR) {
+			int code = sstp_ctl_reply_error(&m, err, errlen);
+
+			return code ? code : SSTP_EXIT_PERMISSION;
+		}
 		snprintf(err, errlen, "the sstp helper does not take requests");
 		return SSTP_EXIT_PERMISSION;
 	}
