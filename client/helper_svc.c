@@ -348,8 +348,10 @@ static void client_input(struct sstp_helper *h, int ci)
 	uint8_t *tail = sstp_ctl_rbuf_tail(&c->rb, &room);
 	ssize_t n;
 
-	if (room == 0)
-		return client_process(h, ci);
+	if (room == 0) {
+		client_process(h, ci);
+		return;
+	}
 	n = plat_ctl_recv(c->fd, tail, room, 0);
 	if (n == -EAGAIN)
 		return;
@@ -374,9 +376,6 @@ static void on_client(struct sstp_helper *h, int ci, unsigned events)
 	}
 	if (events & (PLAT_EV_READ | PLAT_EV_ERROR))
 		client_input(h, ci);
-	/* after a reply, requests that arrived meanwhile are still in the buffer */
-	if (h->cl[ci].fd >= 0 && h->cl[ci].pend == PEND_NONE)
-		client_process(h, ci);
 }
 
 /* ---- the loop ------------------------------------------------------------------------------- */
@@ -532,6 +531,11 @@ static int helper_loop(struct sstp_helper *h)
 		for (int i = 0; i < n; i++)
 			dispatch(h, &evs[i]);
 		on_timers(h, plat_now_ms());
+		/* requests that arrived with an earlier one wait in the buffer until it is answered;
+		 * taken here, not where the answer was sent, so that no handler runs inside another */
+		for (int ci = 0; ci < HELPER_MAX_CLIENTS; ci++)
+			if (h->cl[ci].fd >= 0 && h->cl[ci].pend == PEND_NONE && h->cl[ci].rb.len)
+				client_process(h, ci);
 	}
 	return 0;
 }

@@ -514,6 +514,42 @@ static void test_overview_nowait_disconnect_all(void **state)
 	sstp_helper_conn_close(&conn_b);
 }
 
+/* Two requests in one write: the second waits for the first (a connect that waits for the
+ * tunnel), then is answered too, in order. */
+static void test_pipelined(void **state)
+{
+	struct sstp_helper_req req;
+	struct sstp_conn_status st;
+	struct sstp_ctl_msg m;
+	uint8_t buf[512];
+	char err[256];
+	long l1, l2;
+
+	(void)state;
+	open_conn(&conn_b);
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_CONNECT;
+	req.id = 41;
+	snprintf(req.profile, sizeof(req.profile), "ok2");
+	l1 = sstp_helper_req_encode(&req, buf, sizeof(buf));
+	req.type = SSTP_CTL_REQ_STATUS;
+	req.id = 42;
+	l2 = sstp_helper_req_encode(&req, buf + l1, sizeof(buf) - (size_t)l1);
+	assert_true(l1 > 0 && l2 > 0);
+	assert_int_equal(plat_ctl_send(conn_b.fd, buf, (size_t)(l1 + l2), 1000), l1 + l2);
+	assert_int_equal(sstp_helper_conn_next(&conn_b, 8000, &m, err, sizeof(err)), 1);
+	assert_int_equal(m.id, 41);
+	assert_int_equal(m.type, SSTP_CTL_RESP_OK);
+	assert_int_equal(sstp_helper_conn_next(&conn_b, 8000, &m, err, sizeof(err)), 1);
+	assert_int_equal(m.id, 42);
+	assert_int_equal(m.type, SSTP_CTL_RESP_STATUS);
+	assert_int_equal(sstp_ctl_get_status(&m, &st, NULL), 0);
+	assert_int_equal(st.state, SSTP_STATE_CONNECTED);
+	m = call(&conn_b, SSTP_CTL_REQ_DISCONNECT, "ok2", NULL, false, false);
+	assert_int_equal(m.type, SSTP_CTL_RESP_OK);
+	sstp_helper_conn_close(&conn_b);
+}
+
 /* A forked client that drops to uid/gid and asks for the overview; exits with the outcome. */
 struct as_user {
 	unsigned uid, gid;
@@ -569,6 +605,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_failed_session),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_overview_nowait_disconnect_all),
+		cmocka_unit_test(test_pipelined),
 		cmocka_unit_test(test_peer_check),
 	};
 
