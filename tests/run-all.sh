@@ -2,7 +2,8 @@
 # The whole sstp test suite (README command 2; .ci/run calls it): dependencies, release build and its
 # unit tests, ASan+UBSan build and its unit tests, libFuzzer build and a fuzz smoke run, then the
 # integration tests (as root). Prints one line per stage and a summary line; exits non-zero if any
-# stage failed. Knobs: SSTP_STAGES (subset, e.g. "build unit"), SSTP_FUZZ_SECONDS (20), SSTP_JOBS (2).
+# stage failed. Knobs: SSTP_STAGES (subset, e.g. "build unit"), SSTP_FUZZ_SECONDS (20), SSTP_JOBS (2),
+# SSTP_BUILD_TYPE (Release: -O3 finds maybe-uninitialized warnings that the default -O2 build does not).
 set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -99,7 +100,7 @@ fi
 # ---- 2./3. release build and unit tests ------------------------------------------------------------
 BUILT_build=0; BUILT_build_asan=0; BUILT_build_fuzz=0
 if want build || want unit || want integration; then
-    build_stage build "$ROOT/build" -DCMAKE_BUILD_TYPE=Release -DSSTP_TESTS=ON
+    build_stage build "$ROOT/build" -DCMAKE_BUILD_TYPE="${SSTP_BUILD_TYPE:-Release}" -DSSTP_TESTS=ON
 fi
 if want unit; then
     if [ "$BUILT_build" = 1 ]; then ctest_stage unit "$ROOT/build" unit -j "$JOBS"
