@@ -277,7 +277,7 @@ static void end_attempt(struct sstp_session *s, uint64_t now)
 
 static void check_timeouts(struct sstp_session *s, uint64_t now)
 {
-	char what[160];
+	char what[640];
 
 	if (s->stopping)
 		return;
