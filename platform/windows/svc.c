@@ -112,6 +112,11 @@ int plat_svc_notify(const char *state)
 	return 0; /* not under systemd; the service entry point reports to the SCM */
 }
 
+void plat_svc_notify_keep(void)
+{
+	/* [helper] no $NOTIFY_SOCKET to keep from the children on Windows */
+}
+
 const char *plat_self_exe(void)
 {
 	static char path[MAX_PATH * 3];
