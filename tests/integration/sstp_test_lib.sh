@@ -68,7 +68,10 @@ sx_in_pool() {
     [ "${1%.*}" = "${RIG_POOL_START%.*}" ] && [ "$last" -ge "$lo" ] && [ "$last" -le "$hi" ]
 }
 
-sx_ping() { rig_ns_exec cli ping -c "${2:-3}" -i 0.2 -W 2 -q "$1"; }
+# sx_ping HOST [SECS]: a ping through the tunnel answered within SECS (10) seconds. The hub gives every new PPP session a new virtual
+# MAC but the same address from its DHCP pool; the service host keeps the previous session's MAC in
+# its ARP cache until it probes again (up to ~6 s), so the first replies of a new session can be lost.
+sx_ping() { rig_wait "${2:-10}" "ping $1" rig_ns_exec cli ping -c 1 -W 1 -q "$1"; }
 sx_unreachable() { ! rig_ns_exec cli ping -c 1 -W 1 -q "$1" 2>/dev/null; }
 sx_http() { rig_ns_exec cli curl -sS --fail --max-time 20 "http://$RIG_SVC_IP:$RIG_HTTP_PORT/$1"; }
 sx_blob_ok() {
