@@ -6,7 +6,8 @@ set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 set(SSTP_MINGW_TRIPLE x86_64-w64-mingw32)
 
-# The win32 thread model: no libwinpthread DLL to ship; the platform code uses Win32 threads.
+# The win32 thread model (the platform code uses Win32 threads); only clock_gettime comes from
+# winpthreads, linked statically below.
 find_program(SSTP_MINGW_GCC NAMES ${SSTP_MINGW_TRIPLE}-gcc-win32 ${SSTP_MINGW_TRIPLE}-gcc)
 if(NOT SSTP_MINGW_GCC)
   message(FATAL_ERROR "sstp: ${SSTP_MINGW_TRIPLE}-gcc not found: install the Debian package "
@@ -16,8 +17,9 @@ set(CMAKE_C_COMPILER ${SSTP_MINGW_GCC})
 set(CMAKE_RC_COMPILER ${SSTP_MINGW_TRIPLE}-windres)
 # Windows 10 APIs (GetTickCount64, CancelIoEx, the IP Helper *2 functions, SetInterfaceDnsSettings
 # looked up at run time) and a C99/POSIX-conforming printf family (%zu, %llu).
-set(CMAKE_C_FLAGS_INIT
-    "-D_WIN32_WINNT=0x0A00 -DWINVER=0x0A00 -D__USE_MINGW_ANSI_STDIO=1 -D_POSIX_THREAD_SAFE_FUNCTIONS=200112L")
+# gmtime_r/localtime_r, and a 64-bit off_t as libmspack's build has (its self-test compares).
+set(CMAKE_C_FLAGS_INIT "-D_WIN32_WINNT=0x0A00 -DWINVER=0x0A00 -D__USE_MINGW_ANSI_STDIO=1")
+string(APPEND CMAKE_C_FLAGS_INIT " -D_POSIX_THREAD_SAFE_FUNCTIONS=200112L -D_FILE_OFFSET_BITS=64")
 # GCC checks format(printf) attributes against msvcrt's printf on this target, which rejects %zu
 # although __USE_MINGW_ANSI_STDIO's printf implements it: format checking is left to the Linux
 # build (-Wno-format goes after the project's warning options, hence the rule).
@@ -49,9 +51,16 @@ set(PKG_CONFIG_ARGN --static CACHE STRING "pkg-config arguments (static librarie
 # Everything is linked statically (one sstp.exe, no DLLs to carry into Wine or onto a machine)
 # against the system DLLs the libraries and platform/windows/ use (libssp: -fstack-protector-strong
 # and _FORTIFY_SOURCE from cmake/Warnings.cmake).
-set(CMAKE_C_STANDARD_LIBRARIES
-    "-lws2_32 -liphlpapi -lbcrypt -lcrypt32 -lncrypt -ladvapi32 -lshell32 -luser32 -lkernel32 -lssp"
-    CACHE STRING "")
+# mbedTLS again at the end: libcurl.a needs it after CMake has de-duplicated the link line.
+set(_sstp_std_libs "-lws2_32 -liphlpapi -lbcrypt -lcrypt32 -lncrypt -ladvapi32 -lshell32 -luser32")
+string(APPEND _sstp_std_libs " -lkernel32 -lssp -lwinpthread") # clock_gettime, linked statically
+if(SSTP_WIN_DEPS)
+  set(_sstp_std_libs "-L${SSTP_WIN_DEPS}/lib -lmbedtls -lmbedx509 -lmbedcrypto ${_sstp_std_libs}")
+endif()
+# binmode.o: open()/fopen() default to binary mode, as POSIX code expects (no CRLF translation,
+# no ^Z end of file).
+string(APPEND _sstp_std_libs " /usr/${SSTP_MINGW_TRIPLE}/lib/binmode.o")
+set(CMAKE_C_STANDARD_LIBRARIES "${_sstp_std_libs}" CACHE STRING "")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc")
 
 # Tests run under Wine (Debian's wine64 installs the loader outside PATH).

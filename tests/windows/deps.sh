@@ -159,6 +159,9 @@ build_curl() { # HTTP(S) only, mbedTLS as the TLS backend, nothing else
         -DMBEDX509_LIBRARY="$PREFIX/lib/libmbedx509.a" \
         -DMBEDCRYPTO_LIBRARY="$PREFIX/lib/libmbedcrypto.a" || return 1
     pc_cflags "$PREFIX/lib/pkgconfig/libcurl.pc" -DCURL_STATICLIB
+    # curl uses Win32 threads; its .pc still names -lpthread, which CMake would resolve to
+    # winpthread's DLL import library
+    sed -i 's/ -lpthread//g' "$PREFIX/lib/pkgconfig/libcurl.pc"
 }
 
 # Order matters: libzip needs zlib, curl needs mbedTLS.

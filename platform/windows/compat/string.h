@@ -1,5 +1,6 @@
 /* string.h for Windows builds: the C runtime's header plus the GNU/POSIX functions the shared
- * code uses that msvcrt lacks (memmem, strcasestr, strndup), as small inline definitions. */
+ * code uses that msvcrt lacks (memmem, strcasestr, strndup, explicit_bzero), as small inline
+ * definitions. */
 #ifndef SSTP_COMPAT_STRING_H
 #define SSTP_COMPAT_STRING_H
 
@@ -46,6 +47,16 @@ static inline char *sstp_compat_strndup(const char *s, size_t n)
 	return d;
 }
 
+/* stores through a volatile pointer are never optimised away */
+static inline void sstp_compat_explicit_bzero(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+#define explicit_bzero sstp_compat_explicit_bzero
 #define memmem sstp_compat_memmem
 #define strcasestr sstp_compat_strcasestr
 #define strndup sstp_compat_strndup
