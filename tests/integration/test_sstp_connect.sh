@@ -1,10 +1,10 @@
 #!/bin/bash
 # End-to-end: `sstp connect` against the rig's SoftEther gateway. MS-CHAPv2 in the background
 # (address from the hub's pool, ping, HTTP and a 1 MiB TCP transfer to the service host only
-# reachable through the tunnel, `status --json` with the right fields, `disconnect`), PAP, a
-# foreground session ended by SIGTERM within 2 s, `sstp run`, `sstp cleanup` after kill -9, and no
-# secret in logs, JSON or /proc/PID/cmdline. After every session the client namespace must be
-# exactly as before.
+# reachable through the tunnel, `status --json` with the right fields, `disconnect`), PAP with
+# --dns (resolv.conf changed and restored), a foreground session ended by SIGTERM within 2 s,
+# `sstp run`, `sstp cleanup` after kill -9, and no secret in logs, JSON or /proc/PID/cmdline.
+# After every session the client namespace must be exactly as before.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -71,9 +71,13 @@ rig_check "service host unreachable again" sx_unreachable "$RIG_SVC_IP"
 
 # ---- PAP -----------------------------------------------------------------------------------------
 # shellcheck disable=SC2086
-sx pap connect $GW --auth pap --name t2 --background --json
+sx pap connect $GW --auth pap --name t2 --background --json --dns "$RIG_SVC_IP"
 rig_check "PAP: connect exits 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/pap.err" >&2
 rig_check "PAP: status says PAP" [ "$(sx_json "$SX_OUT/pap.out" 'j["auth"]')" = PAP ]
+rig_check "--dns: status shows the server and the backend that took it" \
+    [ "$(sx_json "$SX_OUT/pap.out" '",".join(j["dns"]["servers"])+" "+str(j["dns"]["backend"])')" = "$RIG_SVC_IP resolv.conf" ]
+rig_check "--dns: the namespace's resolv.conf names it first" \
+    sh -c "ip netns exec $RIG_NS_CLI cat /etc/resolv.conf | grep nameserver | head -n 1 | grep -qF '$RIG_SVC_IP'"
 rig_check "PAP: address from the pool" sx_in_pool "$(sx_json "$SX_OUT/pap.out" 'j["ipv4"]["local"]')"
 rig_check "PAP: ping the service host" sx_ping "$RIG_SVC_IP"
 sx dc2 disconnect
