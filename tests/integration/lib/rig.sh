@@ -638,7 +638,7 @@ rig_dump_logs() {
     local -; set +e +o pipefail
     local f
     [ -n "${RIG_DIR:-}" ] && [ -d "$RIG_DIR" ] || return 0
-    for f in "$RIG_DIR"/logs/*.log; do
+    for f in "$RIG_DIR"/logs/*.log "$RIG_DIR"/results/*.log "$RIG_DIR"/results/*.pppd; do
         [ -s "$f" ] || continue
         echo "---- ${f#"$RIG_DIR"/} (last 25 lines) ----" >&2
         tail -n 25 "$f" | tr -d '\000' >&2
