@@ -140,6 +140,12 @@ static int load_source(struct sstp_conn_setup *su, const struct sstp_cli *cli, c
 		return r;
 	}
 	sstp_profile_dirs_free(&dirs);
+	/* A bare word is far more likely a mistyped or missing profile than a single-label host. */
+	if (!strpbrk(c->target, ".:[") && strcmp(c->target, "localhost") != 0) {
+		snprintf(err, errlen, "no profile named '%s' (sstp import makes one; for a host of that "
+			 "name write %s:443)", c->target, c->target);
+		return SSTP_EXIT_PROFILE;
+	}
 	if (sstp_parse_server(c->target, su->host, sizeof(su->host), &port) < 0) {
 		snprintf(err, errlen, "'%s' is neither a profile (see 'sstp import') nor a server "
 			 "address (host[:port])", c->target);

@@ -1,10 +1,11 @@
 #!/bin/bash
 # End-to-end: every way a connection to the rig's gateway can fail ends with its documented exit
 # code and one sentence naming the layer: wrong password (6), unknown CA (5), another CA (5), wrong
-# host name (5), wrong key pin (5), nothing listening (4), unknown host (4), a server that never
-# answers (3), a password on argv (2), a proxy that refuses (4) or wants authentication (6); a right
-# pin without a CA connects, and so does a connection through an HTTP CONNECT proxy. The client namespace is
-# left exactly as before after each. Exit 0 pass, 1 fail, 77 skip.
+# host name (5), wrong key pin (5), nothing listening (4), unknown host (4), no such profile and a
+# broken profile (9), a server that never answers (3), a password on argv (2), a proxy that
+# refuses (4) or wants authentication (6), the gateway down (4); a right pin without a CA
+# connects, and so does a connection through an HTTP CONNECT proxy. The client namespace is left
+# exactly as before after each. Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/rig.sh
@@ -82,6 +83,18 @@ T1=$(sx_ms)
 expect silent 3 '^sstp: no tunnel within 3 s \(still waiting for the TLS handshake with '
 rig_check "silent: gave up after about 3 s ($((T1 - T0)) ms)" [ $((T1 - T0)) -ge 2900 -a $((T1 - T0)) -lt 6000 ]
 rig_stop silent
+
+# profiles: a name that is no profile, and a broken profile file (9)
+export SSTP_SYSTEM_DIR=$RIG_DIR/profiles
+mkdir -p "$SSTP_SYSTEM_DIR/broken"
+printf 'server = %s\nrout = 10.0.0.0/8\n' "$RIG_GW_NAME" > "$SSTP_SYSTEM_DIR/broken/profile.conf"
+# shellcheck disable=SC2086
+sx noprofile connect nosuchprofile $AUTH --timeout 20
+expect noprofile 9 "^sstp: no profile named 'nosuchprofile'"
+# shellcheck disable=SC2086
+sx badprofile connect broken $AUTH --timeout 20
+expect badprofile 9 'line 2'
+unset SSTP_SYSTEM_DIR
 
 # secrets are refused on the command line
 sx argvpw connect "$RIG_GW_NAME" --ca "$CA" --user "$RIG_USER" --password "$RIG_PASS"
