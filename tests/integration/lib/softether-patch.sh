@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Makes a copy of Debian 12's SoftEther vpnserver that can serve SSTP (the packaged build hangs every
-# SSTP call). Sourced by rig.sh; also runnable: softether-patch.sh DEST_DIR writes DEST_DIR/vpnserver.
+# SSTP call). Sourced by rig.sh; also runnable: `bash softether-patch.sh DIR` writes DIR/vpnserver.
 #
 # The bug: in 5.01.9674+git20200806+8181039 (Debian 12), ProtoHandleConnection() in src/Cedar/Proto.c
 # reads container->Impl while `container` is still NULL (upstream fixed it in commit 5611156c, Dec 2020:
