@@ -8,7 +8,7 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 JOBS=${SSTP_JOBS:-2}
-STAGES=${SSTP_STAGES:-deps build unit asan fuzz integration}
+STAGES=${SSTP_STAGES:-deps build unit asan fuzz integration windows}
 LOGS=$ROOT/build/logs
 mkdir -p "$LOGS"
 
@@ -134,6 +134,9 @@ if want integration; then
     if [ -f "$ROOT/build/CTestTestfile.cmake" ]; then ctest_stage integration "$ROOT/build" integration
     else not_run integration "the release build could not be configured"; fi
 fi
+
+# ---- 7. Windows: mingw-w64 cross build + unit tests under wine64 (issue 12; one line, owned by tests/windows/) ----
+want windows && { t0=$SECONDS; SSTP_JOBS=$JOBS SSTP_WIN_LOGS="$LOGS/windows" bash "$ROOT/tests/windows/build.sh" >"$LOGS/windows.log" 2>&1; rc=$?; d=$(grep -E '^windows: |SKIP: ' "$LOGS/windows.log" | tail -n 1); case $rc in 0) stage_line windows ok "$d" $((SECONDS - t0)) ;; 77) stage_line windows skip "$d" $((SECONDS - t0)) ;; *) stage_line windows FAIL "${d:-see $LOGS/windows.log}" $((SECONDS - t0)); tail -n 40 "$LOGS/windows.log" | sed 's/^/    /' ;; esac; SUMMARY+=("windows ${d:-not run}"); }
 
 # ---- summary -------------------------------------------------------------------------------------------------
 echo
