@@ -58,6 +58,10 @@ rig_check "status (text) names the session and its state" grep -q "^t1: connecte
 rig_check "password not in /proc/$PID/cmdline" sx_lacks "/proc/$PID/cmdline" "$RIG_PASS"
 rig_check "password not in the -vv log" sx_lacks "$SX_OUT/bg.err" "$RIG_PASS"
 rig_check "password not in status JSON" sx_lacks "$J" "$RIG_PASS"
+# shellcheck disable=SC2086
+sx dup connect $GW --name t1 --timeout 10
+rig_check "a second session named t1: exit 1, says it is running" \
+    sh -c "[ $SX_RC = 1 ] && grep -q 'a session named t1 is already running' '$SX_OUT/dup.err'"
 T0=$(sx_ms)
 sx dc1 disconnect t1
 T1=$(sx_ms)
