@@ -49,6 +49,11 @@ ticks() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }; 
           # shellcheck disable=SC2086
           set -- $s; echo $(( ${12} + ${13} )); }
 
+counters() { # "packets_in packets_out" of the session
+    rig_ns_exec cli "$SSTP_BIN" status prof --json --state-dir "$STATE" 2>/dev/null |
+        jq -r '"\(.traffic.packets_in) \(.traffic.packets_out)"'
+}
+
 LABEL=""
 start
 echo "== connect timeline (sstp -v)"
@@ -61,14 +66,26 @@ for dir in tx rx; do
     perf record -q -e cpu-clock -F 1000 -p "$VPN" -o "$PROFILE_OUT/perf-vpnserver-$dir.data" \
         -- sleep "$PROFILE_SECS" 2>/dev/null &
     p2=$!
+    perf stat -x, -o "$PROFILE_OUT/syscalls-$dir.csv" -p "$SSTP_PID" -e raw_syscalls:sys_enter \
+        -e syscalls:sys_enter_read -e syscalls:sys_enter_write -e syscalls:sys_enter_epoll_wait \
+        -- sleep "$PROFILE_SECS" 2>/dev/null &
+    p3=$!
+    c0=$(counters)
     k0=$(ticks "$SSTP_PID"); v0=$(ticks "$VPN"); t0=$EPOCHREALTIME
     mbps=$(iperf "$dir")
     k1=$(ticks "$SSTP_PID"); v1=$(ticks "$VPN"); t1=$EPOCHREALTIME
-    wait "$p1" "$p2"
+    c1=$(counters)
+    wait "$p1" "$p2" "$p3"
     el=$(awk -v a="$t1" -v b="$t0" 'BEGIN {print a - b}')
     echo
     echo "== $dir: ${mbps:-?} Mbit/s; sstp CPU $(awk -v k=$((k1 - k0)) -v e="$el" 'BEGIN {printf "%.0f", k / e}')%," \
          "SoftEther CPU $(awk -v k=$((v1 - v0)) -v e="$el" 'BEGIN {printf "%.0f", k / e}')% (of one core); load $(cut -d' ' -f1 /proc/loadavg)"
+    # packets moved while perf stat counted (its window starts with iperf3's and is as long)
+    read -r pi0 po0 <<< "$c0"; read -r pi1 po1 <<< "$c1"
+    pk=$(( pi1 - pi0 + po1 - po0 ))
+    echo "-- sstp system calls per packet (in+out, $pk packets):" \
+        "$(awk -F, -v pk="$pk" '$3 ~ /sys_enter/ && pk > 0 {n = $3; sub(/.*sys_enter_?/, "", n); if (n == "") n = "all";
+                                printf "%s %.2f  ", n, $1 / pk}' "$PROFILE_OUT/syscalls-$dir.csv")"
     echo "-- sstp, hottest symbols (self):"
     perf report -i "$PROFILE_OUT/perf-sstp-$dir.data" --stdio --no-children --sort dso,sym -g none 2>/dev/null \
         | grep -E '^ +[0-9]' | head -25 | tee "$PROFILE_OUT/perf-sstp-$dir.txt"

@@ -100,13 +100,20 @@ for d in ("tx", "rx"):
 for d in ("tx", "rx"):
     for p in streams:
         rows.append(("srv_cpu_%s_p%d_pct" % (d, p), "SoftEther CPU during %s P%d (host)" % (d, p), "%", None))
+for d in ("tx", "rx"):
+    for p in streams:
+        rows.append(("host_busy_%s_p%d_pct" % (d, p), "whole machine busy during %s P%d (of 200%%)" % (d, p),
+                     "%", None))
 rows += [
+    ("exec_s", "program start only (sstp --help, sstpc --version)", "s", None),
     ("connect_addr_s", "connect: start -> IPv4 address", "s", ("<=", 0.5)),
     ("connect_usable_s", "connect: start -> first ping answered", "s", ("<=", 0.5)),
     ("disconnect_s", "disconnect: SIGTERM -> processes gone", "s", None),
     ("rtt_avg_ms", "ping RTT through the tunnel (avg)", "ms", None),
     ("rtt_added_ms", "latency added vs no tunnel (avg RTT)", "ms", None),
     ("rss_peak_kib", "peak RSS (VmHWM, all client processes)", "KiB", ("<=", 0.5)),
+    ("rss_anon_kib", "  of which the processes' own (RssAnon)", "KiB", None),
+    ("rss_file_kib", "  of which mapped files, libraries (RssFile)", "KiB", None),
     ("rss_soak_start_kib", "RSS before the soak", "KiB", None),
     ("rss_soak_end_kib", "RSS after the soak", "KiB", None),
     ("rss_soak_growth_kib", "RSS growth during the soak", "KiB", None),
