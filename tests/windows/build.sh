@@ -4,7 +4,8 @@
 # platform tests (tests/windows/unit/) and sstp.exe with cmake/toolchain-mingw64.cmake, and runs
 # the tests under wine64. Exit 0 = all passed, 1 = a failure, 77 = skipped because the cross
 # compiler or Wine is not installed (.ci/deps-debian.sh installs them).
-# Knobs: SSTP_WIN_BUILD (build dir, default build-windows), SSTP_JOBS (2), SSTP_WIN_LOGS.
+# Knobs: SSTP_WIN_BUILD (build dir, default build-windows), SSTP_WIN_DEPS_DIR (where the
+# dependencies are built and cached, default SSTP_WIN_BUILD/deps), SSTP_JOBS (2), SSTP_WIN_LOGS.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -37,9 +38,10 @@ command -v cmake >/dev/null 2>&1 || missing="$missing cmake"
 
 # ---- dependencies ------------------------------------------------------------------------------------
 t=$SECONDS
-"$HERE/deps.sh" "$BUILD/deps" || fail "building the Windows dependencies"
+DEPS=${SSTP_WIN_DEPS_DIR:-$BUILD/deps}
+"$HERE/deps.sh" "$DEPS" || fail "building the Windows dependencies"
 say "dependencies ready ($((SECONDS - t)) s)"
-export SSTP_WIN_DEPS=$BUILD/deps/prefix
+export SSTP_WIN_DEPS=$DEPS/prefix
 
 # ---- cross build ---------------------------------------------------------------------------------------
 t=$SECONDS
