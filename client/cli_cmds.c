@@ -38,7 +38,7 @@ static int get_status(const char *dir, const char *name, struct sstp_conn_status
 	if (r)
 		return r;
 	if (m.type != SSTP_CTL_RESP_STATUS || sstp_ctl_get_status(&m, st, &why) < 0) {
-		snprintf(err, errlen, "bad status answer from session %s%s%s", name, why ? ": " : "",
+		snprintf(err, errlen, "bad status answer from session %.128s%s%s", name, why ? ": " : "",
 			 why ? why : "");
 		return SSTP_EXIT_ERROR;
 	}

@@ -164,7 +164,7 @@ static void test_installer_damaged(void **state)
 			for (size_t j = 0; j < 64; j++)
 				c[damage[k].off + j] ^= 0xA5;
 		struct tz_entry e[] = {{"WindowsAmd64\\VpnClientSetupAmd64.exe", bad, el, 0, false}};
-		size_t zl;
+		size_t zl = 0;
 		unsigned char *z2 = tz_build(e, 1, &zl);
 		struct sstp_package p;
 		assert_int_equal(sstp_package_from_zip(z2, zl, &p, err, sizeof(err)), SSTP_EXIT_PROFILE);

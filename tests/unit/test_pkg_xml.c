@@ -108,7 +108,7 @@ static void test_newer_schema(void **state)
 	struct tz_entry e[] = {
 		{"Generic\\VpnSettings.xml", xml, strlen(xml), 0, false},
 	};
-	size_t zl;
+	size_t zl = 0;
 	unsigned char *zip = tz_build(e, 1, &zl);
 	assert_int_equal(sstp_package_from_zip(zip, zl, &p, err, sizeof(err)), 0);
 	assert_int_equal(p.source, SSTP_PKG_SRC_GENERIC);
@@ -138,7 +138,7 @@ static void test_openvpn_only(void **state)
 		"<Routes>172.17.0.0/16</Routes></VpnProfile>";
 	struct tz_entry e[] = {{"Generic/VpnSettings.xml", xml, sizeof(xml) - 1, 0, false},
 			       {"OpenVPN/vpnconfig.ovpn", "client\n", 7, 0, false}};
-	size_t zl;
+	size_t zl = 0;
 	unsigned char *zip = tz_build(e, 2, &zl);
 	struct sstp_package p;
 	char err[400];
