@@ -136,7 +136,7 @@ if want integration; then
 fi
 
 # ---- 7. Windows: mingw-w64 cross build + unit tests under wine64 (issue 12; one line, owned by tests/windows/) ----
-want windows && { t0=$SECONDS; SSTP_JOBS=$JOBS SSTP_WIN_LOGS="$LOGS/windows" bash "$ROOT/tests/windows/build.sh" >"$LOGS/windows.log" 2>&1; rc=$?; d=$(grep -E '^windows: |SKIP: ' "$LOGS/windows.log" | tail -n 1); case $rc in 0) stage_line windows ok "$d" $((SECONDS - t0)) ;; 77) stage_line windows skip "$d" $((SECONDS - t0)) ;; *) stage_line windows FAIL "${d:-see $LOGS/windows.log}" $((SECONDS - t0)); tail -n 40 "$LOGS/windows.log" | sed 's/^/    /' ;; esac; SUMMARY+=("windows ${d:-not run}"); }
+want windows && { t0=$SECONDS; SSTP_JOBS=$JOBS SSTP_WIN_LOGS="$LOGS/windows" bash "$ROOT/tests/windows/build.sh" >"$LOGS/windows.log" 2>&1; rc=$?; d=$(grep -E '^windows: |SKIP: ' "$LOGS/windows.log" | tail -n 1); case $rc in 0) stage_line windows ok "$d" $((SECONDS - t0)) ;; 77) stage_line windows skip "$d" $((SECONDS - t0)) ;; *) stage_line windows FAIL "${d:-see $LOGS/windows.log}" $((SECONDS - t0)); tail -n 40 "$LOGS/windows.log" | sed 's/^/    /' ;; esac; SUMMARY+=("windows ${d#windows: }"); }
 
 # ---- summary -------------------------------------------------------------------------------------------------
 echo
