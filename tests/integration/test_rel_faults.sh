@@ -5,7 +5,7 @@
 # the drop is detected, the session reconnects within its backoff, ping and a 1 MiB transfer work,
 # the route and DNS server are applied again. Then a session through a relay adding 150 ms each
 # way (+ 5% packet loss when tc/BPF can) carries traffic, its peer goes silent (relay stops
-# forwarding, TCP stays open) and the keepalive declares it dead within 45 s; once the peer speaks
+# forwarding, TCP stays open) and the keepalive declares it dead within its bound (20-25 s); once the peer speaks
 # again the session is back. At the end the client namespace equals its first snapshot exactly.
 # The long version (20+ drops) is tests/reliability/link-faults.sh. Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
@@ -33,20 +33,19 @@ rig_on_down "kill -TERM $FG 2>/dev/null; wait $FG 2>/dev/null"
 dns_applied() { grep -q "^nameserver $DNS_IP\$" "/etc/netns/$RIG_NS_CLI/resolv.conf"; }
 route_applied() { [ "$(rig_ns_exec cli ip -o route show "$RIG_HUB_NET" | grep -c "dev sstp")" -gt 0 ]; }
 recovered() { # LABEL RECONNECTS SECS; FAULT_END: epoch ms when the fault was over
-    local up
+    local up f0=$RIG_FAILS
     if rig_check "$1: session connected again (reconnect #$2)" rel_wait_connected lf "$2" "$3"; then
         up=$(rel_log_ms "$LOG" 'reconnect done')
         [ -n "$up" ] && echo "   $1: tunnel back $((up - FAULT_END)) ms after the fault ended"
-        # The gateway's bridge may need a few seconds to learn the new session (the service host's
-        # ARP entry still names the previous session's MAC when the address is the same).
         local t0=$(sx_ms)
-        rig_check "$1: ping + 1 MiB through the tunnel (within 30 s)" rig_wait 30 "traffic" rel_traffic_ok &&
+        rig_check "$1: ping + 1 MiB through the tunnel" rel_traffic_ok &&
             echo "   $1: traffic flowed $(( $(sx_ms) - t0 )) ms after the tunnel was back"
         rig_check "$1: route $RIG_HUB_NET re-applied" route_applied
         rig_check "$1: DNS $DNS_IP re-applied" dns_applied
     else
         tail -20 "$LOG" >&2
     fi
+    [ "$RIG_FAILS" = "$f0" ]
 }
 
 if ! rig_check "session up" rel_wait_connected lf 0 40; then
@@ -55,27 +54,51 @@ fi
 rig_check "traffic before any fault" rel_traffic_ok
 rig_check "DNS applied" dns_applied
 
-# ---- drop 1: the gateway resets the connection ---------------------------------------------------------
-REL_LOG_FROM=$(wc -l < "$LOG")
-T=$(sx_ms); rel_rst; FAULT_END=$T
-recovered "RST" 1 40
-D=$(rel_log_ms "$LOG" 'failed \(exit')
-[ -n "$D" ] && echo "   RST: detected after $((D - T)) ms"
-rig_check "RST: detected within 2 s" rel_within "$D" "$T" 2000
-
-# ---- drop 2: the gateway crashes and comes back 4 s later ----------------------------------------------
-REL_LOG_FROM=$(wc -l < "$LOG")
-rel_gw_kill KILL
-sleep 4
-rig_check "gateway restarted" rel_gw_start || rig_dump_logs
-FAULT_END=$(sx_ms)
-recovered "gateway crash" 2 75
-
-# ---- drop 3: the client's link goes down for 3 s ---------------------------------------------------------
-N=$(rel_status_field lf 'j["reconnects"]')
-REL_LOG_FROM=$(wc -l < "$LOG")
-rel_link_flap 3; FAULT_END=$(sx_ms)
-recovered "link flap" "$N" 75
+# ---- forced drops --------------------------------------------------------------------------------------------
+# Kinds, in turn: the gateway resets the TCP connection; the gateway process crashes (kill -9) and
+# is back 3 s later; the client's own socket is aborted (ECONNABORTED); the gateway shuts down
+# cleanly (SIGTERM) and is back 3 s later. Every fourth drop is followed by a 3 s link flap, which
+# must not need a reconnect at all (TCP rides it out) but must leave traffic working.
+KINDS=(rst gwkill cabort gwterm)
+DROPS=${REL_DROPS:-3}
+SURVIVED=0
+PID=$(rel_pid_of_session lf)
+FD0=$(rel_fds "$PID")
+FDS=""
+for (( d = 1; d <= DROPS; d++ )); do
+    kind=${KINDS[$(( (d - 1) % ${#KINDS[@]} ))]}
+    label="drop $d ($kind)"
+    REL_LOG_FROM=$(wc -l < "$LOG")
+    T=$(sx_ms)
+    case "$kind" in
+        rst) rel_rst ;;
+        cabort) ip netns exec "$RIG_NS_CLI" ss -K -tn state established "( dport = :$RIG_SSTP_PORT )" >/dev/null 2>&1
+                rig_log "link fault: the client's SSTP socket aborted" ;;
+        gwkill|gwterm)
+            rel_gw_kill "$([ "$kind" = gwkill ] && echo KILL || echo TERM)"
+            sleep 3
+            rig_check "$label: gateway restarted" rel_gw_start || rig_dump_logs ;;
+    esac
+    FAULT_END=$(sx_ms)
+    if recovered "$label" "$d" 90; then SURVIVED=$((SURVIVED + 1)); fi
+    D=$(rel_log_ms "$LOG" 'failed \(exit')
+    [ -n "$D" ] && echo "   $label: detected after $((D - T)) ms: $(tail -n +"$((REL_LOG_FROM + 1))" "$LOG" | grep -m1 'failed (exit' | sed 's/.*: //')"
+    [ "$kind" = rst ] || [ "$kind" = cabort ] && rig_check "$label: detected within 2 s" rel_within "$D" "$T" 2000
+    FDS="$FDS $(rel_fds "$PID")"
+    if (( d % 4 == 3 )) || (( d == DROPS && d < 4 )); then
+        N=$(rel_status_field lf 'j["reconnects"]')
+        REL_LOG_FROM=$(wc -l < "$LOG")
+        rel_link_flap 3
+        t0=$(sx_ms)
+        rig_check "link flap after drop $d: traffic flows again" rel_traffic_ok &&
+            echo "   link flap: traffic after $(( $(sx_ms) - t0 )) ms"
+        rig_check "link flap: no reconnect was needed" [ "$(rel_status_field lf 'j["reconnects"]')" = "$N" ]
+        rig_check "link flap: route still there" route_applied
+    fi
+done
+echo "   forced drops survived: $SURVIVED/$DROPS; session fds: $FD0 at start, after each drop:$FDS"
+rig_check "all $DROPS forced drops recovered" [ "$SURVIVED" = "$DROPS" ]
+rig_check "the session's fd count did not grow ($FD0 -> ${FDS##* })" [ "${FDS##* }" -le "$FD0" ]
 
 # ---- delayed, lossy path; silent peer ---------------------------------------------------------------------
 sx dc1 disconnect lf
@@ -103,7 +126,8 @@ if rig_check "slow path: session up (150 ms each way, $LOSS% loss)" rel_wait_con
     rig_wait 60 "the silent peer to be declared dead" rel_log_has "$LOG" 'failed \(exit 8\)'
     D=$(rel_log_ms "$LOG" 'failed \(exit 8\)')
     [ -n "$D" ] && echo "   silent peer: declared dead after $((D - T)) ms: $(tail -n +"$((REL_LOG_FROM + 1))" "$LOG" | grep -m1 'failed (exit' | sed 's/.*: //')"
-    rig_check "silent peer: declared dead (exit 8) within 45 s" rel_within "$D" "$T" 45000
+    # keepalive bound: LCP echo every 5 s, dead after 4 unanswered (20-25 s), + 3 s slack for a loaded machine
+    rig_check "silent peer: declared dead (exit 8) within the keepalive bound (28 s)" rel_within "$D" "$T" 28000
     rel_relay_signal relay USR1   # speaking again
     rel_loss 0
     recovered_slow() { rig_check "silent peer: session back after the peer speaks again" rel_wait_connected slow 1 90 &&

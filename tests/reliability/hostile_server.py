@@ -111,6 +111,7 @@ class Conn:
         self.echo_ppp = True      # answer LCP Echo-Requests
         self.echo_sstp = True     # answer SSTP ECHO_REQUEST
         self.lcp_down = False
+        self.pending = []         # events a wait_for() passed over, for the next reader
 
     # raw I/O -------------------------------------------------------------------------------------
     def send(self, b):
@@ -165,8 +166,11 @@ class Conn:
             self.buf += self.recv_some(deadline)
 
     # packet dispatch with the usual automatic answers ----------------------------------------------
-    def next_event(self, timeout=10):
-        """('ctrl', type, attrs_bytes) or ('ppp', proto, payload); echoes are answered here."""
+    def next_event(self, timeout=10, fresh=False):
+        """('ctrl', type, attrs_bytes) or ('ppp', proto, payload); echoes are answered here.
+        Events a wait_for() set aside come first unless fresh is set."""
+        if self.pending and not fresh:
+            return self.pending.pop(0)
         while True:
             is_ctrl, p = self.next_packet(timeout)
             if is_ctrl:
@@ -218,7 +222,7 @@ class Conn:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise Timeout("waiting for %s" % what)
-            ev = self.next_event(left)
+            ev = self.next_event(left, fresh=True)
             if pred(ev):
                 return ev
             self.on_unhandled(ev)
@@ -226,6 +230,8 @@ class Conn:
     def on_unhandled(self, ev):
         if ev[0] == "ppp" and ev[1] == P_LCP and ev[2][:1] == b"\x01":  # late ConfReq: ack it
             self.send(ppp(P_LCP, b"\x02" + ev[2][1:]))
+        elif ev[0] == "ppp" and ev[1] == P_IPCP:
+            self.pending.append(ev)  # e.g. IPCP sent before CALL_CONNECTED: ipcp() takes it
 
     # phases ------------------------------------------------------------------------------------------
     def sstp_accept(self, mask=0x02):

@@ -259,9 +259,11 @@ rel_log_ms() {
     tail -n +"$((from + 1))" "$1" | grep -m1 -E "$2" | sed -n 's/^sstp: \[\([0-9]*\)\.\([0-9]*\)\].*/\1\2/p' |
         awk -v t0="$REL_FG_T0" '{ printf "%.0f\n", t0 + $1 }'
 }
-# Traffic through the tunnel to the service host: ping and a 1 MiB HTTP transfer, sha256 checked.
+# Traffic through the tunnel to the service host: a ping answered within 15 s (the hub gives each
+# new session a new MAC; the service host's ARP cache needs a few seconds to follow, see sx_ping)
+# and a 1 MiB HTTP transfer, sha256 checked.
 rel_traffic_ok() {
-    sx_ping "$RIG_SVC_IP" 2 >/dev/null && sx_blob_ok
+    sx_ping "$RIG_SVC_IP" 15 >/dev/null && sx_blob_ok
 }
 # rel_log_has LOG REGEX: a line after REL_LOG_FROM matches
 rel_log_has() { [ "$(tail -n +"$(( ${REL_LOG_FROM:-0} + 1 ))" "$1" | grep -c -E "$2")" -gt 0 ]; }
