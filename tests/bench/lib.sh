@@ -80,17 +80,22 @@ bench_ping() {
 # ---- the clients --------------------------------------------------------------------------------
 # bench_client_up CLIENT LABEL: start sstp or sstpc+pppd, measure the time from just before the exec
 # to (a) an IPv4 address from the hub's pool on any interface (ip monitor timestamp) and (b) the
-# first echo reply from the service host through the tunnel (ping -D, one probe every 20 ms from
-# before the start). Sets BC_PIDS (the client's processes), BC_IF, BC_T_ADDR, BC_T_USABLE (s).
+# first echo reply from the service host through the tunnel (first_reply.c, started before the
+# client, probes every 20 ms; nothing is forked while the client connects). Each client installs its
+# own route to the service host: sstp --route, pppd defaultroute (the guest and the client
+# namespace have no default route). Sets BC_PIDS (the client's processes), BC_IF, BC_T_ADDR,
+# BC_T_USABLE (s).
 BC_PID=""; BC_PIDS=""; BC_LABEL=""; BC_CLIENT=""
 bench_client_up() {
-    local client=$1 label=$2 mon ping t0 end line ts pppd info monpid pingpid=""
+    local client=$1 label=$2 mon fr t0 end line ts pppd info monpid frpid
     BC_CLIENT=$client; BC_LABEL=$label; BC_PIDS=""; BC_IF=""; BC_T_ADDR=""; BC_T_USABLE=""
     mkdir -p "$BENCH_DIR/logs"
-    mon=$BENCH_DIR/logs/$label.mon; ping=$BENCH_DIR/logs/$label.ping
-    : > "$mon"; : > "$ping"
+    mon=$BENCH_DIR/logs/$label.mon; fr=$BENCH_DIR/logs/$label.reply
+    : > "$mon"; : > "$fr"
     ip -ts -o monitor address > "$mon" 2>/dev/null &
     monpid=$!
+    "$BENCH_DIR/first_reply" "$RIG_SVC_IP" 20 "$BENCH_CONNECT_TIMEOUT" > "$fr" 2>/dev/null &
+    frpid=$!
     bench_sleep 0.3
     t0=$EPOCHREALTIME
     case "$client" in
@@ -103,10 +108,10 @@ bench_client_up() {
             ;;
         sstpc)
             # as tests/integration/lib/sstpc.sh starts it (ipcp-restart 1 included, which makes
-            # sstpc faster against SoftEther); the route to the service net is added below
+            # sstpc faster against SoftEther), with defaultroute instead of nodefaultroute
             ( exec sstpc --log-stderr --log-level 1 --ipparam "bench-$label" --ca-cert "$RIG_PKI/ca.crt" \
                 --user "$RIG_USER" --password "$RIG_PASS" "$RIG_GW_NAME" \
-                noauth nodefaultroute noipdefault noipv6 nobsdcomp nodeflate novj ipcp-restart 1 \
+                noauth defaultroute noipdefault noipv6 nobsdcomp nodeflate novj ipcp-restart 1 \
                 refuse-eap refuse-pap refuse-chap refuse-mschap linkname "bench-$label" \
                 logfile "$BENCH_DIR/logs/$label.pppd.log" ) \
                 </dev/null > "$BENCH_DIR/logs/$label.log" 2>&1 &
@@ -114,39 +119,13 @@ bench_client_up() {
     esac
     BC_PID=$!
     end=$(( ${t0/[.,]/} + BENCH_CONNECT_TIMEOUT * 1000000 ))
-    # ping exits at once while there is no route: (re)start it once an address from the pool
-    # exists (at most every 200 ms: a fork is dear in the guest), and let it probe every 20 ms
-    # until a reply comes back (its -D timestamp is the time of the reply). sstpc's route to the
-    # service net is added here as soon as the address shows (sstp adds its own, --route).
-    # Between those steps the loop forks nothing (builtins only).
-    local routed=0 next=0 ifname
-    while :; do
-        if (( ${EPOCHREALTIME/[.,]/} >= next )) && { [ -z "$pingpid" ] || ! kill -0 "$pingpid" 2>/dev/null; }; then
-            line=""; read -r -d '' line < "$mon"
-            if [[ $line == *"inet ${RIG_HUB_NET%.*}."*"peer "* ]]; then
-                if [ "$client" = sstpc ] && [ "$routed" = 0 ]; then
-                    ifname=${line##*"inet ${RIG_HUB_NET%.*}."}; ifname=${ifname##* scope global }
-                    ifname=${ifname%%[!a-z0-9]*}
-                    ip route replace "$RIG_HUB_NET" dev "$ifname" 2>/dev/null && routed=1
-                fi
-                stdbuf -oL ping -D -n -i 0.02 -W 1 -w "$BENCH_CONNECT_TIMEOUT" "$RIG_SVC_IP" >> "$ping" 2>/dev/null &
-                pingpid=$!
-                next=$(( ${EPOCHREALTIME/[.,]/} + 200000 ))
-            fi
-        fi
-        line=""; read -r -d '' line < "$ping"
-        [[ $line == *"bytes from"* ]] && break
-        kill -0 "$BC_PID" 2>/dev/null || break
-        (( ${EPOCHREALTIME/[.,]/} > end )) && break
-        bench_sleep 0.02
+    # builtins only while the client connects
+    while kill -0 "$frpid" 2>/dev/null && kill -0 "$BC_PID" 2>/dev/null && (( ${EPOCHREALTIME/[.,]/} < end )); do
+        bench_sleep 0.05
     done
-    [ -n "$pingpid" ] && { kill "$pingpid" 2>/dev/null; wait "$pingpid" 2>/dev/null; }
-    kill "$monpid" 2>/dev/null; wait "$monpid" 2>/dev/null
-    line=$(grep -m1 'bytes from' "$ping")
-    if [ -n "$line" ]; then
-        ts=${line#[}; ts=${ts%%]*}
-        BC_T_USABLE=$(bench_calc "$ts - $t0")
-    fi
+    kill "$frpid" "$monpid" 2>/dev/null; wait "$frpid" "$monpid" 2>/dev/null
+    read -r ts _ < "$fr"
+    [ -n "$ts" ] && BC_T_USABLE=$(bench_calc "$ts - $t0")
     line=$(grep -m1 -E "inet ${RIG_HUB_NET%.*}\." "$mon")
     if [ -n "$line" ]; then
         ts=${line#[}; ts=${ts%%]*}

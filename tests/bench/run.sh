@@ -143,6 +143,8 @@ for size in 1500 16384; do
           awk 'tolower($1) == "aes-256-gcm" {v = $NF; sub(/k$/, "", v); print v}')
     [ -n "$kbs" ] && host_rec ceiling "openssl_aes256gcm_${size}_mbps" 1 "$(awk -v k="$kbs" 'BEGIN {printf "%.0f", k * 8 / 1000}')" Mbit/s
 done
+cc -O2 -o "$BENCH_DIR/first_reply" "$BENCH_HERE/first_reply.c" 2>"$BENCH_DIR/logs/first_reply.err" ||
+    rig_fatal "first_reply.c did not build: $(head -3 "$BENCH_DIR/logs/first_reply.err")"
 if cc -O2 -o "$BENCH_DIR/gcm_speed" "$BENCH_HERE/gcm_speed.c" -lmbedcrypto 2>"$BENCH_DIR/logs/gcm_speed.err"; then
     "$BENCH_DIR/gcm_speed" 2 1500 16384 | while read -r alg size bps; do
         [ "$alg" = aes-256-gcm ] && host_rec ceiling "mbedtls_aes256gcm_${size}_mbps" 1 "$(awk -v b="$bps" 'BEGIN {printf "%.0f", b / 1e6}')" Mbit/s
