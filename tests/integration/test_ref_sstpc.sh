@@ -64,9 +64,11 @@ guest_main() {
     # A wrong password must be refused: sstpc gives up by itself (exit 0: pppd's status is lost),
     # and pppd logs why. rig_sstpc_connect returns as soon as sstpc exits.
     # sstpc 1.0.18 sometimes fails before it starts pppd ("The event loop terminated
-    # unsuccessfully"); such an attempt says nothing about the password and is repeated.
+    # unsuccessfully", seen three times in a row right after the previous session ended); such an
+    # attempt says nothing about the password and is repeated after a pause.
     local t0 try
-    for try in 1 2 3; do
+    for try in 1 2 3 4 5; do
+        sleep 2
         t0=$(_rig_ms)
         rig_sstpc_connect --label wrongpw$try --password not-the-password --timeout 120 --retries 0 \
             2>/dev/null && break

@@ -110,7 +110,10 @@ rig_sstpc_connect() {
         fi
         tr -d '\000' < "$RIG_SSTPC_LOG" | tail -4 >&2
         rig_sstpc_disconnect 5 >/dev/null 2>&1
-        [ "$try" -lt "$retries" ] && rig_log "retrying (sstpc 1.0.18 stalls now and then)"
+        if [ "$try" -lt "$retries" ]; then
+            rig_log "retrying in 2 s (sstpc 1.0.18 stalls or aborts now and then)"
+            sleep 2
+        fi
     done
     return 1
 }
