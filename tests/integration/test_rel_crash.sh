@@ -49,6 +49,7 @@ RUNS=${REL_CRASH_RUNS:-${#POINTS[@]}}
 PHASES=""
 KILLED=0
 RESTORED=0
+STALE_SOCKS=0
 i=0
 for (( run = 0; run < RUNS; run++ )); do
     IFS='|' read -r point re pre <<<"${POINTS[$((run % ${#POINTS[@]}))]}"
@@ -102,6 +103,8 @@ for (( run = 0; run < RUNS; run++ )); do
         sx "$label-next-dc" disconnect "$label"
         rig_check "$label: ... and disconnects" [ "$SX_RC" = 0 ]
     fi
+    # (known, reported: `sstp cleanup` leaves the dead session's NAME.sock; not counted as a failure)
+    [ "$mode" = cleanup ] && [ -e "$SX_STATE/$label.sock" ] && STALE_SOCKS=$((STALE_SOCKS + 1))
     if rig_check "$label: restored by $mode: namespace exactly as before" rel_same_as "$BEFORE"; then
         RESTORED=$((RESTORED + 1))
     else
@@ -113,6 +116,7 @@ rig_check "no sanitizer report" rel_san_clean
 DISTINCT=$(tr ' ' '\n' <<<"$PHASES" | grep -v '^$' | sort -u | tr '\n' ' ')
 echo "   kills: $KILLED/$RUNS at distinct session states: $DISTINCT"
 echo "   restored exactly: $RESTORED/$RUNS"
+[ "$STALE_SOCKS" = 0 ] || echo "   NOTE: $STALE_SOCKS dead session control socket(s) (NAME.sock) left in the state directory by sstp cleanup"
 rig_check "at least 8 distinct session states were hit" [ "$(wc -w <<<"$DISTINCT")" -ge 8 ]
 
 echo "$RIG_FAILS failed checks"

@@ -53,26 +53,22 @@ cp "$RIG_PKI/h-leafi.key" "$RIG_PKI/h-chain.key"
 mk h-wrongname "not-the-gateway.rig.test"
 
 # ---- one run -------------------------------------------------------------------------------------------
-# hostile LABEL SCENARIO CERT CODES REGEX MAXSECS [server args --] client args...
+# One server serves every run: it reads $CONTROL (scenario, certificate, log file) at each connection.
+CONTROL=$RIG_DIR/hostile-control.json
+printf '{"scenario": "tls-only", "cert": "%s", "key": "%s"}\n' "$RIG_PKI/server.crt" "$RIG_PKI/server.key" > "$CONTROL"
+rig_spawn hostile srv "$REL_PY" -u "$HS" --port "$PORT" --control "$CONTROL" --serve 1
+rig_wait 15 "the hostile server" _rig_listening srv "$PORT" || rig_fatal "the hostile server did not start"
+# hostile LABEL SCENARIO CERT CODES REGEX MAXSECS [--srv MAX_TLS --] client args...
 #   CODES: allowed exit codes, e.g. "7" or "3 7"; REGEX: the last stderr line (the client's sentence)
 N=0
 hostile() {
-    local label=$1 sc=$2 cert=$3 codes=$4 re=$5 max=$6 srv=() ok last
+    local label=$1 sc=$2 cert=$3 codes=$4 re=$5 max=$6 maxtls=null ok last
     shift 6
-    if [ "${1:-}" = --srv ]; then
-        shift
-        while [ "$1" != -- ]; do srv+=("$1"); shift; done
-        shift
-    fi
+    if [ "${1:-}" = --srv ]; then maxtls="\"$2\""; shift 3; fi
     N=$((N + 1))
     HLOG=$RIG_DIR/logs/hostile-$label.jsonl
-    rig_spawn "hostile-$label" srv "$REL_PY" -u "$HS" --port "$PORT" --cert "$RIG_PKI/$cert.crt" \
-        --key "$RIG_PKI/$cert.key" --scenario "$sc" --log "$HLOG" --serve 1 "${srv[@]}"
-    if ! rig_wait 10 "hostile server ($sc)" _rig_listening srv "$PORT"; then
-        rig_check "$label: hostile server started" false
-        cat "$RIG_DIR/logs/hostile-$label.log" >&2
-        return
-    fi
+    printf '{"scenario": "%s", "cert": "%s", "key": "%s", "log": "%s", "max_tls": %s}\n' \
+        "$sc" "$RIG_PKI/$cert.crt" "$RIG_PKI/$cert.key" "$HLOG" "$maxtls" > "$CONTROL"
     rel_sx "$BIN" "$label" $((max + 30)) connect "$GW:$PORT" --ca "$RIG_PKI/ca.crt" --no-routes \
         --name "h$N" "$@"
     last=$(grep -v '^  ' "$SX_OUT/$label.err" | tail -n 1)
@@ -85,8 +81,8 @@ hostile() {
     rig_check "$label: no sanitizer report" rel_san_clean "$SX_OUT/$label.err"
     rig_check "$label: canary password not in the client's output" \
         sh -c "! grep -aqF -- '$CANARY' '$SX_OUT/$label.err' '$SX_OUT/$label.out'"
-    rig_stop "hostile-$label" 2
     rig_check "$label: client namespace exactly as before" rel_same_as "$BEFORE"
+    rig_check "$label: the hostile server saw this run" test -s "$HLOG"
 }
 # server log queries
 hlog_has() { grep -q "\"ev\": \"$1\"" "$HLOG"; }
@@ -108,7 +104,7 @@ rig_check "tls-no-intermediate: nothing sent" hlog_lacks http_request
 hostile tls-with-intermediate good-pap h-chain 8 'closed the connection' 30 "${PAP[@]}"
 rig_check "tls-with-intermediate: the full chain is accepted (tunnel came up)" hlog_has ipcp_opened
 if "$REL_PY" -c 'import ssl,sys; c=ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); c.set_ciphers("ALL:@SECLEVEL=0"); c.minimum_version=ssl.TLSVersion.TLSv1_1; c.maximum_version=ssl.TLSVersion.TLSv1_1' 2>/dev/null; then
-    hostile tls-1.1 tls-only server 7 'TLS handshake with .* failed' 15 --srv --max-tls 1.1 -- "${PAP[@]}"
+    hostile tls-1.1 tls-only server 7 'TLS handshake with .* failed' 15 --srv 1.1 -- "${PAP[@]}"
     rig_check "tls-1.1: nothing sent over TLS 1.1" hlog_lacks http_request
 fi
 hostile garbage-tls garbage-tls server 7 'TLS handshake with .* failed' 15 "${PAP[@]}"

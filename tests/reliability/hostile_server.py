@@ -17,6 +17,7 @@ import socket
 import ssl
 import struct
 import sys
+import threading
 import time
 
 SSTP_VERSION = 0x10
@@ -27,15 +28,16 @@ P_LCP, P_PAP, P_CHAP, P_EAP, P_IPCP, P_IPV6CP, P_IP = 0xC021, 0xC023, 0xC223, 0x
 HTTP_OK = (b"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n"
            b"Server: Microsoft-HTTPAPI/2.0\r\n\r\n")
 
-LOG = None
+THREAD = threading.local()  # .log: where this connection's events go
 
 
 def log(ev, **kw):
     kw["ev"] = ev
     kw["t"] = round(time.monotonic(), 3)
     line = json.dumps(kw, sort_keys=True)
-    if LOG:
-        with open(LOG, "a") as f:
+    path = getattr(THREAD, "log", None)
+    if path:
+        with open(path, "a") as f:
             f.write(line + "\n")
     print(line, flush=True)
 
@@ -539,9 +541,10 @@ def sc_echo_flood(c):
     while time.monotonic() < end:
         try:
             c.s.sendall(blob)
-        except (socket.timeout, ssl.SSLError, OSError):
-            time.sleep(0.1)
-            continue
+        except socket.timeout:
+            continue  # the client is not reading: keep pushing
+        except (ssl.SSLError, OSError):
+            break  # the client is gone
 
 
 @scenario("sstp-oversize-frames")
@@ -844,7 +847,40 @@ def sc_up_then_silent(c):
 
 
 # ---- server loop ------------------------------------------------------------------------------------
-def handle(sock, args, ctx):
+def make_context(cert, key, max_tls):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.set_ciphers("DEFAULT:@SECLEVEL=0")  # present any certificate (SHA-1 signed ones too)
+    if max_tls:
+        v = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
+             "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}[max_tls]
+        if v < ssl.TLSVersion.TLSv1_2:
+            ctx.set_ciphers("ALL:@SECLEVEL=0")
+            ctx.minimum_version = v
+        ctx.maximum_version = v
+    ctx.load_cert_chain(cert, key)
+
+    def on_sni(sslsock, name, _ctx):
+        sslsock.sni = name
+    ctx.sni_callback = on_sni
+    with open(cert, "rb") as f:
+        pem = f.read().decode()
+    first = pem[pem.index("-----BEGIN CERTIFICATE-----"):]
+    first = first[:first.index("-----END CERTIFICATE-----") + 25]
+    return ctx, ssl.PEM_cert_to_DER_cert(first)
+
+
+def connection_args(base):
+    """The settings for one connection: the command line, overridden by --control's JSON."""
+    a = argparse.Namespace(**vars(base))
+    if base.control:
+        with open(base.control) as f:
+            for k, v in json.load(f).items():
+                setattr(a, k.replace("-", "_"), v)
+    return a
+
+
+def handle(sock, args):
+    THREAD.log = args.log
     fn, raw = SCENARIOS[args.scenario]
     sock.settimeout(15)
     if raw:
@@ -853,6 +889,7 @@ def handle(sock, args, ctx):
         except OSError as e:
             log("closed", why=str(e))
         return
+    ctx, cert_der = make_context(args.cert, args.key, args.max_tls)
     try:
         ts = ctx.wrap_socket(sock, server_side=True)
     except (ssl.SSLError, OSError) as e:
@@ -862,7 +899,7 @@ def handle(sock, args, ctx):
     ts.setblocking(True)
     log("tls_up", version=ts.version(), cipher=ts.cipher()[0], sni=getattr(ts, "sni", None))
     c = Conn(ts, args)
-    c.cert_der = args.cert_der
+    c.cert_der = cert_der
     try:
         fn(c)
         log("scenario_done")
@@ -877,55 +914,58 @@ def handle(sock, args, ctx):
             pass
 
 
+def serve_one(sock, args):
+    try:
+        handle(sock, args)
+    finally:
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+
 def main():
-    global LOG
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--bind", default="0.0.0.0")
-    ap.add_argument("--cert", required=True, help="PEM certificate (chain) to present")
-    ap.add_argument("--key", required=True)
-    ap.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
+    ap.add_argument("--cert", help="PEM certificate (chain) to present")
+    ap.add_argument("--key")
+    ap.add_argument("--scenario", choices=sorted(SCENARIOS))
     ap.add_argument("--log", help="append JSON lines here")
     ap.add_argument("--serve", type=float, default=30, help="seconds to serve a connected client")
     ap.add_argument("--dns", help="DNS server to hand out in IPCP")
     ap.add_argument("--max-tls", choices=["1.0", "1.1", "1.2", "1.3"], help="highest TLS version")
+    ap.add_argument("--control", help="JSON file read at every connection: any of scenario, cert, "
+                    "key, log, serve, dns, max_tls (overrides the options)")
     ap.add_argument("--once", action="store_true", help="exit after the first connection")
     args = ap.parse_args()
-    LOG = args.log
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.set_ciphers("DEFAULT:@SECLEVEL=0")  # present any certificate (SHA-1 signed ones too)
-    if args.max_tls:
-        v = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
-             "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}[args.max_tls]
-        if v < ssl.TLSVersion.TLSv1_2:
-            ctx.set_ciphers("ALL:@SECLEVEL=0")
-            ctx.minimum_version = v
-        ctx.maximum_version = v
-    ctx.load_cert_chain(args.cert, args.key)
-
-    def on_sni(sslsock, name, _ctx):
-        sslsock.sni = name
-    ctx.sni_callback = on_sni
-    with open(args.cert, "rb") as f:
-        pem = f.read().decode()
-    first = pem[pem.index("-----BEGIN CERTIFICATE-----"):]
-    first = first[:first.index("-----END CERTIFICATE-----") + 25]
-    args.cert_der = ssl.PEM_cert_to_DER_cert(first)
+    if not args.control and not (args.scenario and args.cert and args.key):
+        ap.error("--scenario, --cert and --key are needed without --control")
+    THREAD.log = args.log
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((args.bind, args.port))
     ls.listen(8)
-    log("listening", port=args.port, scenario=args.scenario)
+    log("listening", port=args.port, scenario=args.scenario, control=args.control)
     while True:
         s, peer = ls.accept()
-        log("accepted", peer=peer[0])
-        handle(s, args, ctx)
         try:
+            a = connection_args(args)
+        except (OSError, ValueError) as e:
+            log("bad_control", why=str(e))
             s.close()
-        except OSError:
-            pass
+            continue
+        if a.scenario not in SCENARIOS:
+            log("bad_control", why="unknown scenario %r" % a.scenario)
+            s.close()
+            continue
+        THREAD.log = a.log
+        log("accepted", peer=peer[0], scenario=a.scenario)
+        t = threading.Thread(target=serve_one, args=(s, a), daemon=True)
+        t.start()
         if args.once:
+            t.join()
             break
 
 

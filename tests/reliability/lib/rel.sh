@@ -73,13 +73,11 @@ rel_san_clean() {
 # in the state directory.
 rel_snapshot() {
     local ns=${1:-$RIG_NS_CLI}
-    {
-        echo "== link"; ip -n "$ns" -j link show
-        echo "== addr"; ip -n "$ns" -j addr show
-        echo "== route4"; ip -n "$ns" -j -4 route show table all
-        echo "== route6"; ip -n "$ns" -j -6 route show table all
-        echo "== rule4"; ip -n "$ns" -j -4 rule show
-        echo "== rule6"; ip -n "$ns" -j -6 rule show
+    {   # two `ip -batch` calls (one JSON document per line, in command order)
+        printf 'link show\naddr show\nroute show table all\nrule show\n' | ip -n "$ns" -j -batch - |
+            paste -d'\n' <(printf '== link\n== addr\n== route4\n== rule4\n') -
+        printf 'route show table all\nrule show\n' | ip -6 -n "$ns" -j -batch - |
+            paste -d'\n' <(printf '== route6\n== rule6\n') -
     } | "$REL_PY" -c '
 import json, sys
 drop = {"valid_life_time", "preferred_life_time", "stats64", "stats", "linkinfo", "txqlen",
