@@ -10,7 +10,7 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts
 mount -t devpts devpts /dev/pts 2>/dev/null
-for d in "$PPP_WORK" "$(dirname "$PPP_DRIVER")" "$PPP_DATA"; do
+for d in "$PPP_WORK" "$(dirname "$PPP_DRIVER")" "$(dirname "$PPP_DATA")"; do
     case "$d" in /tmp/*|/run/*) mkdir -p "$d"; mount -t hostfs none "$d" -o "$d" ;; esac
 done
 mount -t hostfs none "$PPP_WORK" -o "$PPP_WORK" 2>/dev/null
