@@ -1,6 +1,6 @@
 #!/bin/bash
 # Reliability and secret hygiene: REL_CYCLES (default 10) connect -> traffic -> disconnect cycles
-# of `sstp connect --background` with a canary password, then REL_HELPER_CYCLES (default 5) cycles
+# of `sstp connect --background` with a canary password, then REL_HELPER_CYCLES (default 3) cycles
 # through `sstp helper` (an EAP-TLS profile whose PKCS#12 password is another canary), watching the
 # long-lived helper's open file descriptors and RSS. Every cycle must succeed and leave the client
 # namespace exactly as before (`ip -j` snapshot, resolv.conf, state directory); after a warm-up the
@@ -20,7 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../reliability/lib/rel.sh"
 
 CYCLES=${REL_CYCLES:-10}
-HCYCLES=${REL_HELPER_CYCLES:-5}
+HCYCLES=${REL_HELPER_CYCLES:-3}
 rel_setup
 BEFORE=$RIG_DIR/before.snap
 rel_snapshot > "$BEFORE"

@@ -16,8 +16,15 @@ REL_PY=/usr/bin/python3
 # build-asan/ of the build under test (tests/run-all.sh builds it before the integration stage).
 rel_pick_asan() {
     local cand=${SSTP_ASAN_BIN:-}
-    if [ -z "$cand" ] && [ -n "${SSTP_BUILD_DIR:-}" ]; then cand=$(dirname "$SSTP_BUILD_DIR")/build-asan/sstp; fi
-    if [ -z "$cand" ]; then cand=$(dirname "$SSTP_BIN")/../build-asan/sstp; fi
+    if [ -z "$cand" ]; then
+        if [ -n "${SSTP_BUILD_DIR:-}" ]; then cand=$(dirname "$SSTP_BUILD_DIR")/build-asan/sstp
+        else cand=$(dirname "$SSTP_BIN")/../build-asan/sstp; fi
+        # an ASan build older than the binary under test is stale (run-all builds it after build/)
+        if [ -x "$cand" ] && [ "$cand" -ot "$SSTP_BIN" ]; then
+            echo "   NOTE: $cand is older than $SSTP_BIN: not used (rebuild build-asan/)" >&2
+            cand=""
+        fi
+    fi
     # (no `nm | grep -q`: under pipefail the early exit of grep fails the pipeline)
     if [ -x "$cand" ] && [ "$(nm -D "$cand" 2>/dev/null | grep -c __asan_init)" -gt 0 ]; then
         REL_ASAN_BIN=$cand
