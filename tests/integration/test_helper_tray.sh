@@ -163,10 +163,10 @@ shot 05-error
 
 # a drop and a reconnect: two notifications
 menu_pick "    Connect flaky"
-wait_for 10 "drop notified" grep -q "VPN flaky dropped" "$TMP/notify.log"
+wait_for 30 "drop notified" grep -q "VPN flaky dropped" "$TMP/notify.log"
 sleep 0.3
 shot 06-dropped
-wait_for 10 "reconnect notified" grep -q "VPN flaky reconnected" "$TMP/notify.log"
+wait_for 30 "reconnect notified" grep -q "VPN flaky reconnected" "$TMP/notify.log"
 wait_for 5 "tray shows connected after the reconnect" look_is connected
 sleep 0.3
 shot 07-reconnected
