@@ -3,7 +3,8 @@
 # unit tests, ASan+UBSan build and its unit tests, libFuzzer build and a fuzz smoke run, then the
 # integration tests (as root). Prints one line per stage and a summary line; exits non-zero if any
 # stage failed. Knobs: SSTP_STAGES (subset, e.g. "build unit"), SSTP_FUZZ_SECONDS (20), SSTP_JOBS (2),
-# SSTP_BUILD_TYPE (Release: -O3 finds maybe-uninitialized warnings that the default -O2 build does not).
+# SSTP_BUILD_TYPE (Release: -O3 finds maybe-uninitialized warnings that the default -O2 build does not),
+# SSTP_TEST_REGEX (only the tests whose names match, e.g. "ref_sstpc|rig_lib").
 set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -41,7 +42,9 @@ run_logged() {
 ctest_stage() {
     local name=$1 dir=$2 label=$3 t0=$SECONDS xml=$LOGS/$1.xml total fail skip rc; shift 3
     rm -f "$xml"
-    ctest --test-dir "$dir" -L "^$label\$" --no-tests=ignore --output-on-failure \
+    local filter=()
+    [ -n "${SSTP_TEST_REGEX:-}" ] && filter=(-R "$SSTP_TEST_REGEX")
+    ctest --test-dir "$dir" -L "^$label\$" "${filter[@]}" --no-tests=ignore --output-on-failure \
         --output-junit "$xml" "$@" 2>&1 | tee "$LOGS/$name.log"
     rc=${PIPESTATUS[0]}
     if [ -f "$xml" ]; then
