@@ -21,7 +21,7 @@ rig_spawn relay srv python3 "$HERE/sstp_binding_relay.py" 8444 "$RIG_PKI/relay.c
     "$RIG_GW_IP" 443 "$SX_PW"
 rig_spawn relaybad srv python3 "$HERE/sstp_binding_relay.py" 8445 "$RIG_PKI/relay.crt" "$RIG_PKI/relay.key" \
     "$RIG_GW_IP" 443 "$RIG_DIR/relay-wrong-pw"
-rig_wait 10 "relays" sh -c "ip netns exec $RIG_NS_SRV ss -ltn | grep -q ':8445 '" || rig_fatal "relays did not start"
+rig_wait 40 "relays" sh -c "ip netns exec $RIG_NS_SRV ss -ltn | grep -q ':8445 '" || rig_fatal "relays did not start"
 AUTH="--ca $RIG_PKI/ca.crt --user $RIG_USER --password-file $SX_PW --route $RIG_HUB_NET --auth mschapv2 --no-ipv6"
 
 # shellcheck disable=SC2086
