@@ -243,10 +243,17 @@ rel_relay_signal() { # NAME USR1|USR2
 # shell; its pid in REL_FG_PID. The session's own timestamps are relative to REL_FG_T0 (epoch ms).
 rel_session_fg() {
     local name=$1 log=$2 bin=${REL_BIN:-$SSTP_BIN}; shift 2
-    REL_FG_T0=$(sx_ms)
     ( exec ip netns exec "$RIG_NS_CLI" "$bin" connect "$@" --name "$name" -v \
         --state-dir "$SX_STATE" ) > "$log.out" 2> "$log" &
     REL_FG_PID=$!
+    # The log's clock starts with the process (after exec and, for ASan, its start-up): take the
+    # offset from its first line, seen within 50 ms of being written.
+    local first
+    REL_FG_T0=$(sx_ms)
+    if rig_wait 30 "the first log line of $name" test -s "$log"; then
+        first=$(head -n 1 "$log" | sed -n 's/^sstp: \[\([0-9]*\)\.\([0-9]*\)\].*/\1\2/p')
+        [ -n "$first" ] && REL_FG_T0=$(( $(sx_ms) - 10#$first ))
+    fi
 }
 # rel_wait_connected NAME RECONNECTS SECS: state connected with at least RECONNECTS reconnects
 rel_wait_connected() {
