@@ -1,5 +1,5 @@
 #!/bin/bash
-# cycles.sh - the long version of tests/integration/test_rel_cycles.sh: N connect -> traffic ->
+# cycles.sh - the long version of tests/integration/rel_cycles_short.sh: N connect -> traffic ->
 # disconnect cycles with the CLI and N through `sstp helper` (default 200 each; about 15 s per
 # pair on the rig), helper fd count and RSS after every cycle, namespace exact after every cycle,
 # canary secrets searched at the end.
@@ -8,4 +8,4 @@
 . "$(dirname "$0")/lib/long.sh"
 rel_long_setup
 N=${1:-200}
-REL_CYCLES=$N REL_HELPER_CYCLES=${REL_HELPER_CYCLES:-$N} exec "$REL_ROOT/tests/integration/test_rel_cycles.sh"
+REL_CYCLES=$N REL_HELPER_CYCLES=${REL_HELPER_CYCLES:-$N} exec "$REL_ROOT/tests/integration/rel_cycles_short.sh"
