@@ -263,6 +263,13 @@ _rig_make_netns() {
     ip -n "$RIG_NS_CLI" link set veth-cli up
 }
 
+_rig_dad_done() {
+    local ns
+    while read -r ns; do
+        [ -z "$(ip -n "$ns" -6 addr show tentative 2>/dev/null)" ] || return 1
+    done < "$RIG_DIR/namespaces"
+}
+
 # ---- PKI ---------------------------------------------------------------------------------------------------
 # rig_pki_ca NAME CN: self-signed CA $RIG_PKI/NAME.{crt,key}
 rig_pki_ca() {
@@ -571,6 +578,9 @@ rig_up() {
         _rig_start_service || rig_fatal "the service host did not come up"
     fi
     rig_wait 20 "SSTP listener" _rig_listening srv "$RIG_SSTP_PORT" || rig_fatal "no listener on 443"
+    # IPv6 duplicate address detection ends a second or two after the links come up and then adds
+    # local routes: wait for it, so that tests comparing snapshots of a namespace see a settled one.
+    rig_wait 10 "IPv6 DAD in the rig's namespaces" _rig_dad_done || rig_fatal "IPv6 addresses stay tentative"
     _rig_write_env
     RIG_UP_MS=$(( $(_rig_ms) - t0 ))
     rig_log "rig up in $((RIG_UP_MS / 1000)).$(printf '%03d' $((RIG_UP_MS % 1000)))s: gateway" \

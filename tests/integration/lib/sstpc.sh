@@ -12,8 +12,9 @@
 #       Sets RIG_SSTPC_PID, RIG_PPP_IF, RIG_PPP_ADDR, RIG_PPP_PEER, RIG_SSTPC_MS (start -> address),
 #       RIG_SSTPC_TRIES, RIG_SSTPC_LOG (sstpc's log; pppd's is $RIG_SSTPC_LOG.pppd).
 #       sstpc 1.0.18 sometimes stalls after the HTTP 200 (it does not drain OpenSSL's buffer, see
-#       reference-rig RESULTS.md), so a connect that gets no address is retried (default 2 more
-#       times, each logged); --retries 0 for negative tests. Returns 1 if no address was obtained;
+#       reference-rig RESULTS.md; seen three times in a row in CI), so an attempt whose pppd has not
+#       started after RIG_SSTPC_STALL_S (25) seconds ends early, and a connect that gets no address
+#       is retried (default 4 more times, each logged); --retries 0 for negative tests. Returns 1 if no address was obtained;
 #       then RIG_SSTPC_GAVE_UP=1 if sstpc exited by itself (e.g. authentication refused), 0 if the
 #       timeout ran out.
 #   rig_sstpc_disconnect [SECS]
@@ -47,7 +48,15 @@ _rig_sstpc_attempt() {
     local t0; t0=$(_rig_ms)
     end=$(( t0 + timeout * 1000 ))
     RIG_SSTPC_GAVE_UP=0
+    # sstpc starts pppd once the SSTP call is connected; if pppd has not started after
+    # RIG_SSTPC_STALL_S (25) seconds, this is sstpc's stall after the HTTP 200: give up early.
+    local stall=$(( t0 + ${RIG_SSTPC_STALL_S:-25} * 1000 ))
+    RIG_SSTPC_STALLED=0
     while [ "$(_rig_ms)" -lt "$end" ] && kill -0 "$pid" 2>/dev/null; do
+        if [ ! -s "$RIG_SSTPC_LOG.pppd" ] && [ "$(_rig_ms)" -gt "$stall" ]; then
+            RIG_SSTPC_STALLED=1
+            break
+        fi
         if info=$(_rig_ppp_info "rig-$label"); then
             RIG_PPP_IF=${info#* }
             # pppd sets the address before it brings the link up: wait for both.
@@ -68,7 +77,7 @@ _rig_sstpc_attempt() {
 
 rig_sstpc_connect() {
     local -; set +e +o pipefail
-    local user=$RIG_USER pass=$RIG_PASS auth=mschapv2 server=$RIG_GW_NAME timeout=45 retries=2
+    local user=$RIG_USER pass=$RIG_PASS auth=mschapv2 server=$RIG_GW_NAME timeout=45 retries=4
     local label="" route=1 extra=() aopts=() sopts=() try
     while [ $# -gt 0 ]; do
         case "$1" in
@@ -105,10 +114,13 @@ rig_sstpc_connect() {
         fi
         if [ "$RIG_SSTPC_GAVE_UP" = 1 ]; then
             rig_log "sstpc ($l) exited without an IPv4 address; last lines of its log:"
+        elif [ "$RIG_SSTPC_STALLED" = 1 ]; then
+            rig_log "sstpc ($l) started no pppd within ${RIG_SSTPC_STALL_S:-25}s (its stall after HTTP 200); last lines of its log:"
         else
             rig_log "sstpc ($l): no IPv4 address within ${timeout}s; last lines of its log:"
         fi
         tr -d '\000' < "$RIG_SSTPC_LOG" | tail -4 >&2
+        [ -s "$RIG_SSTPC_LOG.pppd" ] && { echo "  pppd:" >&2; tr -d '\000' < "$RIG_SSTPC_LOG.pppd" | tail -8 >&2; }
         rig_sstpc_disconnect 5 >/dev/null 2>&1
         if [ "$try" -lt "$retries" ]; then
             rig_log "retrying in 2 s (sstpc 1.0.18 stalls or aborts now and then)"
