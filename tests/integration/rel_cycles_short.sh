@@ -49,6 +49,8 @@ printf '%s' "$KEYPIECE" | base64 -d 2>/dev/null | head -c 24 > "$KEYDER"
 
 CHAP=(--user canaryuser --password-file "$PWFILE" --route "$RIG_HUB_NET")
 TIMES=""
+# min/median/max of a list of milliseconds
+ms_summary() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {if (NR) printf "min %d ms, median %d ms, max %d ms (%d cycles)", v[1], v[int((NR+1)/2)], v[NR], NR}'; }
 
 # ---- direct cycles ---------------------------------------------------------------------------------------
 ok_cycles=0
@@ -72,15 +74,19 @@ for (( c = 1; c <= CYCLES; c++ )); do
         ok_cycles=$((ok_cycles + 1))
     else
         echo "cycle $c: connect $rc1, ping $rc2, disconnect $rc3 ($dt ms)" >&2
-        tail -3 "$SX_OUT/cyc$c.err" "$RIG_DIR/diff$c" >&2
+        tail -n 3 "$SX_OUT/cyc$c.err" "$RIG_DIR/diff$c" >&2
     fi
 done
-# `sstp check` with JSON and JUnit output (the canary user; searched below)
+# `sstp check` with JSON and JUnit output (the canary user; searched below). Not while a cycle's
+# session is up: both would add the same --route with the same metric, and the second session
+# rightly refuses a route it does not own ("already exists (not ours)").
 sx chk check "$RIG_GW_NAME" --ca "$RIG_PKI/ca.crt" "${CHAP[@]}" --name chk \
     --probe "$RIG_SVC_IP:$RIG_HTTP_PORT" --json --junit "$SX_OUT/check.junit.xml" -v
 rig_check "sstp check --json --junit (canary user) exits 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/chk.err" >&2
 rig_check "sstp check: namespace exactly as before" rel_same_as "$BEFORE"
 echo "   direct cycles: $ok_cycles/$CYCLES ok; ms per cycle:$TIMES"
+# shellcheck disable=SC2086
+echo "   direct cycle time: $(ms_summary $TIMES)"
 rig_check "direct: $CYCLES/$CYCLES connect/traffic/disconnect cycles, namespace exact after each" [ "$ok_cycles" = "$CYCLES" ]
 
 # ---- cycles through the helper -----------------------------------------------------------------------------
@@ -115,8 +121,9 @@ if [ "$HELPER_OK" = 1 ]; then
             "$SSTP_BIN" "$@" > "$SX_OUT/$label.out" 2> "$SX_OUT/$label.err"
         SX_RC=$?
     }
-    FDS=""; RSS=""; ok_h=0
+    FDS="$(rel_fds "$HPID")"; RSS="$(rel_rss_kb "$HPID")"; ok_h=0; HTIMES=""   # [0]: before any cycle
     for (( c = 1; c <= HCYCLES; c++ )); do
+        t0=$(sx_ms)
         hx "hcon$c" connect relcyc --timeout 60
         rc1=$SX_RC
         hx "hst$c" status relcyc --json
@@ -125,20 +132,25 @@ if [ "$HELPER_OK" = 1 ]; then
         hx "hdc$c" disconnect relcyc
         rc3=$SX_RC
         rig_wait 10 "the helper's session to be gone" sh -c "! ls '$HSTATE'/*.journal >/dev/null 2>&1"
+        HTIMES="$HTIMES $(( $(sx_ms) - t0 ))"
         sleep 0.5
         FDS="$FDS $(rel_fds "$HPID")"; RSS="$RSS $(rel_rss_kb "$HPID")"
         if [ "$rc1" = 0 ] && [ "$rc2" = 0 ] && [ "$rc3" = 0 ] && rel_same_as "$BEFORE" 2>"$RIG_DIR/hdiff$c"; then
             ok_h=$((ok_h + 1))
         else
             echo "helper cycle $c: connect $rc1, ping $rc2, disconnect $rc3" >&2
-            tail -3 "$SX_OUT/hcon$c.err" "$RIG_DIR/hdiff$c" >&2
+            tail -n 3 "$SX_OUT/hcon$c.err" "$RIG_DIR/hdiff$c" >&2
         fi
     done
-    echo "   helper cycles: $ok_h/$HCYCLES ok; helper fds after each:$FDS; RSS KiB:$RSS"
+    echo "   helper cycles: $ok_h/$HCYCLES ok; helper fds before and after each: $FDS; RSS KiB: $RSS"
+    # shellcheck disable=SC2086
+    echo "   helper cycle time: $(ms_summary $HTIMES)"
     rig_check "helper: $HCYCLES/$HCYCLES cycles, namespace exact after each" [ "$ok_h" = "$HCYCLES" ] ||
         tail -20 "$RIG_DIR/logs/helper.log" >&2
     read -r -a F <<<"$FDS"; read -r -a R <<<"$RSS"
-    W=$(( HCYCLES > 2 ? 1 : 0 ))   # warm-up: the first cycle
+    # F[0] / R[0]: before any cycle; F[c]: after cycle c. Warm-up: the first cycle when there are
+    # two or more; with one cycle, before vs after it.
+    W=$(( HCYCLES > 1 ? 1 : 0 ))
     rig_check "helper: no fd growth after warm-up (${F[$W]} -> ${F[-1]})" [ "${F[-1]}" -le "${F[$W]}" ]
     rig_check "helper: RSS growth after warm-up under 1 MiB (${R[$W]} -> ${R[-1]} KiB)" \
         [ $(( R[-1] - R[W] )) -lt 1024 ]
