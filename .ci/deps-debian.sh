@@ -9,7 +9,7 @@ libexpat1-dev libzip-dev zlib1g-dev libmnl-dev libmspack-dev clang libclang-rt-1
 libp11-kit-dev
 libgtk-3-dev libayatana-appindicator3-dev"
 TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 socat
-softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc
+softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc p11-kit-modules
 zip unzip python3 tcpdump
 xvfb xdotool imagemagick trayer dunst dbus systemd"
 

@@ -278,6 +278,12 @@ int sstp_cmd_connect(struct sstp_cli *cli)
 			goto out;
 		}
 	}
+	/* after the fork of --background: a PKCS#11 module does not survive one */
+	code = sstp_conn_setup_keystore(&su, err, sizeof(err));
+	if (code) {
+		sstp_err("%s", err);
+		goto out;
+	}
 	code = open_net(&su, &net, err, sizeof(err));
 	if (code) {
 		sstp_err("%s", err);

@@ -13,6 +13,7 @@
 #include "plat_proc.h"
 #include "ppp.h"
 #include "tls_creds.h"
+#include "tls_pkcs11.h"
 
 int sstp_parse_auth(const char *list, unsigned *out)
 {
@@ -242,6 +243,99 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	return 0;
 }
 
+/* The scheme length of a keystore URI ("pkcs11:", "certstore:", "keychain:"...), the profile's
+ * rule: two or more letters, digits, '+', '-', '.' before ':' (so "C:\\x" is a path), else 0.
+ * A file of that name wins, so an odd local file name still loads as a file. */
+static size_t keystore_scheme(const char *v)
+{
+	size_t i = 0;
+	FILE *f;
+
+	if (!isalpha((unsigned char)v[0]))
+		return 0;
+	while (isalnum((unsigned char)v[i]) || v[i] == '+' || v[i] == '-' || v[i] == '.')
+		i++;
+	if (i < 2 || v[i] != ':')
+		return 0;
+	f = fopen(v, "rb");
+	if (!f)
+		return i;
+	fclose(f);
+	return 0;
+}
+
+/* A keystore URI as --cert: pkcs11: reads its PIN now (file, stdin or terminal: never argv, never
+ * the URI) and leaves the token to sstp_conn_setup_keystore; other schemes have no key store
+ * behind them on this platform. */
+static int keystore_prepare(struct sstp_conn_setup *su, const struct sstp_cli *cli,
+			    const char *cert, const char *key, const char *cpwfile,
+			    bool *stdin_used, char *err, size_t errlen)
+{
+	const struct sstp_connect_opts *c = &cli->conn;
+	size_t n = keystore_scheme(cert);
+
+	if (key) {
+		snprintf(err, errlen, "%.*s: a keystore URI names the key too; drop --key / key =",
+			 (int)n, cert);
+		return SSTP_EXIT_PROFILE;
+	}
+	if (n != 6 || strncasecmp(cert, "pkcs11", 6) != 0) {
+		snprintf(err, errlen, "%.*s: keystore URIs are not supported on this platform (use a "
+			 "PKCS#12 or PEM file, or a pkcs11: URI)", (int)n, cert);
+		return SSTP_EXIT_PROFILE;
+	}
+	if (strstr(cert, "pin-value") || strstr(cert, "pin-source")) {
+		snprintf(err, errlen, "a PKCS#11 PIN is a secret: give it with --cert-password-file "
+			 "FILE or --password-stdin, never inside the URI");
+		return SSTP_EXIT_USAGE;
+	}
+	if (!tls_pkcs11_available()) {
+		(void)tls_pkcs11_load(cert, NULL, NULL, err, errlen); /* says what is missing */
+		return SSTP_EXIT_PROFILE;
+	}
+	su->keystore_uri = cert;
+	if (cpwfile) {
+		su->pin = sstp_secret_read(cpwfile, false, NULL, err, errlen);
+		return su->pin ? 0 : SSTP_EXIT_USAGE;
+	}
+	if (c->password_stdin && !c->user && !su->profile.user) {
+		/* no user password to read: standard input carries the PIN */
+		*stdin_used = true;
+		su->pin = sstp_secret_read(NULL, true, NULL, err, errlen);
+		return su->pin ? 0 : SSTP_EXIT_USAGE;
+	}
+	/* A terminal asks; without one the token is opened without logging in (tokens that need a
+	 * PIN then say so). An empty answer means the same. */
+	su->pin = sstp_secret_read(NULL, false, "PIN of the PKCS#11 token: ", err, errlen);
+	if (su->pin && !su->pin[0]) {
+		sstp_secret_free(su->pin);
+		su->pin = NULL;
+	}
+	err[0] = '\0';
+	return 0;
+}
+
+int sstp_conn_setup_keystore(struct sstp_conn_setup *su, char *err, size_t errlen)
+{
+	bool had_pin = su->pin != NULL;
+
+	if (!su->keystore_uri || su->creds)
+		return 0;
+	su->creds = tls_pkcs11_load(su->keystore_uri, NULL, su->pin, err, errlen);
+	sstp_secret_free(su->pin);
+	su->pin = NULL;
+	if (!su->creds) {
+		size_t n = strlen(err);
+
+		if (!had_pin && n < errlen)
+			snprintf(err + n, errlen - n, " (give the PIN with --cert-password-file FILE "
+				 "or --password-stdin)");
+		return SSTP_EXIT_PROFILE;
+	}
+	su->cfg.creds = su->creds;
+	return 0;
+}
+
 static int load_secrets(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
 			size_t errlen)
 {
@@ -251,10 +345,19 @@ static int load_secrets(struct sstp_conn_setup *su, const struct sstp_cli *cli, 
 	const char *cert = c->cert ? c->cert : p->cert;
 	const char *key = c->cert ? c->key : p->key;
 	const char *cpwfile = c->cert_password_file ? c->cert_password_file : p->cert_password_file;
-	bool need_pw;
+	bool need_pw, stdin_used = false;
 	char prompt[320];
 
-	if (cert) {
+	if (cert && keystore_scheme(cert)) {
+		int r = keystore_prepare(su, cli, cert, key, cpwfile, &stdin_used, err, errlen);
+
+		if (r)
+			return r;
+	} else if (key && keystore_scheme(key)) {
+		snprintf(err, errlen, "a keystore URI names the certificate and its key together: "
+			 "give it as --cert (not --key)");
+		return SSTP_EXIT_PROFILE;
+	} else if (cert) {
 		char *cpw = NULL;
 
 		if (cpwfile) {
@@ -271,18 +374,18 @@ static int load_secrets(struct sstp_conn_setup *su, const struct sstp_cli *cli, 
 	if (cfg->auth)
 		need_pw = (cfg->auth & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PAP)) != 0;
 	else
-		need_pw = cfg->user && !su->creds;
-	if (c->password_file || c->password_stdin)
+		need_pw = cfg->user && !su->creds && !su->keystore_uri;
+	if (c->password_file || (c->password_stdin && !stdin_used))
 		need_pw = true;
 	if (!need_pw) {
-		if (!su->creds && !cfg->user) {
+		if (!su->creds && !su->keystore_uri && !cfg->user) {
 			snprintf(err, errlen, "no credentials: give --user NAME (with --password-file or "
 				 "--password-stdin) or --cert FILE");
 			return SSTP_EXIT_USAGE;
 		}
 		return 0;
 	}
-	if (!cfg->user && !su->creds) {
+	if (!cfg->user && !su->creds && !su->keystore_uri) {
 		snprintf(err, errlen, "a password needs a user name: add --user NAME");
 		return SSTP_EXIT_USAGE;
 	}
@@ -323,6 +426,8 @@ void sstp_conn_setup_free(struct sstp_conn_setup *su)
 {
 	sstp_secret_free(su->password);
 	su->password = NULL;
+	sstp_secret_free(su->pin);
+	su->pin = NULL;
 	tls_creds_free(su->creds);
 	su->creds = NULL;
 	sstp_profile_free(&su->profile);

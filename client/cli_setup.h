@@ -29,6 +29,8 @@ struct sstp_conn_setup {
 	const char *domains[SSTP_SETUP_MAX_DOMAINS];
 	char *password;                 /* sstp_secret_read */
 	struct tls_creds *creds;
+	const char *keystore_uri;       /* --cert pkcs11:... (points into cli or profile) */
+	char *pin;                      /* its PIN (sstp_secret_read) until the token is opened */
 };
 
 /* Fill *su from the command line. Returns 0 or an exit code with a sentence in err. Call
@@ -36,6 +38,11 @@ struct sstp_conn_setup {
 int sstp_conn_setup(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
 		    size_t errlen);
 void sstp_conn_setup_free(struct sstp_conn_setup *su);
+/* Open the PKCS#11 token of a keystore URI --cert (the PIN was read by sstp_conn_setup and is
+ * wiped here). Call it in the process that runs the session, after any fork (--background):
+ * PKCS#11 modules do not survive a fork. 0 (also when there is nothing to open) or an exit code
+ * with a sentence in err. */
+int sstp_conn_setup_keystore(struct sstp_conn_setup *su, char *err, size_t errlen);
 
 /* Parse --auth: "mschapv2,eap-mschapv2,pap,eap-tls" -> PPP_AUTH_* bits. 0 or -1. */
 int sstp_parse_auth(const char *list, unsigned *out);
