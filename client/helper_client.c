@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_check.h"
+#include "cli_secret.h"
 #include "ctl_client.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
@@ -73,15 +75,19 @@ int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *re
 			  size_t errlen)
 {
 	uint8_t buf[2048];
+	ssize_t sent;
 	long len;
 
 	req->id = c->next_id++;
 	len = sstp_helper_req_encode(req, buf, sizeof(buf));
 	if (len < 0) {
+		sstp_helper_wipe(buf, sizeof(buf));
 		snprintf(err, errlen, "request too large");
 		return SSTP_EXIT_ERROR;
 	}
-	if (c->fd < 0 || plat_ctl_send(c->fd, buf, (size_t)len, OPEN_MS) != len) {
+	sent = c->fd >= 0 ? plat_ctl_send(c->fd, buf, (size_t)len, OPEN_MS) : -1;
+	sstp_helper_wipe(buf, sizeof(buf)); /* it may have carried a password */
+	if (sent != len) {
 		struct sstp_ctl_msg m;
 		char why[64];
 
@@ -149,7 +155,7 @@ bool sstp_helper_client_wanted(const struct sstp_cli *cli)
 	const char *force = getenv("SSTP_USE_HELPER");
 
 	if (cli->cmd != SSTP_CMD_CONNECT && cli->cmd != SSTP_CMD_DISCONNECT &&
-	    cli->cmd != SSTP_CMD_STATUS && cli->cmd != SSTP_CMD_RUN)
+	    cli->cmd != SSTP_CMD_STATUS && cli->cmd != SSTP_CMD_RUN && cli->cmd != SSTP_CMD_CHECK)
 		return false;
 	if (force && strcmp(force, "1") == 0)
 		return true;
@@ -181,10 +187,9 @@ static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *r
 	const char *bad = o->package ? "--package" : o->cert ? "--cert" : o->key ? "--key" :
 		o->cert_password_file ? "--cert-password-file" : o->n_ca ? "--ca" :
 		o->pin_sha256 ? "--pin-sha256" : o->insecure ? "--insecure" : o->user ? "--user" :
-		o->password_stdin ? "--password-stdin" : o->password_file ? "--password-file" :
 		o->proxy ? "--proxy" : o->sni ? "--sni" : o->auth ? "--auth" :
 		o->n_routes ? "--route" : o->full_tunnel ? "--full-tunnel" : o->n_dns ? "--dns" :
-		o->n_checks ? "--check" : o->name ? "--name" : o->ifname ? "--interface" : NULL;
+		o->n_checks && cli->cmd != SSTP_CMD_CHECK ? "--check" : o->name ? "--name" : o->ifname ? "--interface" : NULL;
 
 	memset(req, 0, sizeof(*req));
 	req->type = SSTP_CTL_REQ_CONNECT;
@@ -215,6 +220,29 @@ static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *r
 		snprintf(err, errlen, "sstp connect: too many options");
 		return SSTP_EXIT_USAGE;
 	}
+	return 0;
+}
+
+/* Read the password as this user (file, stdin or terminal prompt) into req. 0 or an exit code
+ * with err. */
+static int take_password(struct sstp_helper_req *req, const char *file, bool from_stdin,
+			 const char *prompt, char *err, size_t errlen)
+{
+	char *pw = sstp_secret_read(file, from_stdin, prompt, err, errlen);
+	size_t n;
+
+	if (!pw)
+		return SSTP_EXIT_USAGE;
+	if (!sstp_helper_password_ok(pw)) {
+		sstp_secret_free(pw);
+		snprintf(err, errlen, "the password is longer than %d bytes",
+			 SSTP_HELPER_PASSWORD_MAX);
+		return SSTP_EXIT_USAGE;
+	}
+	n = strlen(pw);
+	memcpy(req->password, pw, n + 1);
+	req->has_password = true;
+	sstp_secret_free(pw);
 	return 0;
 }
 
@@ -250,12 +278,17 @@ static int wait_reply(struct sstp_helper_conn *c, uint32_t id, int timeout_ms,
 	}
 }
 
+/* The last error printed by a connect through the helper (for `check` reports). */
+static char last_error[400];
+
 static int error_reply(const struct sstp_ctl_msg *m)
 {
 	char msg[320];
 	int code = sstp_ctl_reply_error(m, msg, sizeof(msg));
 
-	sstp_err("%s", msg[0] ? msg : "the sstp helper refused the request");
+	snprintf(last_error, sizeof(last_error), "%s",
+		 msg[0] ? msg : "the sstp helper refused the request");
+	sstp_err("%s", last_error);
 	return code ? code : SSTP_EXIT_ERROR;
 }
 
@@ -308,17 +341,37 @@ static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c
 		fprintf(stderr, "%s\n", err);
 		return r;
 	}
-	if ((r = sstp_helper_conn_send(c, &req, err, sizeof(err))) != 0 ||
-	    (r = -wait_reply(c, req.id, timeout_ms, &m, err, sizeof(err))) > 0) {
-		if (r == SSTP_EXIT_TIMEOUT)
-			sstp_err("%s is still connecting in the background (see 'sstp status %s')",
-				 req.profile, req.profile);
-		else
-			sstp_err("%s", err);
+	if ((o->password_file || o->password_stdin) &&
+	    (r = take_password(&req, o->password_file, o->password_stdin, NULL, err,
+			       sizeof(err))) != 0) {
+		sstp_err("%s", err);
 		return r;
 	}
-	if (m.type == SSTP_CTL_RESP_ERROR)
+	for (int attempt = 0;; attempt++) {
+		r = sstp_helper_conn_send(c, &req, err, sizeof(err));
+		sstp_helper_req_wipe(&req); /* sent: no copy stays here */
+		if (r != 0 || (r = -wait_reply(c, req.id, timeout_ms, &m, err, sizeof(err))) > 0) {
+			if (r == SSTP_EXIT_TIMEOUT)
+				snprintf(err, sizeof(err), "%s is still connecting in the background "
+					 "(see 'sstp status %s')", req.profile, req.profile);
+			snprintf(last_error, sizeof(last_error), "%s", err);
+			sstp_err("%s", err);
+			return r;
+		}
+		if (m.type != SSTP_CTL_RESP_ERROR)
+			break;
+		/* the profile needs a password nobody gave: ask on the terminal (if there is
+		 * one), once; without a terminal, the helper's sentence says what to do */
+		if (attempt == 0 && sstp_helper_reply_needs_password(&m) && !o->password_file &&
+		    !o->password_stdin) {
+			char prompt[128];
+
+			snprintf(prompt, sizeof(prompt), "Password for profile %s: ", req.profile);
+			if (take_password(&req, NULL, false, prompt, err, sizeof(err)) == 0)
+				continue;
+		}
 		return error_reply(&m);
+	}
 	if (started) {
 		char msg[128];
 
@@ -336,15 +389,29 @@ static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c
 	return 0;
 }
 
+/* Disconnect the session this command started (run, check). */
+static void disconnect_started(const struct sstp_cli *cli, struct sstp_helper_conn *c)
+{
+	struct sstp_helper_req req;
+	struct sstp_ctl_msg m;
+	char err[400];
+
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_DISCONNECT;
+	sstp_status_set(req.profile, sizeof(req.profile), cli->conn.target);
+	if (sstp_helper_conn_send(c, &req, err, sizeof(err)) != 0 ||
+	    wait_reply(c, req.id, 20000, &m, err, sizeof(err)) < 0)
+		sstp_err("disconnecting %s: %s", cli->conn.target, err);
+	else if (m.type == SSTP_CTL_RESP_ERROR)
+		error_reply(&m);
+}
+
 /* `sstp run NAME -- COMMAND`: connect through the helper, run COMMAND as this user, then
  * disconnect (unless the session was up before), and exit with COMMAND's code. ^C and SIGTERM
  * go to COMMAND; the disconnect still happens. */
 static int client_run(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 {
-	struct sstp_helper_req req;
-	struct sstp_ctl_msg m;
 	struct plat_loop *loop;
-	char err[400];
 	bool started = false;
 	int pid = -1, code = SSTP_EXIT_ERROR, r;
 
@@ -375,16 +442,46 @@ static int client_run(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 		}
 	}
 	plat_loop_free(loop);
-	if (started) {
-		memset(&req, 0, sizeof(req));
-		req.type = SSTP_CTL_REQ_DISCONNECT;
-		sstp_status_set(req.profile, sizeof(req.profile), cli->conn.target);
-		if (sstp_helper_conn_send(c, &req, err, sizeof(err)) != 0 ||
-		    wait_reply(c, req.id, 20000, &m, err, sizeof(err)) < 0)
-			sstp_err("disconnecting %s: %s", cli->conn.target, err);
-		else if (m.type == SSTP_CTL_RESP_ERROR)
-			error_reply(&m);
+	if (started)
+		disconnect_started(cli, c);
+	return code;
+}
+
+/* `sstp check NAME --probe ...` without root: connect through the helper, run the probes as
+ * this user (the tunnel's routes are the system's, so TCP probes need no privilege; ICMP ones
+ * need the unprivileged ping sockets of net.ipv4.ping_group_range), report as the direct
+ * command does, and disconnect unless the session was up before. */
+static int client_check(const struct sstp_cli *cli, struct sstp_helper_conn *c)
+{
+	static struct sstp_probe_result res[SSTP_CLI_MAX_LIST];
+	const struct sstp_connect_opts *o = &cli->conn;
+	struct sstp_conn_status st;
+	char err[400];
+	bool started = false, have_st = false;
+	int code;
+
+	memset(res, 0, sizeof(res));
+	last_error[0] = '\0';
+	code = client_connect(cli, c, true, &started);
+	if (code == 0) {
+		have_st = get_status(c, o->target, &st, err, sizeof(err)) == 0;
+		code = sstp_probes_run(o->checks, o->n_checks, res);
 	}
+	if (cli->json)
+		sstp_check_report_json(stdout, o->target, have_st ? &st : NULL,
+				       code == 0 || code == SSTP_EXIT_PROBE, code,
+				       last_error[0] ? last_error : NULL, o->checks, o->n_checks,
+				       res);
+	else if (cli->verbosity >= 0)
+		sstp_check_report_text(stdout, o->checks, o->n_checks, res,
+				       code == 0 || code == SSTP_EXIT_PROBE);
+	if (cli->junit && sstp_check_report_junit(cli->junit, o->target,
+						  code == 0 || code == SSTP_EXIT_PROBE,
+						  last_error[0] ? last_error : NULL, o->checks,
+						  o->n_checks, res) < 0)
+		sstp_err("cannot write %s: %s", cli->junit, strerror(errno));
+	if (started)
+		disconnect_started(cli, c);
 	return code;
 }
 
@@ -537,6 +634,7 @@ int sstp_helper_client_run(const struct sstp_cli *cli)
 	switch (cli->cmd) {
 	case SSTP_CMD_CONNECT: r = client_connect(cli, c, false, NULL); break;
 	case SSTP_CMD_RUN: r = client_run(cli, c); break;
+	case SSTP_CMD_CHECK: r = client_check(cli, c); break;
 	case SSTP_CMD_DISCONNECT: r = client_disconnect(cli, c); break;
 	case SSTP_CMD_STATUS: r = client_status(cli, c); break;
 	default:

@@ -63,6 +63,49 @@ int sstp_helper_option_check(const char *opt, char *err, size_t errlen)
 	return -1;
 }
 
+void sstp_helper_wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+void sstp_helper_req_wipe(struct sstp_helper_req *req)
+{
+	sstp_helper_wipe(req->password, sizeof(req->password));
+	req->has_password = false;
+}
+
+bool sstp_helper_password_ok(const char *s)
+{
+	size_t n = strnlen(s, SSTP_HELPER_PASSWORD_MAX + 1);
+
+	return n <= SSTP_HELPER_PASSWORD_MAX && !memchr(s, '\n', n) && !memchr(s, '\r', n);
+}
+
+static int get_password(const struct sstp_ctl_attr *a, struct sstp_helper_req *req, char *err,
+			size_t errlen)
+{
+	if (req->has_password) {
+		snprintf(err, errlen, "more than one password in one request");
+		return -1;
+	}
+	if (a->len > SSTP_HELPER_PASSWORD_MAX ||
+	    (a->len && (memchr(a->val, '\0', a->len) || memchr(a->val, '\n', a->len) ||
+			memchr(a->val, '\r', a->len)))) {
+		/* never quote it */
+		snprintf(err, errlen, "the password is longer than %d bytes or holds a NUL, CR or "
+			 "LF byte", SSTP_HELPER_PASSWORD_MAX);
+		return -1;
+	}
+	if (a->len)
+		memcpy(req->password, a->val, a->len);
+	req->password[a->len] = '\0';
+	req->has_password = true;
+	return 0;
+}
+
 static int get_string(const struct sstp_ctl_attr *a, char *out, size_t size, const char *what,
 		      char *err, size_t errlen)
 {
@@ -73,8 +116,8 @@ static int get_string(const struct sstp_ctl_attr *a, char *out, size_t size, con
 	return 0;
 }
 
-int sstp_helper_req_decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, char *err,
-			   size_t errlen)
+static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, char *err,
+		  size_t errlen)
 {
 	struct sstp_ctl_iter it;
 	struct sstp_ctl_attr a;
@@ -114,6 +157,12 @@ int sstp_helper_req_decode(const struct sstp_ctl_msg *msg, struct sstp_helper_re
 				return SSTP_EXIT_USAGE;
 			req->n_options++;
 			break;
+		case SSTP_HELPER_A_PASSWORD:
+			if (get_password(&a, req, err, errlen) < 0) {
+				sstp_helper_req_wipe(req);
+				return SSTP_EXIT_USAGE;
+			}
+			break;
 		case SSTP_HELPER_A_ALL:
 		case SSTP_HELPER_A_NOWAIT:
 			if (a.len != 0) {
@@ -145,13 +194,17 @@ int sstp_helper_req_decode(const struct sstp_ctl_msg *msg, struct sstp_helper_re
 		}
 		break;
 	case SSTP_CTL_REQ_DISCONNECT:
+		if (req->has_password) {
+			snprintf(err, errlen, "a password is only for connect");
+			return SSTP_EXIT_USAGE;
+		}
 		if ((req->profile[0] != '\0') == req->all) {
 			snprintf(err, errlen, "disconnect needs either a profile name or all");
 			return SSTP_EXIT_USAGE;
 		}
 		break;
 	default:
-		if (req->n_options || req->all || req->nowait) {
+		if (req->n_options || req->all || req->nowait || req->has_password) {
 			snprintf(err, errlen, "options are only for connect");
 			return SSTP_EXIT_USAGE;
 		}
@@ -162,6 +215,16 @@ int sstp_helper_req_decode(const struct sstp_ctl_msg *msg, struct sstp_helper_re
 		break;
 	}
 	return 0;
+}
+
+int sstp_helper_req_decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, char *err,
+			   size_t errlen)
+{
+	int r = decode(msg, req, err, errlen);
+
+	if (r != 0)
+		sstp_helper_req_wipe(req); /* a refused request keeps no password */
+	return r;
 }
 
 long sstp_helper_req_encode(const struct sstp_helper_req *req, uint8_t *buf, size_t cap)
@@ -178,6 +241,9 @@ long sstp_helper_req_encode(const struct sstp_helper_req *req, uint8_t *buf, siz
 		sstp_ctl_put_bytes(&w, SSTP_HELPER_A_ALL, NULL, 0);
 	if (req->nowait)
 		sstp_ctl_put_bytes(&w, SSTP_HELPER_A_NOWAIT, NULL, 0);
+	if (req->has_password)
+		sstp_ctl_put_bytes(&w, SSTP_HELPER_A_PASSWORD, req->password,
+				   strnlen(req->password, SSTP_HELPER_PASSWORD_MAX));
 	return sstp_ctl_finish(&w);
 }
 
@@ -206,6 +272,8 @@ int sstp_helper_child_argv(const struct sstp_helper_req *req, const char *exe,
 	ADD(state_dir);
 	if (!no_reconnect)
 		ADD("--reconnect");
+	if (req->has_password)
+		ADD("--password-stdin"); /* the caller writes it to the child's stdin */
 	for (size_t i = 0; i < req->n_options; i++) {
 		const char *o = req->options[i];
 		const char *eq = strchr(o, '=');
@@ -246,10 +314,12 @@ long sstp_ctl_rbuf_frame(struct sstp_ctl_rbuf *rb, struct sstp_ctl_msg *msg, con
 void sstp_ctl_rbuf_consume(struct sstp_ctl_rbuf *rb, size_t n)
 {
 	if (n >= rb->len) {
+		sstp_helper_wipe(rb->buf, rb->len);
 		rb->len = 0;
 		return;
 	}
 	memmove(rb->buf, rb->buf + n, rb->len - n);
+	sstp_helper_wipe(rb->buf + rb->len - n, n);
 	rb->len -= n;
 }
 
@@ -272,6 +342,32 @@ long sstp_helper_error_frame(uint8_t *buf, size_t cap, uint32_t id, int code, co
 	sstp_ctl_put_u32(&w, SSTP_CTL_A_EXIT_CODE, (uint32_t)code);
 	sstp_ctl_put_str(&w, SSTP_CTL_A_MESSAGE, msg ? msg : "");
 	return sstp_ctl_finish(&w);
+}
+
+long sstp_helper_need_password_frame(uint8_t *buf, size_t cap, uint32_t id, int code,
+				     const char *msg)
+{
+	struct sstp_ctl_writer w;
+
+	sstp_ctl_begin(&w, buf, cap, SSTP_CTL_RESP_ERROR, id);
+	sstp_ctl_put_u32(&w, SSTP_CTL_A_EXIT_CODE, (uint32_t)code);
+	sstp_ctl_put_str(&w, SSTP_CTL_A_MESSAGE, msg ? msg : "");
+	sstp_ctl_put_bytes(&w, SSTP_HELPER_A_NEED_PASSWORD, NULL, 0);
+	return sstp_ctl_finish(&w);
+}
+
+bool sstp_helper_reply_needs_password(const struct sstp_ctl_msg *msg)
+{
+	struct sstp_ctl_iter it;
+	struct sstp_ctl_attr a;
+
+	if (msg->type != SSTP_CTL_RESP_ERROR)
+		return false;
+	sstp_ctl_iter_init(&it, msg);
+	while (sstp_ctl_next(&it, &a) > 0)
+		if (a.tag == SSTP_HELPER_A_NEED_PASSWORD)
+			return true;
+	return false;
 }
 
 long sstp_helper_ok_frame(uint8_t *buf, size_t cap, uint32_t id, const char *msg)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ctl_client.h"
 #include "ctl_status.h"
@@ -54,10 +55,9 @@ static void send_status(struct sstp_helper *h, int ci, uint8_t type, uint32_t id
 	helper_send(h, ci, buf, sstp_ctl_finish(&w));
 }
 
-static int check_profile(const char *name, char *err, size_t errlen)
+static int load_profile(const char *name, struct sstp_profile *p, char *err, size_t errlen)
 {
 	struct sstp_profile_dirs d;
-	struct sstp_profile p;
 	int r;
 
 	/* the system directory only: the helper's sessions are the administrator's profiles */
@@ -65,11 +65,103 @@ static int check_profile(const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot find the profile directory");
 		return SSTP_EXIT_ERROR;
 	}
-	sstp_profile_init(&p);
-	r = sstp_profile_load(&p, name, &d, err, errlen);
-	sstp_profile_free(&p);
+	r = sstp_profile_load(p, name, &d, err, errlen);
 	sstp_profile_dirs_free(&d);
 	return r;
+}
+
+/* Whether the profile authenticates with a password (MS-CHAPv2, EAP-MSCHAPv2, PAP): the same
+ * rule as the session's setup (an auth list naming one, else a user and no certificate). */
+static bool needs_password(const struct sstp_profile *p)
+{
+	if (p->auth)
+		return strstr(p->auth, "mschapv2") || strstr(p->auth, "pap");
+	return p->user && !p->cert;
+}
+
+/* Read the first line of the profile's password-file into req, for the peer uid. The file must
+ * be a regular file owned by root or by that user, with no access for group or others: the
+ * helper reads it as root, so it must not become a way to read someone else's file. 0, or an
+ * exit code with a sentence (never the contents) in err. */
+static int read_password_file(const char *profile, const char *path, uint32_t uid,
+			      struct sstp_helper_req *req, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *f;
+	size_t n = 0;
+	int ch;
+
+	if (path[0] != '/') {
+		snprintf(err, errlen, "profile %s: password-file %s is not an absolute path", profile,
+			 path);
+		return SSTP_EXIT_PROFILE;
+	}
+	f = fopen(path, "re");
+	if (!f) {
+		snprintf(err, errlen, "profile %s: cannot read its password-file %s: %s", profile,
+			 path, strerror(errno));
+		return SSTP_EXIT_PROFILE;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		snprintf(err, errlen, "profile %s: password-file %s is not a regular file", profile,
+			 path);
+		return SSTP_EXIT_PROFILE;
+	}
+	if (st.st_uid != 0 && (uint32_t)st.st_uid != uid) {
+		fclose(f);
+		snprintf(err, errlen, "profile %s: password-file %s is owned by uid %u; the helper "
+			 "reads it only when it belongs to root or to the requesting user (uid %u)",
+			 profile, path, (unsigned)st.st_uid, (unsigned)uid);
+		return SSTP_EXIT_PERMISSION;
+	}
+	if (st.st_mode & 0077) {
+		fclose(f);
+		snprintf(err, errlen, "profile %s: password-file %s is accessible by group or others "
+			 "(mode %03o); the helper refuses it: chmod 600 it", profile, path,
+			 (unsigned)(st.st_mode & 0777));
+		return SSTP_EXIT_PERMISSION;
+	}
+	while ((ch = fgetc(f)) != EOF && ch != '\n') {
+		if (n == SSTP_HELPER_PASSWORD_MAX || ch == '\0') {
+			fclose(f);
+			sstp_helper_req_wipe(req);
+			snprintf(err, errlen, "profile %s: the first line of password-file %s is longer "
+				 "than %d bytes or holds a NUL byte", profile, path,
+				 SSTP_HELPER_PASSWORD_MAX);
+			return SSTP_EXIT_PROFILE;
+		}
+		req->password[n++] = (char)ch;
+	}
+	fclose(f);
+	if (n && req->password[n - 1] == '\r')
+		n--;
+	req->password[n] = '\0';
+	req->has_password = true;
+	return 0;
+}
+
+/* The password of a connect: the one in the request, else the profile's password-file. A
+ * profile that needs one and has neither is refused with NEED_PASSWORD (the CLI or the tray
+ * can ask the user and retry). 0, or an exit code with msg (and *need set). */
+static int resolve_password(const struct sstp_helper *h, int ci, struct sstp_helper_req *req,
+			    const struct sstp_profile *p, bool *need, char *msg, size_t msglen)
+{
+	*need = false;
+	if (!needs_password(p) || !p->user) {
+		sstp_helper_req_wipe(req); /* nothing would use it */
+		return 0;
+	}
+	if (req->has_password)
+		return 0;
+	if (p->password_file)
+		return read_password_file(req->profile, p->password_file, h->cl[ci].peer.uid, req,
+					  msg, msglen);
+	*need = true;
+	snprintf(msg, msglen, "profile %s authenticates %s with a password: give it with "
+		 "--password-file FILE or --password-stdin, or ask the administrator to set "
+		 "password-file in the profile", req->profile, p->user);
+	return SSTP_EXIT_USAGE;
 }
 
 static void wait_for(struct sstp_helper *h, int ci, enum helper_pend kind, uint32_t id,
@@ -85,10 +177,14 @@ static void wait_for(struct sstp_helper *h, int ci, enum helper_pend kind, uint3
 		h->ss[si].conn_waiters |= 1u << ci;
 }
 
-static void req_connect(struct sstp_helper *h, int ci, const struct sstp_helper_req *req)
+/* req is not const: the password may be filled in from the profile's password-file (the
+ * caller wipes req). */
+static void req_connect(struct sstp_helper *h, int ci, struct sstp_helper_req *req)
 {
 	struct helper_client *c = &h->cl[ci];
-	char msg[320];
+	struct sstp_profile p;
+	char msg[400];
+	bool need = false;
 	int si = helper_sess_find(h, req->profile), fd, r;
 
 	if (h->stopping) {
@@ -115,9 +211,21 @@ static void req_connect(struct sstp_helper *h, int ci, const struct sstp_helper_
 		helper_send_ok(h, ci, req->id, "already running (started outside the helper)");
 		return;
 	}
-	if ((r = check_profile(req->profile, msg, sizeof(msg))) != 0) {
+	sstp_profile_init(&p);
+	r = load_profile(req->profile, &p, msg, sizeof(msg));
+	if (r == 0)
+		r = resolve_password(h, ci, req, &p, &need, msg, sizeof(msg));
+	sstp_profile_free(&p);
+	if (r != 0) {
 		sstp_info("%s: connect %s refused: %s", c->who, req->profile, msg);
-		helper_send_error(h, ci, req->id, r, msg);
+		if (need) {
+			uint8_t buf[1024];
+
+			helper_send(h, ci, buf, sstp_helper_need_password_frame(buf, sizeof(buf),
+										req->id, r, msg));
+		} else {
+			helper_send_error(h, ci, req->id, r, msg);
+		}
 		return;
 	}
 	si = helper_sess_start(h, req, msg, sizeof(msg));
@@ -126,7 +234,8 @@ static void req_connect(struct sstp_helper *h, int ci, const struct sstp_helper_
 		helper_send_error(h, ci, req->id, -si, msg);
 		return;
 	}
-	sstp_info("%s: connect %s (session process %d)", c->who, req->profile, h->ss[si].pid);
+	sstp_info("%s: connect %s (session process %d%s)", c->who, req->profile, h->ss[si].pid,
+		  req->has_password ? ", password handed over on its stdin" : "");
 	if (req->nowait)
 		helper_send_ok(h, ci, req->id, "connecting");
 	else
@@ -355,4 +464,5 @@ void helper_handle_request(struct sstp_helper *h, int ci, const struct sstp_ctl_
 	case SSTP_CTL_REQ_SUBSCRIBE: req_subscribe(h, ci, &req); break;
 	default: helper_send_error(h, ci, req.id, SSTP_EXIT_USAGE, "unknown request"); break;
 	}
+	sstp_helper_req_wipe(&req); /* a password is used once: the session child has it now */
 }

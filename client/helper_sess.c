@@ -94,7 +94,18 @@ int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, 
 		snprintf(msg, msglen, "internal error building the session command line");
 		return -SSTP_EXIT_ERROR;
 	}
-	r = plat_spawn_captured(argv, &pid, &out_fd);
+	if (req->has_password) {
+		/* the password goes to the child's stdin (--password-stdin), as one line */
+		char line[SSTP_HELPER_PASSWORD_MAX + 2];
+		size_t n = strnlen(req->password, SSTP_HELPER_PASSWORD_MAX);
+
+		memcpy(line, req->password, n);
+		line[n] = '\n';
+		r = plat_spawn_captured_input(argv, line, n + 1, &pid, &out_fd);
+		sstp_helper_wipe(line, sizeof(line));
+	} else {
+		r = plat_spawn_captured(argv, &pid, &out_fd);
+	}
 	if (r < 0) {
 		snprintf(msg, msglen, "cannot start the session process %s: %s", h->cfg.session_exe,
 			 strerror(-r));

@@ -35,6 +35,7 @@ void sstp_profile_free(struct sstp_profile *p)
 	free(p->key);
 	free(p->cert_password_file);
 	free(p->user);
+	free(p->password_file);
 	free(p->auth);
 	free(p->proxy);
 	free(p->vnet_name);
@@ -135,6 +136,7 @@ static const struct key_def keys[] = {
 	{"key", K_PATH, F(key)},
 	{"cert-password-file", K_PATH, F(cert_password_file)},
 	{"user", K_STR, F(user)},
+	{"password-file", K_PATH, F(password_file)},
 	{"auth", K_AUTH, F(auth)},
 	{"proxy", K_PROXY, F(proxy)},
 	{"mtu", K_MTU, F(mtu)},
@@ -299,7 +301,7 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 	switch (k->kind) {
 	case K_SECRET:
 		return fail(err, errlen, line, "'%s': secrets are never stored in a profile; use "
-			    "cert-password-file or a keystore URI", k->key);
+			    "password-file, cert-password-file or a keystore URI", k->key);
 	case K_NAME:
 		if (!sstp_profile_name_valid(v))
 			return fail(err, errlen, line, "invalid profile name (use letters, digits, "
@@ -596,6 +598,7 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 	put_str(&s, "key", p->key);
 	put_str(&s, "cert-password-file", p->cert_password_file);
 	put_str(&s, "user", p->user);
+	put_str(&s, "password-file", p->password_file);
 	put_str(&s, "auth", p->auth);
 	put_str(&s, "proxy", p->proxy);
 	if (p->mtu)

@@ -48,6 +48,12 @@ const char *plat_self_exe(void);
  * group so a terminal's ^C does not reach it. 0 with *pid and *out_fd (the caller closes it),
  * or -errno (-ENOENT etc. when exec failed). */
 int plat_spawn_captured(char *const argv[], int *pid, int *out_fd);
+/* The same, with stdin a pipe that holds input (input_len <= PLAT_SPAWN_INPUT_MAX bytes) and is
+ * then closed: the child reads input, then end of file. For a secret the child must not get
+ * on its command line or in its environment; the caller wipes its own copy. */
+#define PLAT_SPAWN_INPUT_MAX 4096
+int plat_spawn_captured_input(char *const argv[], const void *input, size_t input_len, int *pid,
+			      int *out_fd);
 
 /* Signal a whole child process group (the child is its leader): force false SIGTERM, true
  * SIGKILL. 0 or -errno. */

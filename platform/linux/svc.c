@@ -164,10 +164,10 @@ const char *plat_self_exe(void)
 	return "/proc/self/exe";
 }
 
-static void child_exec(char *const argv[], int out_w, int err_pipe)
+static void child_exec(char *const argv[], int in_r, int out_w, int err_pipe)
 {
 	sigset_t none;
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int null = in_r >= 0 ? in_r : open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int e;
 
 	sigemptyset(&none);
@@ -189,21 +189,52 @@ fail:
 	_exit(127);
 }
 
-int plat_spawn_captured(char *const argv[], int *pid, int *out_fd)
+/* A pipe holding input, closed for writing: its read end, or -errno. */
+static int input_pipe(const void *input, size_t len)
 {
-	int out[2], ep[2], err = 0;
+	int p[2];
+	ssize_t n;
+
+	if (len > PLAT_SPAWN_INPUT_MAX)
+		return -E2BIG;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	/* a pipe holds at least 4096 bytes: this never blocks */
+	do
+		n = len ? write(p[1], input, len) : 0;
+	while (n < 0 && errno == EINTR);
+	close(p[1]);
+	if (n != (ssize_t)len) {
+		close(p[0]);
+		return -EIO;
+	}
+	return p[0];
+}
+
+int plat_spawn_captured_input(char *const argv[], const void *input, size_t input_len, int *pid,
+			      int *out_fd)
+{
+	int out[2], ep[2], err = 0, in_r = -1;
 	ssize_t n;
 	pid_t c;
 
 	if (!argv || !argv[0] || argv[0][0] != '/')
 		return -EINVAL;
+	if (input && (in_r = input_pipe(input, input_len)) < 0)
+		return in_r;
 	/* a socket pair rather than a pipe, so plat_ctl_recv() reads it */
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out) < 0)
-		return -errno;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out) < 0) {
+		err = -errno;
+		if (in_r >= 0)
+			close(in_r);
+		return err;
+	}
 	if (pipe2(ep, O_CLOEXEC) < 0) {
 		err = -errno;
 		close(out[0]);
 		close(out[1]);
+		if (in_r >= 0)
+			close(in_r);
 		return err;
 	}
 	c = fork();
@@ -213,14 +244,18 @@ int plat_spawn_captured(char *const argv[], int *pid, int *out_fd)
 		close(out[1]);
 		close(ep[0]);
 		close(ep[1]);
+		if (in_r >= 0)
+			close(in_r);
 		return err;
 	}
 	if (c == 0) {
 		close(out[0]);
 		close(ep[0]);
-		child_exec(argv, out[1], ep[1]);
+		child_exec(argv, in_r, out[1], ep[1]);
 	}
 	setpgid(c, c); /* also in the parent, so the group exists before anyone signals it */
+	if (in_r >= 0)
+		close(in_r);
 	close(out[1]);
 	close(ep[1]);
 	do
@@ -236,6 +271,11 @@ int plat_spawn_captured(char *const argv[], int *pid, int *out_fd)
 	*pid = (int)c;
 	*out_fd = out[0];
 	return 0;
+}
+
+int plat_spawn_captured(char *const argv[], int *pid, int *out_fd)
+{
+	return plat_spawn_captured_input(argv, NULL, 0, pid, out_fd);
 }
 
 int plat_terminate_group(int pid, bool force)

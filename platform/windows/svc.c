@@ -128,7 +128,36 @@ const char *plat_self_exe(void)
 	return path;
 }
 
+/* An anonymous pipe holding input, closed for writing: its inheritable read end. */
+static int input_pipe(const void *input, size_t len, HANDLE *rd_out)
+{
+	SECURITY_ATTRIBUTES inherit = { sizeof(inherit), NULL, TRUE };
+	HANDLE rd, wr;
+	DWORD done = 0;
+	BOOL ok;
+
+	if (len > PLAT_SPAWN_INPUT_MAX)
+		return -E2BIG;
+	if (!CreatePipe(&rd, &wr, &inherit, PLAT_SPAWN_INPUT_MAX))
+		return plat_win_errno(GetLastError());
+	SetHandleInformation(wr, HANDLE_FLAG_INHERIT, 0);
+	ok = len == 0 || (WriteFile(wr, input, (DWORD)len, &done, NULL) && done == (DWORD)len);
+	CloseHandle(wr);
+	if (!ok) {
+		CloseHandle(rd);
+		return -EIO;
+	}
+	*rd_out = rd;
+	return 0;
+}
+
 int plat_spawn_captured(char *const argv[], int *pid, int *out_fd)
+{
+	return plat_spawn_captured_input(argv, NULL, 0, pid, out_fd);
+}
+
+int plat_spawn_captured_input(char *const argv[], const void *input, size_t input_len, int *pid,
+			      int *out_fd)
 {
 	static volatile LONG serial;
 	wchar_t name[96];
@@ -146,8 +175,18 @@ int plat_spawn_captured(char *const argv[], int *pid, int *out_fd)
 	if (rd == INVALID_HANDLE_VALUE)
 		return plat_win_errno(GetLastError());
 	wr = CreateFileW(name, GENERIC_WRITE, 0, &inherit, OPEN_EXISTING, 0, NULL);
-	nul = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit,
-			  OPEN_EXISTING, 0, NULL);
+	if (input) {
+		nul = INVALID_HANDLE_VALUE;
+		if (wr == INVALID_HANDLE_VALUE) {
+			r = plat_win_errno(GetLastError());
+			goto fail;
+		}
+		if ((r = input_pipe(input, input_len, &nul)) < 0)
+			goto fail;
+	} else {
+		nul = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit,
+				  OPEN_EXISTING, 0, NULL);
+	}
 	if (wr == INVALID_HANDLE_VALUE || nul == INVALID_HANDLE_VALUE) {
 		r = plat_win_errno(GetLastError());
 		goto fail;

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "ctl_client.h"
 #include "ctl_proto.h"
 #include "exit_codes.h"
 #include "helper_proto.h"
@@ -401,6 +402,153 @@ static void test_reply_frames(void **state)
 	assert_int_equal(sstp_helper_ok_frame(buf, 8, 3, "x"), -1);
 }
 
+/* PASSWORD: round trip, only for CONNECT, bounded, no NUL/CR/LF, never on the command line, and
+ * wiped from a refused request and by sstp_helper_req_wipe. */
+static void test_password(void **state)
+{
+	static struct sstp_helper_req req, out;
+	static char big[SSTP_HELPER_PASSWORD_MAX + 2];
+	char err[256], *argv[SSTP_HELPER_ARGV_MAX];
+	const uint16_t tags[] = { SSTP_CTL_A_PROFILE, SSTP_HELPER_A_PASSWORD, SSTP_HELPER_A_PASSWORD };
+	int n, seen = 0;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	req.type = SSTP_CTL_REQ_CONNECT;
+	snprintf(req.profile, sizeof(req.profile), "corp");
+	snprintf(req.password, sizeof(req.password), "canary-S3cret pass");
+	req.has_password = true;
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	assert_true(out.has_password);
+	assert_string_equal(out.password, "canary-S3cret pass");
+	assert_memory_equal(&req, &out, sizeof(req));
+	/* an empty password is a password */
+	req.password[0] = '\0';
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	assert_true(out.has_password);
+	assert_string_equal(out.password, "");
+	/* the longest one fits a frame */
+	memset(req.password, 'p', SSTP_HELPER_PASSWORD_MAX);
+	req.password[SSTP_HELPER_PASSWORD_MAX] = '\0';
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), 0);
+	assert_int_equal(strlen(out.password), SSTP_HELPER_PASSWORD_MAX);
+
+	/* the child command line says --password-stdin, never the password */
+	snprintf(out.password, sizeof(out.password), "canary-S3cret");
+	n = sstp_helper_child_argv(&out, "/usr/bin/sstp", "/run/sstp", argv, SSTP_HELPER_ARGV_MAX);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++) {
+		assert_null(strstr(argv[i], "canary"));
+		if (strcmp(argv[i], "--password-stdin") == 0)
+			seen++;
+	}
+	assert_int_equal(seen, 1);
+	out.has_password = false;
+	n = sstp_helper_child_argv(&out, "/usr/bin/sstp", "/run/sstp", argv, SSTP_HELPER_ARGV_MAX);
+	for (int i = 0; i < n; i++)
+		assert_string_not_equal(argv[i], "--password-stdin");
+
+	/* wipe */
+	snprintf(out.password, sizeof(out.password), "canary");
+	out.has_password = true;
+	sstp_helper_req_wipe(&out);
+	assert_false(out.has_password);
+	for (size_t i = 0; i < sizeof(out.password); i++)
+		assert_int_equal(out.password[i], 0);
+
+	/* malformed: two passwords, too long, CR/LF, outside CONNECT */
+	{
+		const char *two[] = { "corp", "a", "b" };
+		const char *lf[] = { "corp", "line1\nline2" };
+		const char *cr[] = { "corp", "x\r" };
+
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, two, 3, &out), SSTP_EXIT_USAGE);
+		assert_false(out.has_password);
+		assert_int_equal(out.password[0], 0); /* the first one is wiped too */
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, lf, 2, &out), SSTP_EXIT_USAGE);
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, cr, 2, &out), SSTP_EXIT_USAGE);
+		memset(big, 'x', SSTP_HELPER_PASSWORD_MAX + 1);
+		lf[1] = big;
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, lf, 2, &out), SSTP_EXIT_USAGE);
+		lf[1] = "pw";
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, lf, 2, &out), 0);
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_DISCONNECT, tags, lf, 2, &out),
+				 SSTP_EXIT_USAGE);
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_STATUS, tags, lf, 2, &out), SSTP_EXIT_USAGE);
+		assert_false(out.has_password);
+	}
+	{
+		/* a NUL inside the value */
+		struct sstp_ctl_writer w;
+		struct sstp_ctl_msg m;
+		long len;
+
+		sstp_ctl_begin(&w, frame, sizeof(frame), SSTP_CTL_REQ_CONNECT, 3);
+		sstp_ctl_put_str(&w, SSTP_CTL_A_PROFILE, "corp");
+		sstp_ctl_put_bytes(&w, SSTP_HELPER_A_PASSWORD, "a\0b", 3);
+		len = sstp_ctl_finish(&w);
+		assert_int_equal(sstp_ctl_parse(frame, (size_t)len, &m, NULL), len);
+		assert_int_equal(sstp_helper_req_decode(&m, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+		assert_non_null(strstr(err, "the password is longer than")); /* generic: never quoted */
+	}
+	assert_true(sstp_helper_password_ok("fine"));
+	assert_false(sstp_helper_password_ok("no\nway"));
+}
+
+/* NEED_PASSWORD in an error reply; consumed frames are wiped from the reassembly buffer. */
+static void test_need_password_and_wipe(void **state)
+{
+	uint8_t buf[512], rbb[512];
+	struct sstp_ctl_msg m;
+	struct sstp_ctl_rbuf rb = { rbb, sizeof(rbb), 0 };
+	const char *why = NULL;
+	char msg[128];
+	long len;
+	size_t room;
+
+	(void)state;
+	len = sstp_helper_need_password_frame(buf, sizeof(buf), 9, SSTP_EXIT_USAGE, "needs one");
+	assert_true(len > 0);
+	assert_int_equal(sstp_ctl_parse(buf, (size_t)len, &m, NULL), len);
+	assert_true(sstp_helper_reply_needs_password(&m));
+	assert_int_equal(sstp_ctl_reply_error(&m, msg, sizeof(msg)), SSTP_EXIT_USAGE);
+	assert_string_equal(msg, "needs one");
+	len = sstp_helper_error_frame(buf, sizeof(buf), 9, SSTP_EXIT_USAGE, "plain");
+	assert_int_equal(sstp_ctl_parse(buf, (size_t)len, &m, NULL), len);
+	assert_false(sstp_helper_reply_needs_password(&m));
+	len = sstp_helper_ok_frame(buf, sizeof(buf), 9, "ok");
+	assert_int_equal(sstp_ctl_parse(buf, (size_t)len, &m, NULL), len);
+	assert_false(sstp_helper_reply_needs_password(&m));
+
+	/* two frames in the buffer: consuming the first leaves zeros behind the second */
+	{
+		struct sstp_helper_req req;
+
+		memset(&req, 0, sizeof(req));
+		req.type = SSTP_CTL_REQ_CONNECT;
+		snprintf(req.profile, sizeof(req.profile), "corp");
+		snprintf(req.password, sizeof(req.password), "canary-wipe");
+		req.has_password = true;
+		len = sstp_helper_req_encode(&req, rbb, sizeof(rbb));
+		assert_true(len > 0);
+		rb.len = (size_t)len;
+		memcpy(rbb + rb.len, "\x01\x02", 2);
+		sstp_ctl_rbuf_commit(&rb, 2);
+		assert_int_equal(sstp_ctl_rbuf_frame(&rb, &m, &why), len);
+		sstp_ctl_rbuf_consume(&rb, (size_t)len);
+		assert_int_equal(rb.len, 2);
+		assert_int_equal(rbb[0], 1);
+		for (size_t i = 2; i < (size_t)len + 2; i++)
+			assert_int_equal(rbb[i], 0);
+		sstp_ctl_rbuf_consume(&rb, 2);
+		assert_int_equal(rb.len, 0);
+		assert_int_equal(rbb[0], 0);
+		assert_int_equal(rbb[1], 0);
+		(void)sstp_ctl_rbuf_tail(&rb, &room);
+		assert_int_equal(room, sizeof(rbb));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +561,8 @@ int main(void)
 		cmocka_unit_test(test_child_argv),
 		cmocka_unit_test(test_rbuf),
 		cmocka_unit_test(test_reply_frames),
+		cmocka_unit_test(test_password),
+		cmocka_unit_test(test_need_password_and_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
