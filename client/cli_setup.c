@@ -10,6 +10,7 @@
 #include "cli_secret.h"
 #include "exit_codes.h"
 #include "log.h"
+#include "plat_keystore.h"
 #include "plat_proc.h"
 #include "ppp.h"
 #include "tls_creds.h"
@@ -264,9 +265,9 @@ static size_t keystore_scheme(const char *v)
 	return 0;
 }
 
-/* A keystore URI as --cert: pkcs11: reads its PIN now (file, stdin or terminal: never argv, never
- * the URI) and leaves the token to sstp_conn_setup_keystore; other schemes have no key store
- * behind them on this platform. */
+/* A keystore URI as --cert: certstore: goes to the platform's key store (plat_keystore.h);
+ * pkcs11: reads its PIN now (file, stdin or terminal: never argv, never the URI) and leaves the
+ * token to sstp_conn_setup_keystore; other schemes (keychain:) have no key store here yet. */
 static int keystore_prepare(struct sstp_conn_setup *su, const struct sstp_cli *cli,
 			    const char *cert, const char *key, const char *cpwfile,
 			    bool *stdin_used, char *err, size_t errlen)
@@ -278,6 +279,20 @@ static int keystore_prepare(struct sstp_conn_setup *su, const struct sstp_cli *c
 		snprintf(err, errlen, "%.*s: a keystore URI names the key too; drop --key / key =",
 			 (int)n, cert);
 		return SSTP_EXIT_PROFILE;
+	}
+	if (plat_keystore_is_uri(cert)) {
+		struct tls_blob *chain = NULL;
+		struct tls_signer signer;
+		size_t nchain = 0;
+
+		if (plat_keystore_open(cert, &chain, &nchain, &signer, err, errlen) != 0)
+			return SSTP_EXIT_PROFILE;
+		su->creds = tls_creds_from_signer(chain, nchain, &signer, err, errlen);
+		plat_keystore_chain_free(chain, nchain);
+		if (!su->creds)
+			return SSTP_EXIT_PROFILE;
+		su->cfg.creds = su->creds;
+		return 0;
 	}
 	if (n != 6 || strncasecmp(cert, "pkcs11", 6) != 0) {
 		snprintf(err, errlen, "%.*s: keystore URIs are not supported on this platform (use a "

@@ -4,7 +4,8 @@
 # 'pkcs11:token=...;object=...'` (found through p11-kit-proxy, which loads the SoftHSM2 module the
 # system registered) reaches the rig, pings the service host, and the PIN (from a file, then from
 # standard input with a profile's `cert = pkcs11:...`) shows up in no log, output or command line.
-# Also: a wrong PIN (exit 9), certstore: URIs (exit 9, not on this platform). Exit 0 pass, 1 fail, 77 skip.
+# Also: a wrong PIN, no PIN (exit 9), certstore:/keychain: URIs on Linux (exit 9, what to use
+# instead). Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/rig.sh
@@ -126,10 +127,12 @@ rig_check "no PIN: the error says how to give one" grep -q "cert-password-file" 
 sx certstore connect "$RIG_GW_NAME" --ca "$RIG_PKI/ca.crt" \
     --cert 'certstore:CurrentUser/My?thumbprint=00' --timeout 10
 rig_check "certstore: exit 9" [ "$SX_RC" = 9 ] || cat "$SX_OUT/certstore.err" >&2
-rig_check "certstore: 'not supported on this platform'" grep -q "not supported on this platform" \
+rig_check "certstore: the platform key store says what to use instead" grep -q "certstore:.*pkcs11:" \
     "$SX_OUT/certstore.err"
 sx keychain connect "$RIG_GW_NAME" --ca "$RIG_PKI/ca.crt" --cert 'keychain:client' --timeout 10
 rig_check "keychain: exit 9" [ "$SX_RC" = 9 ] || cat "$SX_OUT/keychain.err" >&2
+rig_check "keychain: 'not supported on this platform'" grep -q "not supported on this platform" \
+    "$SX_OUT/keychain.err"
 
 rig_check "the PIN is in no output, log or state file" pin_nowhere
 rig_check "client namespace exactly as before at the end" sx_same_as "$BEFORE"
