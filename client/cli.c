@@ -10,11 +10,13 @@
 
 #include "exit_codes.h"
 #include "profile.h"
+#include "sstp_proxy.h"
 
 enum opt_id {
 	O_HELP = 1, O_VERSION, O_VERBOSE, O_QUIET, O_JSON, O_STATE_DIR, O_SYSLOG,
 	O_PACKAGE, O_CERT, O_KEY, O_CERT_PW_FILE, O_CA, O_PIN, O_INSECURE, O_USER, O_PW_STDIN,
-	O_PW_FILE, O_PROXY, O_SNI, O_AUTH, O_ROUTE, O_NO_ROUTES, O_FULL_TUNNEL, O_DNS, O_NO_DNS,
+	O_PW_FILE, O_PROXY, O_PROXY_USER, O_PROXY_PW_FILE, O_SNI, O_AUTH, O_ROUTE, O_NO_ROUTES,
+	O_FULL_TUNNEL, O_DNS, O_NO_DNS,
 	O_NO_IPV6, O_MTU, O_RECONNECT, O_NO_RECONNECT, O_BACKGROUND, O_WAIT, O_TIMEOUT, O_CHECK,
 	O_NAME, O_IFNAME, O_ALL, O_PROBE, O_JUNIT, O_FORCE, O_CN, O_OUT, O_ROOT, O_BITS, O_DAYS,
 };
@@ -50,6 +52,8 @@ static const struct opt opts[] = {
 	{ "password-stdin", 0, 0, O_PW_STDIN, CONN | C(CERT) },
 	{ "password-file", 0, 1, O_PW_FILE, CONN | C(CERT) },
 	{ "proxy", 0, 1, O_PROXY, CONN },
+	{ "proxy-user", 0, 1, O_PROXY_USER, CONN },
+	{ "proxy-password-file", 0, 1, O_PROXY_PW_FILE, CONN },
 	{ "sni", 0, 1, O_SNI, CONN },
 	{ "auth", 0, 1, O_AUTH, CONN },
 	{ "route", 0, 1, O_ROUTE, CONN },
@@ -282,25 +286,6 @@ static int add_list(const char **list, size_t *n, const char *v)
 	return 0;
 }
 
-static int proxy_ok(const char *url)
-{
-	const char *p, *at, *end;
-
-	if (strncmp(url, "http://", 7) == 0)
-		p = url + 7;
-	else if (strncmp(url, "https://", 8) == 0)
-		p = url + 8;
-	else
-		return -1;
-	end = p + strcspn(p, "/?#");
-	at = memchr(p, '@', (size_t)(end - p));
-	if (at && memchr(p, ':', (size_t)(at - p)))
-		return -2; /* user:password@ */
-	if (at)
-		return -3; /* user@: proxy authentication is not supported */
-	return *p && *p != '/' && strncmp(url, "http://", 7) == 0 ? 0 : -1;
-}
-
 /* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
 static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, char *err,
 		 size_t errlen)
@@ -353,19 +338,25 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		cli->password_file = arg;
 		break;
 	case O_PROXY: {
-		int r = proxy_ok(arg);
+		struct sstp_proxy_url u;
+		int r = sstp_proxy_url_parse(arg, &u);
 
-		if (r == -2)
+		if (r == SSTP_PROXY_URL_PASSWORD)
 			return fail(err, errlen, cmd, "--proxy must not contain a password (it would be "
-				    "visible in the process list)");
-		if (r == -3)
-			return fail(err, errlen, cmd, "--proxy: proxy authentication is not supported; "
-				    "give http://HOST:PORT of a proxy that needs none");
-		if (r < 0)
-			return fail(err, errlen, cmd, "--proxy needs an http://HOST[:PORT] URL, not '%s'", arg);
+				    "visible in the process list): use --proxy-password-file FILE");
+		if (r != SSTP_PROXY_URL_OK)
+			return fail(err, errlen, cmd, "--proxy needs an http://[USER@]HOST[:PORT] URL, "
+				    "not '%s'", arg);
 		c->proxy = arg;
 		break;
 	}
+	case O_PROXY_USER:
+		if (!*arg || strlen(arg) >= SSTP_PROXY_USER_MAX || strchr(arg, ':'))
+			return fail(err, errlen, cmd, "--proxy-user needs a name of 1 to %d bytes "
+				    "without ':'", SSTP_PROXY_USER_MAX - 1);
+		c->proxy_user = arg;
+		break;
+	case O_PROXY_PW_FILE: c->proxy_password_file = arg; break;
 	case O_SNI:
 		if (!host_ok(arg, strlen(arg)))
 			return fail(err, errlen, cmd, "--sni needs a host name, not '%s'", arg);

@@ -58,6 +58,8 @@ struct sstp_connect_opts {
 	bool password_stdin;
 	const char *password_file;
 	const char *proxy;
+	const char *proxy_user;         /* --proxy-user (else the proxy URL's user) */
+	const char *proxy_password_file;
 	const char *sni;
 	const char *auth;               /* --auth LIST: mschapv2,pap,eap-tls,eap-mschapv2 */
 	const char *routes[SSTP_CLI_MAX_LIST];

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "cli_secret.h"
+#include "sstp_proxy.h"
 #include "exit_codes.h"
 #include "log.h"
 #include "plat_keystore.h"
@@ -192,6 +193,7 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	cfg->pin_sha256 = c->pin_sha256 ? c->pin_sha256 : p->pin_sha256;
 	cfg->insecure = c->insecure;
 	cfg->proxy = c->proxy ? c->proxy : p->proxy;
+	cfg->proxy_user = c->proxy_user ? c->proxy_user : p->proxy_user;
 	cfg->user = c->user ? c->user : p->user;
 	if (c->auth || p->auth) {
 		if (sstp_parse_auth(c->auth ? c->auth : p->auth, &cfg->auth) < 0) {
@@ -351,6 +353,51 @@ int sstp_conn_setup_keystore(struct sstp_conn_setup *su, char *err, size_t errle
 	return 0;
 }
 
+/* The proxy password, only for a proxy user (--proxy-user, the profile's proxy-user or the URL's
+ * USER@): from --proxy-password-file (or the profile's), else SSTP_PROXY_PASSWORD. */
+static int load_proxy_password(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
+			       size_t errlen)
+{
+	const struct sstp_connect_opts *c = &cli->conn;
+	const char *file = c->proxy_password_file ? c->proxy_password_file
+						  : su->profile.proxy_password_file;
+	const char *env = getenv("SSTP_PROXY_PASSWORD");
+	struct sstp_proxy_url u;
+	size_t n;
+
+	if (!su->cfg.proxy) {
+		if (!c->proxy_user && !c->proxy_password_file)
+			return 0;
+		snprintf(err, errlen, "--proxy-user and --proxy-password-file need --proxy URL");
+		return SSTP_EXIT_USAGE;
+	}
+	if (!su->cfg.proxy_user && (sstp_proxy_url_parse(su->cfg.proxy, &u) != SSTP_PROXY_URL_OK ||
+				    !u.user[0])) {
+		if (!c->proxy_password_file)
+			return 0;
+		snprintf(err, errlen, "--proxy-password-file needs a proxy user: add --proxy-user NAME "
+			 "or give --proxy http://USER@HOST:PORT");
+		return SSTP_EXIT_USAGE;
+	}
+	if (file) {
+		su->proxy_password = sstp_secret_read(file, false, NULL, err, errlen);
+		if (!su->proxy_password)
+			return SSTP_EXIT_USAGE;
+	} else if (env && (n = strlen(env)) < SSTP_SECRET_MAX) {
+		su->proxy_password = calloc(1, SSTP_SECRET_MAX); /* sstp_secret_free wipes it all */
+		if (!su->proxy_password)
+			return SSTP_EXIT_ERROR;
+		memcpy(su->proxy_password, env, n);
+		sstp_log_add_secret(su->proxy_password);
+	} else {
+		snprintf(err, errlen, "the proxy user needs a password: give --proxy-password-file "
+			 "FILE or set SSTP_PROXY_PASSWORD");
+		return SSTP_EXIT_USAGE;
+	}
+	su->cfg.proxy_password = su->proxy_password;
+	return 0;
+}
+
 static int load_secrets(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
 			size_t errlen)
 {
@@ -434,6 +481,8 @@ int sstp_conn_setup(struct sstp_conn_setup *su, const struct sstp_cli *cli, char
 			       : su->profile.name ? su->profile.name : su->profile.server,
 			       su->name, sizeof(su->name));
 	su->cfg.name = su->name;
+	if ((r = load_proxy_password(su, cli, err, errlen)) != 0)
+		return r;
 	return load_secrets(su, cli, err, errlen);
 }
 
@@ -441,6 +490,8 @@ void sstp_conn_setup_free(struct sstp_conn_setup *su)
 {
 	sstp_secret_free(su->password);
 	su->password = NULL;
+	sstp_secret_free(su->proxy_password);
+	su->proxy_password = NULL;
 	sstp_secret_free(su->pin);
 	su->pin = NULL;
 	tls_creds_free(su->creds);

@@ -28,6 +28,7 @@ struct sstp_conn_setup {
 	struct plat_ip dns[SSTP_SETUP_MAX_DNS];
 	const char *domains[SSTP_SETUP_MAX_DOMAINS];
 	char *password;                 /* sstp_secret_read */
+	char *proxy_password;           /* sstp_secret_read or SSTP_PROXY_PASSWORD; sstp_secret_free */
 	struct tls_creds *creds;
 	const char *keystore_uri;       /* --cert pkcs11:... (points into cli or profile) */
 	char *pin;                      /* its PIN (sstp_secret_read) until the token is opened */

@@ -38,6 +38,8 @@ void sstp_profile_free(struct sstp_profile *p)
 	free(p->password_file);
 	free(p->auth);
 	free(p->proxy);
+	free(p->proxy_user);
+	free(p->proxy_password_file);
 	free(p->vnet_name);
 	free(p->vnet_id);
 	free(p->dir);
@@ -139,6 +141,9 @@ static const struct key_def keys[] = {
 	{"password-file", K_PATH, F(password_file)},
 	{"auth", K_AUTH, F(auth)},
 	{"proxy", K_PROXY, F(proxy)},
+	{"proxy-user", K_STR, F(proxy_user)},
+	{"proxy-password-file", K_PATH, F(proxy_password_file)},
+	{"proxy-password", K_SECRET, 0},
 	{"mtu", K_MTU, F(mtu)},
 	{"no-routes", K_BOOL, F(no_routes)},
 	{"no-dns", K_BOOL, F(no_dns)},
@@ -601,6 +606,8 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 	put_str(&s, "password-file", p->password_file);
 	put_str(&s, "auth", p->auth);
 	put_str(&s, "proxy", p->proxy);
+	put_str(&s, "proxy-user", p->proxy_user);
+	put_str(&s, "proxy-password-file", p->proxy_password_file);
 	if (p->mtu)
 		sb_printf(&s, "mtu = %u\n", p->mtu);
 	if (p->no_routes)

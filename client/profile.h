@@ -88,6 +88,8 @@ struct sstp_profile {
 				     * no group/other access */
 	char *auth;                 /* allowed methods, comma list: eap-tls,eap-mschapv2,mschapv2,pap */
 	char *proxy;                /* HTTP proxy URL (without credentials) */
+	char *proxy_user;           /* proxy user name (the password: proxy_password_file) */
+	char *proxy_password_file;  /* path of a file holding the proxy password */
 	unsigned mtu;               /* 0 = default */
 	bool no_routes;             /* install no routes at all */
 	bool no_dns;                /* leave DNS alone */

@@ -364,6 +364,8 @@ static int64_t next_timeout(struct sstp_session *s, uint64_t now)
 		d = s->retry_at;
 	else {
 		d = s->phase_deadline;
+		if (sess_proxy_deadline(s) < d)
+			d = sess_proxy_deadline(s); /* curl's timer while it opens the proxy tunnel */
 		if (!s->ever_up && s->cfg.timeout_ms && s->start_ms + s->cfg.timeout_ms < d)
 			d = s->start_ms + s->cfg.timeout_ms;
 		if (s->stopping && s->teardown_deadline < d)

@@ -32,6 +32,8 @@ struct sstp_session_cfg {
 	const char *pin_sha256;
 	bool insecure;
 	const char *proxy;              /* http://[user@]host:port, or NULL */
+	const char *proxy_user;         /* overrides the URL's user; NULL = the URL's, if any */
+	const char *proxy_password;     /* with a proxy user; NULL = "" */
 	const char *user;               /* PPP user name (also the EAP identity if set) */
 	const char *password;           /* MS-CHAPv2/PAP password, or NULL */
 	unsigned auth;                  /* PPP_AUTH_* allowed; 0 = what the credentials allow */

@@ -1,6 +1,7 @@
 /* session_conn.c - the first phases of a connection: resolve (on a worker thread), TCP
  * (non-blocking, every resolved address in turn), TLS (verification failures are exit 5), and the
  * SSTP_DUPLEX_POST / HTTP 200 exchange; then it hands the byte stream to session_link.c.
+ * With --proxy, session_proxy.c opens the TCP connection (a CONNECT tunnel) instead.
  * Also the transport wrappers: TLS normally, a plain socketpair in unit tests. */
 #include "session_int.h"
 
@@ -102,120 +103,6 @@ static void start_tls(struct sstp_session *s, uint64_t now)
 	s->sock_readable = s->sock_writable = true;
 }
 
-static const char *tcp_host(const struct sstp_session *s)
-{
-	return s->proxy_host[0] ? s->proxy_host : s->cfg.server;
-}
-
-static uint16_t tcp_port(const struct sstp_session *s)
-{
-	return s->proxy_host[0] ? s->proxy_port : s->cfg.port;
-}
-
-/* http://host[:port][/] -> proxy_host, proxy_port (8080 when absent). 0 or -1. */
-static int parse_proxy(struct sstp_session *s)
-{
-	const char *p = s->cfg.proxy, *end, *colon;
-	size_t hl;
-	char *e;
-	unsigned long port = 8080;
-
-	if (strncmp(p, "http://", 7) != 0)
-		return -1;
-	p += 7;
-	end = p + strcspn(p, "/?#");
-	if (memchr(p, '@', (size_t)(end - p)))
-		return -1; /* proxy authentication is not supported */
-	colon = memchr(p, ':', (size_t)(end - p));
-	hl = (size_t)((colon ? colon : end) - p);
-	if (hl == 0 || hl >= sizeof(s->proxy_host))
-		return -1;
-	if (colon) {
-		port = strtoul(colon + 1, &e, 10);
-		if (e != end || port == 0 || port > 65535)
-			return -1;
-	}
-	memcpy(s->proxy_host, p, hl);
-	s->proxy_host[hl] = '\0';
-	s->proxy_port = (uint16_t)port;
-	return 0;
-}
-
-static void start_proxy(struct sstp_session *s)
-{
-	const char *h = s->cfg.server;
-	bool v6 = strchr(h, ':') != NULL;
-	int n = snprintf(s->proxy_req, sizeof(s->proxy_req),
-			 "CONNECT %s%s%s:%u HTTP/1.1\r\nHost: %s%s%s:%u\r\nSSTPVERSION: 1.0\r\n"
-			 "User-Agent: sstp\r\n\r\n", v6 ? "[" : "", h, v6 ? "]" : "", s->cfg.port,
-			 v6 ? "[" : "", h, v6 ? "]" : "", s->cfg.port);
-
-	s->proxy_req_len = n > 0 && (size_t)n < sizeof(s->proxy_req) ? (size_t)n : 0;
-	s->proxy_req_off = 0;
-	sstp_http_resp_init(&s->http, SSTP_HTTP_PEER_PROXY);
-	s->want_write = true;
-	s->sock_writable = true;
-	sstp_dbg("asking proxy %s:%u for a tunnel to %s:%u", s->proxy_host, s->proxy_port, h,
-		 s->cfg.port);
-}
-
-/* The CONNECT exchange on the plain socket; start_tls once the proxy answered 200. */
-static void drive_proxy(struct sstp_session *s, uint64_t now)
-{
-	uint8_t buf[1024];
-	size_t used = 0;
-	ssize_t n;
-
-	while (s->proxy_req_off < s->proxy_req_len) {
-		n = write(s->sock, s->proxy_req + s->proxy_req_off, s->proxy_req_len - s->proxy_req_off);
-		if (n > 0) {
-			s->proxy_req_off += (size_t)n;
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-			s->want_write = true;
-			return;
-		}
-		sess_fail(s, SSTP_EXIT_UNREACHABLE, "proxy %s:%u closed the connection: %s",
-			  s->proxy_host, s->proxy_port, strerror(errno));
-		return;
-	}
-	s->want_write = false;
-	/* read byte-wise up to the end of the head: nothing of the TLS stream may be swallowed */
-	for (;;) {
-		n = read(s->sock, buf, 1);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
-			sess_fail(s, SSTP_EXIT_UNREACHABLE, "proxy %s:%u closed the connection before "
-				  "answering CONNECT", s->proxy_host, s->proxy_port);
-			return;
-		}
-		switch (sstp_http_resp_feed(&s->http, buf, 1, &used)) {
-		case SSTP_HTTP_NEED_MORE: continue;
-		case SSTP_HTTP_ERROR:
-			sess_fail(s, s->http.status == 407 ? SSTP_EXIT_AUTH : SSTP_EXIT_UNREACHABLE,
-				  "%s%s", sstp_http_resp_error(&s->http), s->http.status == 407 ?
-				  " (proxy authentication is not supported)" : "");
-			return;
-		case SSTP_HTTP_DONE:
-			s->proxy_done = true;
-			sstp_dbg("proxy %s:%u: tunnel to %s:%u open", s->proxy_host, s->proxy_port,
-				 s->cfg.server, s->cfg.port);
-			start_tls(s, now);
-			return;
-		}
-	}
-}
-
-static void tcp_connected(struct sstp_session *s, uint64_t now)
-{
-	if (s->proxy_host[0] && !s->proxy_done)
-		start_proxy(s);
-	else
-		start_tls(s, now);
-}
-
 static void try_connect(struct sstp_session *s, uint64_t now)
 {
 	char ip[PLAT_IP_STRMAX];
@@ -226,10 +113,10 @@ static void try_connect(struct sstp_session *s, uint64_t now)
 
 		plat_ip_format(a, ip, sizeof(ip));
 		SSTP_STATUS_SET(s->st.server_addr, ip);
-		sstp_dbg("connecting to %s port %u", ip, tcp_port(s));
-		r = plat_tcp_connect(a, tcp_port(s), &s->sock);
+		sstp_dbg("connecting to %s port %u", ip, s->cfg.port);
+		r = plat_tcp_connect(a, s->cfg.port, &s->sock);
 		if (r == 0) {
-			tcp_connected(s, now);
+			start_tls(s, now);
 			return;
 		}
 		if (r == -EINPROGRESS) {
@@ -240,9 +127,8 @@ static void try_connect(struct sstp_session *s, uint64_t now)
 		sstp_dbg("connect to %s: %s", ip, strerror(-r));
 		s->addr_idx++;
 		if (s->addr_idx >= s->n_addrs) {
-			sess_fail(s, SSTP_EXIT_UNREACHABLE, "cannot connect to %s%s port %u (%s): %s",
-				  s->proxy_host[0] ? "proxy " : "", tcp_host(s), tcp_port(s), ip,
-				  strerror(-r));
+			sess_fail(s, SSTP_EXIT_UNREACHABLE, "cannot connect to %s port %u (%s): %s",
+				  s->cfg.server, s->cfg.port, ip, strerror(-r));
 			return;
 		}
 	}
@@ -253,7 +139,6 @@ int sess_conn_start(struct sstp_session *s, uint64_t now)
 	struct plat_ip lit;
 
 	s->http_req_len = 0;
-	s->proxy_req_len = 0;
 	s->want_write = false;
 	s->sock_readable = s->sock_writable = false;
 	if (s->plain_fd >= 0) {
@@ -264,14 +149,10 @@ int sess_conn_start(struct sstp_session *s, uint64_t now)
 		return 0;
 	}
 	s->proxy_host[0] = '\0';
-	s->proxy_done = false;
-	if (s->cfg.proxy && parse_proxy(s) < 0) {
-		sess_fail(s, SSTP_EXIT_USAGE, "cannot use the proxy %s: give http://HOST[:PORT] "
-			  "(proxy authentication is not supported)", s->cfg.proxy);
-		return 0;
-	}
+	if (s->cfg.proxy)
+		return sess_proxy_start(s, now);
 	sess_set_state(s, SSTP_STATE_RESOLVING, now);
-	if (plat_ip_parse(tcp_host(s), &lit) == 0) {
+	if (plat_ip_parse(s->cfg.server, &lit) == 0) {
 		s->addrs[0] = lit;
 		s->n_addrs = 1;
 		s->addr_idx = 0;
@@ -279,7 +160,7 @@ int sess_conn_start(struct sstp_session *s, uint64_t now)
 		try_connect(s, now);
 		return 0;
 	}
-	s->resolver = plat_resolve_start(tcp_host(s));
+	s->resolver = plat_resolve_start(s->cfg.server);
 	if (!s->resolver)
 		return -1;
 	plat_loop_watch(s->loop, plat_resolve_fd(s->resolver), PLAT_EV_READ,
@@ -298,8 +179,7 @@ static void drive_resolve(struct sstp_session *s, uint64_t now)
 	plat_resolve_free(s->resolver);
 	s->resolver = NULL;
 	if (r < 0) {
-		sess_fail(s, SSTP_EXIT_UNREACHABLE, "cannot resolve %s%s: %s",
-			  s->proxy_host[0] ? "the proxy " : "", tcp_host(s),
+		sess_fail(s, SSTP_EXIT_UNREACHABLE, "cannot resolve %s: %s", s->cfg.server,
 			  r == -ENOENT ? "no such host" : err);
 		return;
 	}
@@ -314,11 +194,9 @@ static void drive_tcp(struct sstp_session *s, uint64_t now)
 	char ip[PLAT_IP_STRMAX];
 	int r;
 
-	if (s->proxy_host[0] && s->sock >= 0 && s->proxy_req_len) {
-		if (s->sock_readable || s->sock_writable) {
-			s->sock_readable = s->sock_writable = false;
-			drive_proxy(s, now);
-		}
+	if (s->proxy_multi) {
+		if (s->sock < 0 && sess_proxy_drive(s, now) == 1)
+			start_tls(s, now);
 		return;
 	}
 	if (!s->sock_writable)
@@ -327,7 +205,7 @@ static void drive_tcp(struct sstp_session *s, uint64_t now)
 	r = plat_tcp_connect_result(s->sock);
 	if (r == 0) {
 		s->want_write = false;
-		tcp_connected(s, now);
+		start_tls(s, now);
 		return;
 	}
 	plat_ip_format(&s->addrs[s->addr_idx], ip, sizeof(ip));
@@ -340,8 +218,8 @@ static void drive_tcp(struct sstp_session *s, uint64_t now)
 		try_connect(s, now);
 		return;
 	}
-	sess_fail(s, SSTP_EXIT_UNREACHABLE, "cannot connect to %s%s port %u (%s): %s",
-		  s->proxy_host[0] ? "proxy " : "", tcp_host(s), tcp_port(s), ip, strerror(-r));
+	sess_fail(s, SSTP_EXIT_UNREACHABLE, "cannot connect to %s port %u (%s): %s",
+		  s->cfg.server, s->cfg.port, ip, strerror(-r));
 }
 
 static void drive_tls(struct sstp_session *s, uint64_t now)
@@ -477,6 +355,7 @@ void sess_conn_close(struct sstp_session *s)
 		plat_resolve_free(s->resolver);
 		s->resolver = NULL;
 	}
+	sess_proxy_close(s); /* before TLS closes the tunnel socket curl opened */
 	if (s->tls) {
 		tls_session_free(s->tls);
 		s->tls = NULL;

@@ -5,6 +5,8 @@
 #ifndef SSTP_SESSION_INT_H
 #define SSTP_SESSION_INT_H
 
+#include <curl/curl.h>
+
 #include "plat_loop.h"
 #include "plat_net.h"
 #include "plat_sock.h"
@@ -12,6 +14,7 @@
 #include "session.h"
 #include "sstp_fsm.h"
 #include "sstp_http.h"
+#include "sstp_proxy.h"
 #include "status.h"
 #include "tls.h"
 #include "tls_eap.h"
@@ -23,6 +26,7 @@
 #define SESS_MAX_CTL 4
 #define SESS_CTL_BUF 1024          /* requests are small; replies are built on the stack */
 #define SESS_MAX_CHILDREN 8
+#define SESS_PROXY_MAX_FDS 4       /* sockets curl may hold at once (happy eyeballs, re-auth) */
 #define SESS_TEARDOWN_MS 1500u     /* LCP terminate + SSTP disconnect budget */
 #define SESS_LCP_TERM_MS 600u      /* part of it spent waiting for LCP Terminate-Ack */
 
@@ -72,11 +76,19 @@ struct sstp_session {
 	uint64_t up_since;
 
 	/* connection */
-	char proxy_host[256];      /* --proxy: TCP goes here, then HTTP CONNECT to the server */
+	char proxy_host[SSTP_PROXY_HOST_MAX]; /* --proxy: curl opens a CONNECT tunnel through it */
 	uint16_t proxy_port;
-	bool proxy_done;           /* the CONNECT tunnel stands */
-	char proxy_req[512];
-	size_t proxy_req_len, proxy_req_off;
+	bool proxy_v6;             /* proxy_host is an IPv6 literal */
+	char proxy_user[SSTP_PROXY_USER_MAX]; /* "" = no proxy authentication */
+	CURLM *proxy_multi;        /* session_proxy.c: alive from start to sess_proxy_close() */
+	CURL *proxy_easy;          /* keeps the tunnel's connection; never closes proxy_handed */
+	struct curl_slist *proxy_hdrs; /* extra CONNECT headers (SSTPVERSION) */
+	int proxy_fds[SESS_PROXY_MAX_FDS]; /* curl's sockets the loop watches (tag TAG_SOCK) */
+	int n_proxy_fds;
+	int proxy_handed;          /* the tunnel socket once handed to TLS, else -1 */
+	uint64_t proxy_timer;      /* curl's next timeout, UINT64_MAX when none */
+	char proxy_status[128];    /* the proxy's last HTTP status line, printable */
+	char proxy_errbuf[CURL_ERROR_SIZE];
 	struct plat_resolver *resolver;
 	struct plat_ip addrs[SESS_MAX_ADDRS];
 	int n_addrs, addr_idx;
@@ -143,6 +155,15 @@ int sess_xport_read(struct sstp_session *s, uint8_t *buf, size_t n);
 int sess_xport_write(struct sstp_session *s, const uint8_t *buf, size_t n);
 size_t sess_xport_pending(const struct sstp_session *s);
 int sess_xport_fd(const struct sstp_session *s);
+
+/* session_proxy.c: sess_proxy_start sets up curl (or fails the session); sess_proxy_drive
+ * returns 1 once the tunnel stands with its socket in s->sock (then TLS starts), else 0;
+ * sess_proxy_deadline is curl's next timer for the loop; sess_proxy_close frees curl (before
+ * the TLS session closes the socket). */
+int sess_proxy_start(struct sstp_session *s, uint64_t now);
+int sess_proxy_drive(struct sstp_session *s, uint64_t now);
+uint64_t sess_proxy_deadline(const struct sstp_session *s);
+void sess_proxy_close(struct sstp_session *s);
 
 /* session_link.c */
 int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_len, uint64_t now);

@@ -116,10 +116,10 @@ sx pxdc disconnect px
 rig_check "proxy: client namespace as before" sx_same_as "$BEFORE"
 # shellcheck disable=SC2086
 sx proxydeny connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$RIG_GW_IP:3129" --timeout 20
-expect proxydeny 4 '^sstp: HTTP 403 from proxy'
+expect proxydeny 4 "^sstp: proxy $RIG_GW_IP:3129 refused the tunnel to $RIG_GW_NAME:443: HTTP/1.1 403 Forbidden\$"
 # shellcheck disable=SC2086
 sx proxyauth connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$RIG_GW_IP:3130" --timeout 20
-expect proxyauth 6 '^sstp: HTTP 407 from proxy.*proxy authentication is not supported'
+expect proxyauth 6 "^sstp: proxy wants authentication: use --proxy-user and --proxy-password-file \\(HTTP 407 from $RIG_GW_IP:3130\\)\$"
 # shellcheck disable=SC2086
 sx proxydown connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$RIG_GW_IP:3131" --timeout 20
 expect proxydown 4 "^sstp: cannot connect to proxy $RIG_GW_IP port 3131"

@@ -107,7 +107,16 @@ static void test_bad_values(void **state)
 	expect_usage(PARSE(&cli, err, "connect", "x", "--sni", "a b"), "--sni");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy", "socks5://p:1"), "--proxy needs an http");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy", "https://p:1"), "--proxy needs an http");
-	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy", "http://bob@p:1"), "not supported");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy", "http://b%zz@p:1"), "--proxy needs an http");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy-user", "a:b"), "--proxy-user");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--proxy-user", ""), "--proxy-user");
+	/* a proxy user in the URL or as an option; the password comes from a file */
+	assert_int_equal(PARSE(&cli, err, "connect", "x", "--proxy", "http://bob@p:1"), 0);
+	assert_string_equal(cli.conn.proxy, "http://bob@p:1");
+	assert_int_equal(PARSE(&cli, err, "connect", "x", "--proxy", "http://p:1", "--proxy-user",
+			       "bob", "--proxy-password-file", "/f"), 0);
+	assert_string_equal(cli.conn.proxy_user, "bob");
+	assert_string_equal(cli.conn.proxy_password_file, "/f");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--state-dir", "relative"), "absolute");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--mtu"), "needs a value");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--background=yes"), "takes no value");

@@ -1,0 +1,209 @@
+#!/bin/bash
+# test_helper_password.sh - MS-CHAPv2 profiles through the sstp helper, as a member of group sstp
+# made for the test: the CLI reads --password-file / --password-stdin as that user and sends the
+# password in the connect request; a profile's password-file is read by the helper only when it
+# is owned by root or the requester and not accessible to group/others (refused otherwise, 11);
+# a profile that needs a password and gets none is refused (2) with a sentence; a wrong password
+# is exit 6 with the server's sentence; `sstp check` works through the helper. Each connection
+# pings the service host through the tunnel and disconnects back to the namespace as it was. A
+# canary password never shows in the helper's log, its state directory, status --json, the
+# member's output, or any /proc/*/cmdline or /proc/*/environ. Exit 0 pass, 1 fail, 77 skip.
+set -u -o pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/rig.sh
+. "$HERE/lib/rig.sh"
+# shellcheck source=sstp_test_lib.sh
+. "$HERE/sstp_test_lib.sh"
+
+rig_require
+[ -x "$SSTP_BIN" ] || rig_skip "sstp binary not found at $SSTP_BIN (set SSTP_BIN or SSTP_BUILD_DIR)"
+for t in useradd userdel groupadd groupdel setpriv; do
+    command -v "$t" >/dev/null || rig_skip "$t is not installed"
+done
+MEMBER=sstppw$$
+OTHER=sstpot$$
+GROUP_MADE=0
+HELPER_PIDFILE=
+
+rig_up
+SX_STATE=$RIG_DIR/helper-state
+SX_OUT=$RIG_DIR/sstp-out
+mkdir -p "$SX_OUT" "$SX_STATE"
+chmod 755 "$RIG_DIR"
+SOCK=$SX_STATE/control
+
+helper_cleanup() {
+    [ -n "$HELPER_PIDFILE" ] && [ -f "$HELPER_PIDFILE" ] && kill "$(cut -d' ' -f1 "$HELPER_PIDFILE")" 2>/dev/null
+    sleep 1
+    rig_ns_exec cli "$SSTP_BIN" -q cleanup --state-dir "$SX_STATE" >/dev/null 2>&1
+    userdel "$MEMBER" 2>/dev/null
+    userdel "$OTHER" 2>/dev/null
+    [ "$GROUP_MADE" = 1 ] && groupdel sstp 2>/dev/null
+    return 0
+}
+rig_on_down helper_cleanup
+
+getent group sstp >/dev/null || { groupadd --system sstp || rig_fatal "groupadd failed"; GROUP_MADE=1; }
+useradd -M -U -G sstp -s /bin/sh -d / "$MEMBER" || rig_fatal "useradd failed"
+useradd -M -U -s /bin/sh -d / "$OTHER" || rig_fatal "useradd failed"
+
+# a hub user whose password is a canary: it must never show anywhere
+PWUSER=pwuser$$
+CANARY=Canary-$$-Zq7xW9
+rig_add_user "$PWUSER" "$CANARY" || rig_fatal "could not add the password user"
+PAT=$RIG_DIR/canary.pat # grep -f: the canary is never on a command line of the test either
+printf '%s\n' "$CANARY" > "$PAT"
+chmod 600 "$PAT"
+
+# the member's own password files (read by the CLI as the member)
+MHOME=$RIG_DIR/member-home
+mkdir -p "$MHOME"
+printf '%s\n' "$CANARY" > "$MHOME/pw"
+printf 'not-the-password\n' > "$MHOME/wrong"
+chown -R "$MEMBER:$MEMBER" "$MHOME"
+chmod 700 "$MHOME"
+chmod 600 "$MHOME/pw" "$MHOME/wrong"
+
+# the administrator's profiles
+PWF=$RIG_DIR/pwfiles
+mkdir -p "$PWF" && chmod 755 "$PWF"
+printf '%s\n' "$CANARY" > "$PWF/root600";   chmod 600 "$PWF/root600"
+printf '%s\n' "$CANARY" > "$PWF/root644";   chmod 644 "$PWF/root644"
+printf '%s\n' "$CANARY" > "$PWF/root640";   chmod 640 "$PWF/root640"
+printf '%s\n' "$CANARY" > "$PWF/member600"; chown "$MEMBER" "$PWF/member600"; chmod 600 "$PWF/member600"
+printf '%s\n' "$CANARY" > "$PWF/other600";  chown "$OTHER" "$PWF/other600"; chmod 600 "$PWF/other600"
+profile() { # profile NAME [password-file]
+    mkdir -p "$RIG_DIR/etc/$1"
+    {
+        echo "server = $RIG_GW_NAME"
+        echo "ca = $RIG_PKI/ca.crt"
+        echo "user = $PWUSER"
+        echo "auth = mschapv2"
+        echo "route = $RIG_HUB_NET"
+        [ -n "${2:-}" ] && echo "password-file = $2"
+    } > "$RIG_DIR/etc/$1/profile.conf"
+}
+profile pw
+profile pwf "$PWF/root600"
+profile pwmine "$PWF/member600"
+profile pw644 "$PWF/root644"
+profile pw640 "$PWF/root640"
+profile pwother "$PWF/other600"
+chmod -R a+rX "$RIG_DIR/etc"
+
+rig_spawn helper cli env SSTP_SYSTEM_DIR="$RIG_DIR/etc" "$SSTP_BIN" helper \
+    --state-dir "$SX_STATE" --socket "$SOCK" -v
+HELPER_PIDFILE=$RIG_DIR/pids/helper.pid
+rig_wait 10 "helper to listen" test -S "$SOCK"
+HLOG=$RIG_DIR/logs/helper.log
+
+# as_member LABEL ARGS...: sstp as the member (through the helper), in the client namespace
+# (where the helper's sessions are), without a terminal; stdin from $SX_IN (default /dev/null)
+as_member() {
+    local label=$1; shift
+    ip netns exec "$RIG_NS_CLI" setsid -w setpriv --reuid="$MEMBER" --regid="$MEMBER" --init-groups \
+        env -i PATH=/usr/bin:/bin HOME=/ SSTP_HELPER_SOCKET="$SOCK" timeout 120 "$SSTP_BIN" "$@" \
+        < "${SX_IN:-/dev/null}" > "$SX_OUT/$label.out" 2> "$SX_OUT/$label.err"
+    SX_RC=$?
+    return 0
+}
+# no trace of the canary in these files / directories
+clean() { ! grep -raqFf "$PAT" "$@" 2>/dev/null; }
+# nor in any process's command line or environment
+proc_clean() {
+    python3 - "$PAT" <<'PY'
+import glob, sys
+c = open(sys.argv[1], "rb").read().strip()
+bad = []
+for f in glob.glob("/proc/[0-9]*/cmdline") + glob.glob("/proc/[0-9]*/environ"):
+    try:
+        if c in open(f, "rb").read():
+            bad.append(f)
+    except OSError:
+        pass
+for f in bad:
+    print("# canary in " + f, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+ping_svc() { rig_wait 10 "ping the service host through the tunnel" rig_ns_exec cli ping -c 1 -W 1 -q "$RIG_SVC_IP"; }
+expect() { # expect LABEL CODE REGEX: exit code and a line of stderr
+    rig_check "$1: exit $2" [ "$SX_RC" = "$2" ] || { echo "# got $SX_RC:"; sed 's/^/# /' "$SX_OUT/$1.err"; }
+    rig_check "$1: says why" grep -Eq -- "$3" "$SX_OUT/$1.err" || sed 's/^/# /' "$SX_OUT/$1.err"
+}
+# connect_ok LABEL NAME ARGS...: connect, status, ping, canary checks while up, disconnect
+connect_ok() {
+    local label=$1 name=$2; shift 2
+    as_member "$label" connect "$name" --timeout 60 "$@"
+    rig_check "$label: connect $name through the helper exits 0" [ "$SX_RC" = 0 ] ||
+        { sed 's/^/# /' "$SX_OUT/$label.err"; tail -20 "$HLOG" | sed 's/^/# helper: /'; }
+    as_member "$label-st" status "$name" --json
+    rig_check "$label: status says connected" [ "$(sx_json "$SX_OUT/$label-st.out" 'j["state"]')" = connected ]
+    rig_check "$label: authenticated with MS-CHAPv2" [ "$(sx_json "$SX_OUT/$label-st.out" '"CHAP" in (j.get("auth") or "").upper()')" = true ]
+    ping_svc
+    rig_check "$label: service host answers ping through the tunnel" rig_ns_exec cli ping -c 1 -W 2 -q "$RIG_SVC_IP"
+    rig_check "$label: no canary in /proc/*/cmdline or environ while up" proc_clean
+    rig_check "$label: no canary in status --json or the member's output" clean "$SX_OUT"
+    as_member "$label-dc" disconnect "$name"
+    rig_check "$label: disconnect exits 0" [ "$SX_RC" = 0 ] || sed 's/^/# /' "$SX_OUT/$label-dc.err"
+    rig_check "$label: client namespace as before" sx_same_as "$BEFORE"
+}
+
+BEFORE=$RIG_DIR/snapshot.before
+sx_snapshot > "$BEFORE"
+
+# 1. the member's password file, read by the CLI as the member
+connect_ok pwfile pw --password-file "$MHOME/pw"
+# 2. the password on standard input
+SX_IN=$MHOME/pw # opened by root for the member's stdin, like a shell redirection of theirs
+connect_ok pwstdin pw --password-stdin
+SX_IN=
+# 3. the profile's password-file, root's 0600, and the member's own 0600
+connect_ok pfroot pwf
+connect_ok pfmine pwmine
+
+# 4. refusals
+as_member none connect pw --timeout 30
+expect none 2 "profile pw authenticates $PWUSER with a password: give it with --password-file"
+as_member open644 connect pw644 --timeout 30
+expect open644 11 "password-file $PWF/root644 is accessible by group or others \(mode 644\).*chmod 600"
+as_member open640 connect pw640 --timeout 30
+expect open640 11 "is accessible by group or others \(mode 640\)"
+as_member other connect pwother --timeout 30
+expect other 11 "password-file $PWF/other600 is owned by uid [0-9]+; the helper reads it only when it belongs to root or to the requesting user"
+as_member wrong connect pw --password-file "$MHOME/wrong" --timeout 30
+expect wrong 6 "authentication rejected by server: E=691 bad user name or password \(MS-CHAPv2\)"
+as_member wrongst status pw
+rig_check "after the wrong password: nothing runs (10)" [ "$SX_RC" = 10 ]
+rig_check "after the refusals: client namespace as before" sx_same_as "$BEFORE"
+
+# 5. sstp check through the helper: connect, probe as the member, disconnect
+as_member chk check pwf --probe "$RIG_SVC_IP:$RIG_HTTP_PORT" --json
+rig_check "check through the helper exits 0" [ "$SX_RC" = 0 ] || sed 's/^/# /' "$SX_OUT/chk.err" "$SX_OUT/chk.out"
+rig_check "check: JSON says connected" [ "$(sx_json "$SX_OUT/chk.out" 'j["connected"]')" = true ]
+rig_check "check: the probe answered" [ "$(sx_json "$SX_OUT/chk.out" 'j["probes"][0]["ok"]')" = true ]
+as_member chkst status pwf
+rig_check "check: disconnected afterwards (10)" [ "$SX_RC" = 10 ]
+as_member chkbad check pwf --probe "$RIG_SVC_IP:9"
+rig_check "check: an unreachable probe is exit 12" [ "$SX_RC" = 12 ] || sed 's/^/# /' "$SX_OUT/chkbad.err" "$SX_OUT/chkbad.out"
+rig_check "after check: client namespace as before" sx_same_as "$BEFORE"
+
+# the detectors find the canary where it is (so their "clean" means something)
+detects() { ! clean "$@"; }
+rig_check "detector: finds the canary in the password files" detects "$PWF"
+bash -c 'sleep 20' "$CANARY" &
+DPID=$!
+proc_dirty() { ! proc_clean 2>/dev/null; }
+rig_check "detector: finds the canary on a command line" proc_dirty
+kill "$DPID" 2>/dev/null
+wait "$DPID" 2>/dev/null
+
+# 6. the canary is nowhere the helper writes, nor in anything the member saw
+rig_check "no canary in the helper's log" clean "$HLOG"
+rig_check "no canary in the helper's state directory" clean "$SX_STATE"
+rig_check "no canary in the member's outputs" clean "$SX_OUT"
+rig_check "no canary in /proc/*/cmdline or environ at the end" proc_clean
+rig_check "the helper logged the hand-over without the password" grep -q "password handed over on its stdin" "$HLOG"
+
+echo "$RIG_FAILS failed checks"
+[ "$RIG_FAILS" = 0 ]
