@@ -13,12 +13,19 @@
  *   child's own control socket (STATE_DIR/NAME.sock): it subscribes to its events (relayed to the
  *   helper's subscribers) and relays status and disconnect. Sessions it did not start (root ran
  *   `sstp connect` itself) are shown and can be disconnected too.
- * - Keys and passwords: the helper never reads them and never accepts them. A request carries a
- *   profile name and a few allow-listed options (helper_proto.h); paths of certificates, keys and
- *   password files come only from the profile in the system profile directory (/etc/sstp), which
- *   only root can change. The child session reads them; keep such files root-only (0600) so no
- *   user process sees them, or use a keystore URI. A user's own key in their home directory is
- *   for `sstp connect` run by that user as root, not for the helper.
+ * - Keys: the helper never reads them and never accepts them. A request carries a profile name
+ *   and a few allow-listed options (helper_proto.h); paths of certificates and keys come only
+ *   from the profile in the system profile directory (/etc/sstp), which only root can change.
+ *   The child session reads them; keep such files root-only (0600) so no user process sees
+ *   them, or use a keystore URI. A user's own key in their home directory is for `sstp connect`
+ *   run by that user as root, not for the helper.
+ * - Passwords (MS-CHAPv2/PAP profiles): either the CLI/tray reads one as the requesting user
+ *   (--password-file, --password-stdin, a prompt) and sends it in the CONNECT request (PASSWORD),
+ *   or the helper reads the profile's password-file, only when that file is a regular file owned
+ *   by root or by the requesting user (SO_PEERCRED uid) with no group/other access. Either way
+ *   the helper writes it once to the child's stdin (`--password-stdin`, never argv or a file),
+ *   wipes its copies (request, receive buffer), and never logs it. A profile that needs a
+ *   password and gets none is answered RESP_ERROR 2 with NEED_PASSWORD.
  * - On start it replays the undo journal of every dead session in the state directory
  *   (plat_net_cleanup_stale), and again for a child that ended, in case it was killed before its
  *   own undo ran. On SIGTERM it disconnects its sessions (up to 5 s, then SIGKILL + replay).
