@@ -11,6 +11,7 @@
 #include "ctl_client.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
+#include "local_nets.h"
 #include "log.h"
 #include "pkg.h"
 #include "plat_ctl.h"
@@ -207,6 +208,7 @@ int sstp_cmd_cleanup(const struct sstp_cli *cli)
 int sstp_cmd_import(const struct sstp_cli *cli)
 {
 	struct sstp_import_opts o;
+	struct sstp_local_nets *ln;
 	char err[512] = "";
 	int r;
 
@@ -219,7 +221,14 @@ int sstp_cmd_import(const struct sstp_cli *cli)
 	o.n_extra_ca = cli->conn.n_ca;
 	o.as_root = plat_is_root();
 	o.overwrite = cli->force;
+	/* the local networks, for the warning about VNet routes that overlap them */
+	ln = calloc(1, sizeof(*ln));
+	if (ln && sstp_local_nets_read(ln, NULL) == 0) {
+		o.local = ln->nets;
+		o.n_local = ln->n;
+	}
 	r = sstp_pkg_cmd_import(cli->source, &o, stdout, err, sizeof(err));
+	free(ln);
 	if (r)
 		sstp_err("%s", err[0] ? err : "import failed");
 	return r;

@@ -15,6 +15,7 @@
 #include "ctl_client.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
+#include "local_nets.h"
 #include "log.h"
 #include "plat_proc.h"
 #include "plat_svc.h"
@@ -243,6 +244,21 @@ static void finish_check(struct conn_ctx *x, const char *name, int code, const c
 		sstp_err("cannot write %s: %s", cli->junit, strerror(errno));
 }
 
+/* The profile's VNet routes and pools against the local networks, before the tunnel exists. */
+static void warn_overlaps(const struct sstp_profile *p, struct plat_net *net)
+{
+	struct sstp_local_nets *ln;
+
+	if (!p->n_routes && !p->n_pools)
+		return;
+	ln = calloc(1, sizeof(*ln));
+	if (!ln)
+		return;
+	if (sstp_local_nets_read(ln, net) == 0)
+		sstp_local_nets_warn(ln, p);
+	free(ln);
+}
+
 int sstp_cmd_connect(struct sstp_cli *cli)
 {
 	struct sstp_conn_setup su;
@@ -289,6 +305,8 @@ int sstp_cmd_connect(struct sstp_cli *cli)
 		sstp_err("%s", err);
 		goto out;
 	}
+	if (!su.cfg.no_routes)
+		warn_overlaps(&su.profile, net);
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.ctx = &x;
 	hooks.up = hook_up;

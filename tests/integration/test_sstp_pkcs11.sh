@@ -4,6 +4,7 @@
 # 'pkcs11:token=...;object=...'` (found through p11-kit-proxy, which loads the SoftHSM2 module the
 # system registered) reaches the rig, pings the service host, and the PIN (from a file, then from
 # standard input with a profile's `cert = pkcs11:...`) shows up in no log, output or command line.
+# The VNet-route overlap warning of connect and import, with a veth LAN in the client namespace.
 # Also: a wrong PIN, no PIN (exit 9), certstore:/keychain: URIs on Linux (exit 9, what to use
 # instead). Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
@@ -28,6 +29,14 @@ done
 [ "$PROXY_OK" = 1 ] || rig_skip "p11-kit-proxy.so missing (Debian: p11-kit-modules)"
 
 sx_setup
+# a local network for the overlap warning: 10.77.1.0/24 on a veth pair inside the client namespace
+# (no IPv6 link-local: DAD would change it between snapshots; part of the "before" state)
+ip -n "$RIG_NS_CLI" link add p11lan0 type veth peer name p11lan1 &&
+    ip -n "$RIG_NS_CLI" link set p11lan0 addrgenmode none &&
+    ip -n "$RIG_NS_CLI" link set p11lan1 addrgenmode none &&
+    ip -n "$RIG_NS_CLI" addr add 10.77.1.1/24 dev p11lan0 &&
+    ip -n "$RIG_NS_CLI" link set p11lan1 up && ip -n "$RIG_NS_CLI" link set p11lan0 up ||
+    rig_fatal "could not add the LAN link"
 BEFORE=$RIG_DIR/snapshot.before
 sx_snapshot > "$BEFORE"
 
@@ -94,14 +103,30 @@ rig_check "pkcs11: client namespace exactly as before" sx_same_as "$BEFORE"
 export SSTP_SYSTEM_DIR=$RIG_DIR/profiles
 mkdir -p "$SSTP_SYSTEM_DIR/p11prof"
 printf '%s\n' "server = $RIG_GW_NAME" "ca = $RIG_PKI/ca.crt" "cert = $URI" "route = $RIG_HUB_NET" \
-    > "$SSTP_SYSTEM_DIR/p11prof/profile.conf"
+    "route = 10.77.0.0/16" > "$SSTP_SYSTEM_DIR/p11prof/profile.conf"
 printf '%s\n' "$PIN" | sx p11prof connect p11prof --password-stdin --background --json --timeout 30
 rig_check "pkcs11 profile, PIN on stdin: connect exits 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/p11prof.err" >&2
+rig_check "connect warns that the profile's 10.77.0.0/16 overlaps the local 10.77.1.1/24" \
+    grep -q "warning: VNet route 10.77.0.0/16 overlaps 10.77.1.1/24 on p11lan0" "$SX_OUT/p11prof.err"
 rig_check "pkcs11 profile: ping the service host" sx_ping "$RIG_SVC_IP"
 rig_check "pkcs11 profile: the PIN is in no process's command line" pin_not_in_cmdlines
 sx p11profdc disconnect p11prof
 rig_check "pkcs11 profile: disconnect exits 0" [ "$SX_RC" = 0 ]
 rig_check "pkcs11 profile: client namespace exactly as before" sx_same_as "$BEFORE"
+
+# the same warning from `sstp import` of the fixture package (VNet 10.0.0.0/16) next to a local
+# 10.0.7.0/24 route; the import still succeeds
+PKG_ZIP=$(cd "$HERE/.." && pwd)/data/pkg/gw-demo.zip
+if [ -f "$PKG_ZIP" ]; then
+    ip -n "$RIG_NS_CLI" route add 10.0.7.0/24 dev p11lan0 || rig_fatal "could not add the LAN route"
+    sx import import "$PKG_ZIP" --name p11pkg --cert "$URI"
+    ip -n "$RIG_NS_CLI" route del 10.0.7.0/24 dev p11lan0
+    rig_check "import with an overlapping local route exits 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/import.err" >&2
+    rig_check "import warns that VNet 10.0.0.0/16 overlaps the local route 10.0.7.0/24" \
+        grep -q "VNet route 10.0.0.0/16 overlaps 10.0.7.0/24 on p11lan0 (local route)" "$SX_OUT/import.out"
+    rig_check "the imported profile keeps the pkcs11: URI" grep -qF "cert = $URI" \
+        "$SSTP_SYSTEM_DIR/p11pkg/profile.conf"
+fi
 
 # 3. a PIN inside a profile's URI is refused when the profile loads (bad profile: 9)
 printf '%s\n' "server = $RIG_GW_NAME" "cert = $URI?pin-value=$PIN" > "$SSTP_SYSTEM_DIR/p11prof/profile.conf"
