@@ -67,6 +67,14 @@ static int on_close(void *clientp, curl_socket_t cs)
 	return 0;
 }
 
+/* curl's sockets must not leak into the children of `sstp run` */
+static int on_sockopt(void *clientp, curl_socket_t cs, curlsocktype purpose)
+{
+	(void)clientp;
+	(void)purpose;
+	return plat_sock_no_inherit(fd_of(cs)) == 0 ? CURL_SOCKOPT_OK : CURL_SOCKOPT_ERROR;
+}
+
 /* Keeps the proxy's last status line for error sentences. */
 static size_t on_header(char *buf, size_t size, size_t n, void *userp)
 {
@@ -114,6 +122,7 @@ static int setup_curl(struct sstp_session *s, const char *user)
 	SET(CURLOPT_ERRORBUFFER, s->proxy_errbuf);
 	SET(CURLOPT_HEADERFUNCTION, on_header);
 	SET(CURLOPT_HEADERDATA, s);
+	SET(CURLOPT_SOCKOPTFUNCTION, on_sockopt);
 	SET(CURLOPT_CLOSESOCKETFUNCTION, on_close);
 	SET(CURLOPT_CLOSESOCKETDATA, s);
 	/* our phase deadline fires first and names the phase; curl's is the backstop */

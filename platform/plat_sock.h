@@ -31,6 +31,9 @@ int plat_tcp_connect(const struct plat_ip *ip, uint16_t port, int *fd);
 /* The outcome of a pending connect: 0 or -errno (-ECONNREFUSED, -EHOSTUNREACH, ...). */
 int plat_tcp_connect_result(int fd);
 void plat_sock_close(int fd);
+/* Keep a socket someone else opened (libcurl's) from child processes: close-on-exec, or not
+ * inheritable on Windows. 0 or -errno. */
+int plat_sock_no_inherit(int fd);
 
 /* Blocking probes, each bounded by timeout_ms. 0 when the target answered (rtt_ms set), else
  * -errno with a sentence in err ("connection refused", "no answer within 3000 ms"). */

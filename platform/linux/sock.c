@@ -229,6 +229,15 @@ void plat_sock_close(int fd)
 		close(fd);
 }
 
+int plat_sock_no_inherit(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
 static uint64_t mono_ms(void)
 {
 	struct timespec ts;

@@ -231,6 +231,11 @@ void plat_sock_close(int fd)
 		closesocket((SOCKET)(uintptr_t)fd);
 }
 
+int plat_sock_no_inherit(int fd)
+{
+	return SetHandleInformation((HANDLE)(uintptr_t)fd, HANDLE_FLAG_INHERIT, 0) ? 0 : -EINVAL;
+}
+
 /* ---- probes -------------------------------------------------------------------------------- */
 
 int plat_probe_tcp(const char *host, uint16_t port, int timeout_ms, unsigned *rtt_ms, char *err,

@@ -2,7 +2,8 @@
 # End-to-end: `sstp connect --proxy` through a real HTTP proxy that wants Basic authentication
 # (tinyproxy in the gateway namespace): the right credentials (user in the URL or --proxy-user,
 # password from --proxy-password-file or SSTP_PROXY_PASSWORD) connect and reach the service host;
-# a wrong password and missing credentials are exit 6 with their sentences; the password never shows
+# Digest through a small test proxy works too; a wrong password and missing credentials are exit 6
+# with their sentences; the password never shows
 # in stderr (-vv) or any /proc/*/cmdline; the client namespace is left as before.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
@@ -53,6 +54,19 @@ expect() {
     rig_check "$label: says \"$re\"" grep -qE -- "$re" "$SX_OUT/$label.err" || cat "$SX_OUT/$label.err" >&2
     rig_check "$label: client namespace as before" sx_same_as "$BEFORE"
 }
+# the session's TCP sockets (the tunnel curl opened) are close-on-exec: children of `sstp run` must
+# not inherit the tunnel
+tcp_cloexec() {
+    local pid fd flags n=0
+    pid=$(pgrep -f -- "--name $1 " | head -n 1)
+    [ -n "$pid" ] || return 1
+    for fd in $(rig_ns_exec cli ss -tnp | grep -o "pid=$pid,fd=[0-9]*" | sed 's/.*fd=//'); do
+        flags=$(awk '/^flags/ {print $2}' "/proc/$pid/fdinfo/$fd")
+        (( 8#$flags & 8#2000000 )) || { echo "TCP fd $fd of $pid lacks O_CLOEXEC" >&2; return 1; }
+        n=$((n + 1))
+    done
+    [ "$n" -gt 0 ]
+}
 no_password_in() { ! grep -aqF -- "$PX_PASS" "$@"; }
 # the pattern comes from the password file: a grep with it on its own command line would match itself
 cmdlines_clean() { ! cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' '\n' | grep -aqFf "$RIG_DIR/proxy-pw"; }
@@ -64,6 +78,7 @@ sx basic -vv connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$PX_USER@$P
 rig_check "basic: connects through tinyproxy with Basic auth" [ "$SX_RC" = 0 ] || cat "$SX_OUT/basic.err" >&2
 rig_check "basic: ping the service host" sx_ping "$RIG_SVC_IP"
 rig_check "basic: the password is in no /proc/*/cmdline" cmdlines_clean
+rig_check "basic: the tunnel socket is close-on-exec" tcp_cloexec pxa
 rig_check "basic: tinyproxy opened the tunnel" grep -q "CONNECT" "$RIG_DIR/logs/tinyproxy.log"
 sx basicdc disconnect pxa
 rig_check "basic: disconnect" [ "$SX_RC" = 0 ]
@@ -97,7 +112,25 @@ rig_check "wrongpw: the wrong password is not in -vv stderr" \
 sx nocreds connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$PX" --timeout 30
 expect nocreds 6 "^sstp: proxy wants authentication: use --proxy-user and --proxy-password-file"
 
-# 5. usage errors: a proxy user without a password, a password in the URL, options without --proxy
+# 5. Digest (MD5, qop=auth) through the test proxy: the right password connects, a wrong one is 6
+rig_spawn digest srv python3 "$HERE/sstp_connect_proxy.py" 3132 digest "$PX_USER" "$RIG_DIR/proxy-pw"
+rig_wait 10 "digest proxy listens" sh -c "ip netns exec $RIG_NS_SRV ss -ltn | grep -q ':3132 '"
+# shellcheck disable=SC2086
+sx digest -vv connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$PX_USER@$RIG_GW_IP:3132" \
+    --proxy-password-file "$RIG_DIR/proxy-pw" --name pxd --background --timeout 30
+rig_check "digest: connects with Digest auth" [ "$SX_RC" = 0 ] || cat "$SX_OUT/digest.err" >&2
+rig_check "digest: the proxy checked a Digest answer" grep -q "digest: accepted $PX_USER" "$RIG_DIR/logs/digest.log"
+rig_check "digest: ping the service host" sx_ping "$RIG_SVC_IP"
+sx digestdc disconnect pxd
+rig_check "digest: disconnect" [ "$SX_RC" = 0 ]
+rig_check "digest: client namespace as before" sx_same_as "$BEFORE"
+rig_check "digest: the password is not in -vv stderr" no_password_in "$SX_OUT/digest.err" "$SX_OUT/digest.out"
+# shellcheck disable=SC2086
+sx digestbad connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$PX_USER@$RIG_GW_IP:3132" \
+    --proxy-password-file "$RIG_DIR/proxy-wrong-pw" --timeout 30
+expect digestbad 6 "^sstp: proxy $RIG_GW_IP:3132 refused the credentials for $PX_USER \\(HTTP 407\\)\$"
+
+# 6. usage errors: a proxy user without a password, a password in the URL, options without --proxy
 # shellcheck disable=SC2086
 sx nopw connect "$RIG_GW_NAME" --ca "$CA" $AUTH --proxy "http://$PX_USER@$PX" --timeout 30
 expect nopw 2 "the proxy user needs a password"
