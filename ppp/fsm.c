@@ -49,9 +49,25 @@ void fsm_send(struct fsm *f, uint8_t code, uint8_t id, const uint8_t *data, size
 	ppp_out_commit(f->ppp, &w);
 }
 
+/* The restart timer (RFC 1661 4.6 leaves its value to the implementation). Configure-Requests
+ * are retransmitted after 1 s, then 2 s, then every cfg.restart_ms (3 s): SoftEther ignores an
+ * IPCP request that arrives while it still waits for the session's DHCP lease, and a flat 3 s
+ * made every such connect 3 s slower. Terminate-Requests and the wait after a Terminate-Ack use
+ * the full period. */
 static uint64_t restart_ms(const struct fsm *f)
 {
 	return f->ppp->cfg.restart_ms;
+}
+
+static uint64_t confreq_restart_ms(const struct fsm *f)
+{
+	uint64_t full = f->ppp->cfg.restart_ms, t = FSM_FIRST_RESTART_MS;
+	/* Configure-Requests sent since the counter was initialised, this one included. */
+	unsigned sent = f->restarts < FSM_MAX_CONFIGURE ? FSM_MAX_CONFIGURE - f->restarts : 1;
+
+	for (unsigned i = 1; i < sent && t < full; i++)
+		t *= 2;
+	return t < full ? t : full;
 }
 
 /* Actions of RFC 1661 section 4.4. */
@@ -113,7 +129,7 @@ static void scr(struct fsm *f, bool retransmit)
 	fsm_send(f, FSM_CONFREQ, f->reqid, opts, w.len);
 	if (f->restarts > 0)
 		f->restarts--;
-	f->timer = f->now + restart_ms(f);
+	f->timer = f->now + confreq_restart_ms(f);
 }
 
 static void str(struct fsm *f)

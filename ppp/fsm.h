@@ -41,6 +41,7 @@ enum {
 #define FSM_MAX_CONFIGURE 10
 #define FSM_MAX_TERMINATE 2
 #define FSM_MAX_FAILURE 5
+#define FSM_FIRST_RESTART_MS 1000 /* first Configure-Request retransmission, doubling to cfg.restart_ms */
 #define FSM_MAX_NAK_LOOPS 10 /* received Naks before they are treated as Rejects */
 
 /* Result of checking the peer's Configure-Request. */

@@ -332,7 +332,8 @@ static void test_max_configure(void **state)
 	for (int k = 0; k < 20 && f.state == FSM_REQSENT; k++) {
 		clear_frames(p, &fr);
 		sent += (int)fr.n;
-		assert_int_equal(f.timer, now + 3000);
+		/* retransmissions after 1 s, 2 s, then every 3 s */
+		assert_int_equal(f.timer, now + (k == 0 ? 1000 : k == 1 ? 2000 : 3000));
 		now = f.timer;
 		fsm_timeout(&f, now);
 	}
