@@ -2,7 +2,9 @@
  * a byte stream cut into control frames (sstp_ctl_rbuf) and decoded as helper requests.
  * Invariants: an accepted request names a valid profile (or none where allowed), carries only
  * allow-listed options, re-encodes to a frame that decodes to the very same request, and
- * yields a child command line made only of known words. */
+ * yields a child command line made only of known words, with --password-stdin exactly when it
+ * carries a password and never a pointer into the password; a password has no NUL/CR/LF; a
+ * refused request keeps no password. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,14 +20,24 @@ static void check_argv(const struct sstp_helper_req *req)
 {
 	static const char *const words[] = {
 		"--state-dir", "--reconnect", "--no-reconnect", "--wait", "--no-ipv6", "--no-dns",
-		"--no-routes", "-v", "--timeout", "--mtu",
+		"--no-routes", "-v", "--timeout", "--mtu", "--password-stdin",
 	};
+	int pw_words = 0;
 	char *argv[SSTP_HELPER_ARGV_MAX];
 	int n = sstp_helper_child_argv(req, "/exe", "/state", argv, SSTP_HELPER_ARGV_MAX);
 
 	if (n < 7 || argv[n] != NULL || strcmp(argv[1], "connect") != 0 ||
 	    strcmp(argv[2], req->profile) != 0 || strcmp(argv[3], "--name") != 0 ||
 	    strcmp(argv[4], req->profile) != 0 || strcmp(argv[5], "--state-dir") != 0)
+		abort();
+	for (int i = 0; i < n; i++) {
+		/* the password never reaches the command line */
+		if (argv[i] >= req->password && argv[i] < req->password + sizeof(req->password))
+			abort();
+		if (strcmp(argv[i], "--password-stdin") == 0)
+			pw_words++;
+	}
+	if (pw_words != (req->has_password ? 1 : 0))
 		abort();
 	for (int i = 7; i < n; i++) {
 		bool known = false;
@@ -55,7 +67,22 @@ static void check_request(const struct sstp_ctl_msg *m)
 	if (sstp_helper_req_decode(m, &req, err, sizeof(err)) != 0) {
 		if (!err[0] || !memchr(err, '\0', sizeof(err)))
 			abort(); /* a refusal always says why */
+		if (req.has_password)
+			abort(); /* and keeps no password */
+		for (size_t i = 0; i < sizeof(req.password); i++)
+			if (req.password[i])
+				abort();
 		return;
+	}
+	if (req.has_password) {
+		size_t pl = strnlen(req.password, sizeof(req.password));
+
+		if (pl > SSTP_HELPER_PASSWORD_MAX || req.type != SSTP_CTL_REQ_CONNECT ||
+		    memchr(req.password, '\n', pl) || memchr(req.password, '\r', pl) ||
+		    !sstp_helper_password_ok(req.password))
+			abort();
+	} else if (req.password[0]) {
+		abort();
 	}
 	if (req.profile[0] && !sstp_profile_name_valid(req.profile))
 		abort();

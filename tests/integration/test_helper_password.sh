@@ -191,9 +191,10 @@ rig_check "after check: client namespace as before" sx_same_as "$BEFORE"
 # the detectors find the canary where it is (so their "clean" means something)
 detects() { ! clean "$@"; }
 rig_check "detector: finds the canary in the password files" detects "$PWF"
-bash -c 'sleep 20' "$CANARY" &
+python3 -c 'import time; time.sleep(20)' "$CANARY" & # one process with the canary in its argv
 DPID=$!
 proc_dirty() { ! proc_clean 2>/dev/null; }
+rig_wait 5 "the decoy process" proc_dirty
 rig_check "detector: finds the canary on a command line" proc_dirty
 kill "$DPID" 2>/dev/null
 wait "$DPID" 2>/dev/null
