@@ -154,6 +154,7 @@ static void reset_run(struct ppp *p)
 	memset(&p->ipv6cp, 0, sizeof(p->ipv6cp));
 	fsm_init(&p->ipcp_fsm, p, PPP_PROTO_IPCP, &ppp_ipcp_callbacks);
 	fsm_init(&p->ipv6cp_fsm, p, PPP_PROTO_IPV6CP, &ppp_ipv6cp_callbacks);
+	p->ipv6cp_pending = false;
 	p->phase = PPP_PHASE_DEAD;
 	p->down_reported = false;
 	p->down_reason = PPP_DOWN_NONE;
@@ -293,6 +294,7 @@ void ppp_link_down(struct ppp *p)
 {
 	fsm_lower_down(&p->ipcp_fsm);
 	fsm_lower_down(&p->ipv6cp_fsm);
+	p->ipv6cp_pending = false;
 	p->auth_done = false;
 	p->auth_deadline = UINT64_MAX;
 	p->pap_timer = UINT64_MAX;
@@ -356,10 +358,16 @@ void ppp_auth_success(struct ppp *p, enum ppp_auth_method m, const uint8_t *hlak
 	p->phase = PPP_PHASE_NETWORK;
 	fsm_open(&p->ipcp_fsm, now);
 	fsm_lower_up(&p->ipcp_fsm, now);
-	if (p->cfg.want_ipv6) {
-		fsm_open(&p->ipv6cp_fsm, now);
-		fsm_lower_up(&p->ipv6cp_fsm, now);
-	}
+	p->ipv6cp_pending = p->cfg.want_ipv6; /* started by ipcp_up */
+}
+
+void ppp_ipv6cp_start(struct ppp *p, uint64_t now)
+{
+	if (!p->ipv6cp_pending || p->phase != PPP_PHASE_NETWORK)
+		return;
+	p->ipv6cp_pending = false;
+	fsm_open(&p->ipv6cp_fsm, now);
+	fsm_lower_up(&p->ipv6cp_fsm, now);
 }
 
 void ppp_auth_failure(struct ppp *p, enum ppp_auth_method m, int code, bool retry,
@@ -458,6 +466,7 @@ int ppp_input(struct ppp *p, const uint8_t *frame, size_t len, uint64_t now_ms,
 		fsm_input(&p->ipcp_fsm, info, ilen, now_ms);
 		return 0;
 	case PPP_PROTO_IPV6CP:
+		ppp_ipv6cp_start(p, now_ms); /* the peer speaks first: answer it now */
 		fsm_input(&p->ipv6cp_fsm, info, ilen, now_ms);
 		return 0;
 	case PPP_PROTO_IP:

@@ -47,7 +47,7 @@ static void test_full_negotiation(void **state)
 	assert_int_equal(tf_proto(&f, 0), PPP_PROTO_LCP);
 	assert_int_equal(f.len[0], 4 + 4 + 4 + 6);
 	assert_memory_equal(f.buf[0] + 8, "\x01\x04\x05\x78\x05\x06", 6);
-	assert_int_equal(ppp_deadline(p), now + 1000); /* first retransmission after 1 s */
+	assert_int_equal(ppp_deadline(p), now + 3000);
 	ppp_lower_down(p);
 	assert_int_equal(find_event(p, PPP_EV_LINK_DOWN, &ev), 1);
 	assert_int_equal(ev.reason, PPP_DOWN_LOWER_DOWN);
@@ -332,7 +332,7 @@ static void test_keepalive(void **state)
 	p = ppp_new(&cfg);
 	lcp_up_with(p, &f, NULL, 0, now);
 	assert_int_equal(lcp_deadline(p), 10000);
-	assert_int_equal(ppp_deadline(p), 1000); /* IPCP restart timer comes first */
+	assert_int_equal(ppp_deadline(p), 3000); /* IPCP restart timer comes first */
 	/* An answered echo resets the count. */
 	ppp_tick(p, 10000);
 	clear_frames(p, &f);
@@ -364,6 +364,25 @@ static void test_keepalive(void **state)
 	ppp_free(p);
 }
 
+/* IPCP to Opened (request_dns off): the server's request is acked, our 0.0.0.0 is Nak'ed with
+ * 10.0.0.2, the next request acked. The frames sent meanwhile end up in f. */
+static void ipcp_open(struct ppp *p, struct tframes *f)
+{
+	static const uint8_t nak[] = {0x03, 0x06, 0x0a, 0x00, 0x00, 0x02};
+	struct ppp_event ev;
+	int i = tf_find(f, PPP_PROTO_IPCP, 1);
+
+	assert_true(i >= 0);
+	feed_pkt(p, 0, PPP_PROTO_IPCP, 1, 1, (const uint8_t *)"\x03\x06\x0a\x00\x00\x01", 6);
+	feed_pkt(p, 0, PPP_PROTO_IPCP, 3, tf_id(f, (size_t)i), nak, sizeof(nak));
+	clear_frames(p, f);
+	i = tf_find(f, PPP_PROTO_IPCP, 1);
+	assert_true(i >= 0);
+	feed_pkt(p, 0, PPP_PROTO_IPCP, 2, tf_id(f, (size_t)i), nak, sizeof(nak));
+	assert_int_equal(find_event(p, PPP_EV_IPV4_UP, &ev), 1);
+	clear_frames(p, f);
+}
+
 static void test_ipv6cp(void **state)
 {
 	struct ppp_config cfg;
@@ -379,6 +398,10 @@ static void test_ipv6cp(void **state)
 	cfg.request_dns = false;
 	p = ppp_new(&cfg);
 	lcp_up_with(p, &f, NULL, 0, 0);
+	/* IPv6CP waits for IPCP: servers that leave it unanswered must not hold up IPv4 */
+	assert_int_equal(tf_find(&f, PPP_PROTO_IPV6CP, 1), -1);
+	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPV6CP), "Initial");
+	ipcp_open(p, &f);
 	i = tf_find(&f, PPP_PROTO_IPV6CP, 1);
 	assert_true(i >= 0);
 	assert_int_equal(f.len[i], 8 + 10);
@@ -400,7 +423,35 @@ static void test_ipv6cp(void **state)
 	assert_memory_equal(ev.ipv6_local_iid, f.buf[i] + 10, 8);
 	assert_memory_equal(ev.ipv6_peer_iid, "\x02\x00\x00\xff\xfe\x00\x00\x01", 8);
 	assert_true(ppp_data_open(p, PPP_PROTO_IPV6));
-	assert_false(ppp_data_open(p, PPP_PROTO_IP));
+	assert_true(ppp_data_open(p, PPP_PROTO_IP));
+	ppp_free(p);
+}
+
+/* A peer that starts IPv6CP itself (pppd does) is answered at once, before IPCP is up. */
+static void test_ipv6cp_peer_first(void **state)
+{
+	struct ppp_config cfg;
+	struct test_rand rnd;
+	static struct tframes f;
+	static struct tframes g;
+	struct ppp *p;
+	(void)state;
+
+	test_config(&cfg, &rnd);
+	cfg.want_ipv6 = true;
+	cfg.request_dns = false;
+	p = ppp_new(&cfg);
+	lcp_up_with(p, &f, NULL, 0, 0);
+	assert_int_equal(tf_find(&f, PPP_PROTO_IPV6CP, 1), -1);
+	feed_pkt(p, 0, PPP_PROTO_IPV6CP, 1, 7,
+		 (const uint8_t *)"\x01\x0a\x02\x00\x00\xff\xfe\x00\x00\x01", 10);
+	clear_frames(p, &g);
+	assert_true(tf_find(&g, PPP_PROTO_IPV6CP, 1) >= 0); /* our request */
+	assert_true(tf_find(&g, PPP_PROTO_IPV6CP, 2) >= 0); /* ack of theirs */
+	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPCP), "Req-Sent");
+	/* IPCP opening later does not start IPv6CP a second time */
+	ipcp_open(p, &f);
+	assert_int_equal(tf_find(&f, PPP_PROTO_IPV6CP, 1), -1);
 	ppp_free(p);
 }
 
@@ -419,7 +470,7 @@ static void test_ipv6cp_rejected_is_not_fatal(void **state)
 	lcp_up_with(p, &f, NULL, 0, 0);
 	/* LCP Protocol-Reject of IPv6CP. */
 	feed_pkt(p, 0, PPP_PROTO_LCP, 8, 3, (const uint8_t *)"\x80\x57\x01\x01\x00\x0e", 6);
-	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPV6CP), "Stopped");
+	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPV6CP), "Initial"); /* never started */
 	assert_int_equal(ppp_get_phase(p), PPP_PHASE_NETWORK);
 	assert_int_equal(find_event(p, PPP_EV_LINK_DOWN, &ev), 0);
 	/* IPCP Protocol-Reject on the other hand ends the link. */
@@ -551,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_close_unanswered),
 		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_ipv6cp),
+		cmocka_unit_test(test_ipv6cp_peer_first),
 		cmocka_unit_test(test_ipv6cp_rejected_is_not_fatal),
 		cmocka_unit_test(test_ipv6cp_disabled_gets_protocol_reject),
 		cmocka_unit_test(test_ipcp_reject_vj_and_address_rules),
