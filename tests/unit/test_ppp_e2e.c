@@ -47,7 +47,7 @@ static void test_full_negotiation(void **state)
 	assert_int_equal(tf_proto(&f, 0), PPP_PROTO_LCP);
 	assert_int_equal(f.len[0], 4 + 4 + 4 + 6);
 	assert_memory_equal(f.buf[0] + 8, "\x01\x04\x05\x78\x05\x06", 6);
-	assert_int_equal(ppp_deadline(p), now + 3000);
+	assert_int_equal(ppp_deadline(p), now + 1000); /* first retransmission after 1 s */
 	ppp_lower_down(p);
 	assert_int_equal(find_event(p, PPP_EV_LINK_DOWN, &ev), 1);
 	assert_int_equal(ev.reason, PPP_DOWN_LOWER_DOWN);
@@ -332,7 +332,7 @@ static void test_keepalive(void **state)
 	p = ppp_new(&cfg);
 	lcp_up_with(p, &f, NULL, 0, now);
 	assert_int_equal(lcp_deadline(p), 10000);
-	assert_int_equal(ppp_deadline(p), 3000); /* IPCP restart timer comes first */
+	assert_int_equal(ppp_deadline(p), 1000); /* IPCP restart timer comes first */
 	/* An answered echo resets the count. */
 	ppp_tick(p, 10000);
 	clear_frames(p, &f);
