@@ -4,7 +4,6 @@
  * goes through sstp_url_redact or a scrub of curl's text, so it never reaches the user or a log. */
 #include "pkg.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "exit_codes.h"
+#include "pkg_curl.h"
 
 #define URL_MAX 8192u
 
@@ -262,52 +262,58 @@ int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsig
 	if (opts && opts->progress && isatty(fileno(opts->progress)))
 		d.progress = opts->progress;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+	const struct sstp_curl *C = sstp_curl(err, errlen);
+	if (!C) {
+		explicit_bzero(url, URL_MAX);
+		free(url);
+		return SSTP_EXIT_ERROR;
+	}
+	if (C->global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		snprintf(err, errlen, "libcurl initialisation failed");
 		free(url);
 		return SSTP_EXIT_ERROR;
 	}
-	CURL *c = curl_easy_init();
+	CURL *c = C->easy_init();
 	if (!c) {
 		snprintf(err, errlen, "out of memory");
-		curl_global_cleanup();
+		C->global_cleanup();
 		free(url);
 		return SSTP_EXIT_ERROR;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, opts && opts->max_redirects ? opts->max_redirects : 5L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	C->easy_setopt(c, CURLOPT_URL, url);
+	C->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	C->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	C->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	C->easy_setopt(c, CURLOPT_MAXREDIRS, opts && opts->max_redirects ? opts->max_redirects : 5L);
+	C->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	C->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (opts && opts->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, opts && opts->timeout_s ? opts->timeout_s : 120L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)d.max);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "sstp/0.1 (package import)");
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
+		C->easy_setopt(c, CURLOPT_CAINFO, opts->ca_file);
+	C->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	C->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	C->easy_setopt(c, CURLOPT_TIMEOUT, opts && opts->timeout_s ? opts->timeout_s : 120L);
+	C->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	C->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	C->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)d.max);
+	C->easy_setopt(c, CURLOPT_USERAGENT, "sstp/0.1 (package import)");
+	C->easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
+	C->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	C->easy_setopt(c, CURLOPT_WRITEDATA, &d);
 	if (d.progress) {
-		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(c, CURLOPT_XFERINFODATA, &d);
+		C->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		C->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		C->easy_setopt(c, CURLOPT_XFERINFODATA, &d);
 	}
 	/* proxies: libcurl reads https_proxy / all_proxy / no_proxy itself; nothing is overridden */
 
-	CURLcode cr = curl_easy_perform(c);
+	CURLcode cr = C->easy_perform(c);
 	long code = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	C->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	if (d.progress) {
 		fputc('\n', d.progress);
 		fflush(d.progress);
 	}
-	scrub(curlerr[0] ? curlerr : curl_easy_strerror(cr), clean, sizeof(clean));
+	scrub(curlerr[0] ? curlerr : C->easy_strerror(cr), clean, sizeof(clean));
 	if (d.too_big || cr == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(err, errlen, "download from %s stopped: the file is larger than %zu bytes, "
 			 "too large for a VPN client package", shown, d.max);
@@ -333,8 +339,8 @@ int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsig
 		snprintf(err, errlen, "download from %s returned an empty file", shown);
 		rc = SSTP_EXIT_PROFILE;
 	}
-	curl_easy_cleanup(c);
-	curl_global_cleanup();
+	C->easy_cleanup(c);
+	C->global_cleanup();
 	explicit_bzero(url, URL_MAX);
 	free(url);
 	if (rc) {
