@@ -102,7 +102,8 @@ bench_client_up() {
         sstp)
             # --no-ipv6: the same NCPs as sstpc's pppd (noipv6). With IPv6CP, SoftEther answers
             # IPCP only ~3 s later (measured), which would hide the clients' own connect time.
-            ( exec "$SSTP_BIN" connect "$RIG_GW_NAME" --ca "$RIG_PKI/ca.crt" --user "$RIG_USER" \
+            # -v: the log keeps each phase's time since the start (the connect breakdown)
+            ( exec "$SSTP_BIN" -v connect "$RIG_GW_NAME" --ca "$RIG_PKI/ca.crt" --user "$RIG_USER" \
                 --password-file "$BENCH_PWFILE" --route "$RIG_HUB_NET" --no-dns --no-ipv6 --no-reconnect \
                 --name "$label" --state-dir "$BENCH_STATE" ) </dev/null > "$BENCH_DIR/logs/$label.log" 2>&1 &
             ;;
