@@ -3,7 +3,8 @@
 # by default) survives the gateway dropping it (SessionDisconnect) and the network vanishing (the
 # gateway's link down): it notices the dead peer through its echoes, waits without burning CPU,
 # reconnects with backoff once the link is back, re-applies address and routes, and counts the
-# reconnects. A foreground session with --no-reconnect ends with exit 8 when the peer goes silent.
+# reconnects. A foreground session with --no-reconnect ends with exit 8 when the peer goes silent,
+# and one interrupted (SIGINT) before its tunnel is up with exit 1.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -80,6 +81,22 @@ if rig_check "foreground session comes up" sx_wait_state fg connected 30; then
 else
     kill -TERM "$FG" 2>/dev/null; wait "$FG"
 fi
+rig_check "client namespace exactly as before" sx_same_as "$BEFORE"
+
+# 4. Ctrl-C while connecting (the gateway unreachable): exit 1, said so, nothing left behind
+link down
+# shellcheck disable=SC2086
+( exec ip netns exec "$RIG_NS_CLI" "$SSTP_BIN" connect $GW --name intr --no-reconnect --timeout 60 \
+    --state-dir "$SX_STATE" > "$SX_OUT/intr.out" 2> "$SX_OUT/intr.err" ) &
+INTR=$!
+sleep 2
+kill -INT "$INTR"
+rig_wait 10 "the interrupted connect to end" sh -c "! kill -0 $INTR"
+wait "$INTR"; RC=$?
+link up
+rig_check "interrupted while connecting: exit 1 (got $RC)" [ "$RC" = 1 ] || cat "$SX_OUT/intr.err" >&2
+rig_check "interrupted while connecting: says so" grep -q "interrupted before the tunnel was up" "$SX_OUT/intr.err" \
+    || cat "$SX_OUT/intr.err" >&2
 rig_check "client namespace exactly as before" sx_same_as "$BEFORE"
 
 echo "$RIG_FAILS failed checks"
