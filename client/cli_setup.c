@@ -361,7 +361,7 @@ static int load_proxy_password(struct sstp_conn_setup *su, const struct sstp_cli
 	const struct sstp_connect_opts *c = &cli->conn;
 	const char *file = c->proxy_password_file ? c->proxy_password_file
 						  : su->profile.proxy_password_file;
-	const char *env = getenv("SSTP_PROXY_PASSWORD");
+	char *env = getenv("SSTP_PROXY_PASSWORD");
 	struct sstp_proxy_url u;
 	size_t n;
 
@@ -389,6 +389,10 @@ static int load_proxy_password(struct sstp_conn_setup *su, const struct sstp_cli
 			return SSTP_EXIT_ERROR;
 		memcpy(su->proxy_password, env, n);
 		sstp_log_add_secret(su->proxy_password);
+		/* wiped in place (that is what /proc/PID/environ shows) and unset: neither this
+		 * process's listing nor the children of `sstp run` keep it */
+		memset(env, 0, n);
+		unsetenv("SSTP_PROXY_PASSWORD");
 	} else {
 		snprintf(err, errlen, "the proxy user needs a password: give --proxy-password-file "
 			 "FILE or set SSTP_PROXY_PASSWORD");

@@ -67,6 +67,12 @@ tcp_cloexec() {
     done
     [ "$n" -gt 0 ]
 }
+# the session process no longer has SSTP_PROXY_PASSWORD in /proc/PID/environ
+environ_clean() {
+    local pid
+    pid=$(pgrep -f -- "--name $1 " | head -n 1)
+    [ -n "$pid" ] && ! tr '\0' '\n' < "/proc/$pid/environ" | grep -aqFf "$RIG_DIR/proxy-pw"
+}
 no_password_in() { ! grep -aqF -- "$PX_PASS" "$@"; }
 # the pattern comes from the password file: a grep with it on its own command line would match itself
 cmdlines_clean() { ! cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' '\n' | grep -aqFf "$RIG_DIR/proxy-pw"; }
@@ -93,6 +99,7 @@ SSTP_PROXY_PASSWORD=$PX_PASS sx envpw -vv connect "$RIG_GW_NAME" --ca "$CA" $AUT
 rig_check "env: connects with SSTP_PROXY_PASSWORD" [ "$SX_RC" = 0 ] || cat "$SX_OUT/envpw.err" >&2
 rig_check "env: ping the service host" sx_ping "$RIG_SVC_IP"
 rig_check "env: the password is in no /proc/*/cmdline" cmdlines_clean
+rig_check "env: the session's /proc/PID/environ no longer holds it" environ_clean pxb
 sx envdc disconnect pxb
 rig_check "env: disconnect" [ "$SX_RC" = 0 ]
 rig_check "env: client namespace as before" sx_same_as "$BEFORE"
