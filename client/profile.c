@@ -321,7 +321,7 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 	case K_PROXY:
 		if (strchr(v, '@'))
 			return fail(err, errlen, line, "proxy: credentials are never stored in a "
-				    "profile");
+				    "profile (use proxy-user and proxy-password-file)");
 		free(*sp);
 		*sp = strdup(v);
 		return *sp ? 0 : fail(err, errlen, line, "out of memory");

@@ -111,6 +111,33 @@ static void expect_error(const char *text, const char *needle)
 		fail_msg("error '%s' does not contain '%s'", err, needle);
 }
 
+/* the proxy user and the path of its password file are stored; the password never is */
+static void test_proxy_keys(void **state)
+{
+	static const char text[] = "server = gw\nproxy = http://p.example:3128\n"
+				   "proxy-user = CORP\\bob\nproxy-password-file = /run/px\n";
+	struct sstp_profile p, q;
+	char err[256], *t = NULL;
+	size_t l = 0;
+
+	(void)state;
+	sstp_profile_init(&p);
+	sstp_profile_init(&q);
+	assert_int_equal(sstp_profile_parse(&p, text, strlen(text), NULL, err, sizeof(err)), 0);
+	assert_string_equal(p.proxy_user, "CORP\\bob");
+	assert_string_equal(p.proxy_password_file, "/run/px");
+	assert_int_equal(sstp_profile_format(&p, &t, &l), 0);
+	assert_non_null(strstr(t, "proxy-user = "));
+	assert_int_equal(sstp_profile_parse(&q, t, l, NULL, err, sizeof(err)), 0);
+	assert_string_equal(q.proxy_user, "CORP\\bob");
+	assert_string_equal(q.proxy_password_file, "/run/px");
+	free(t);
+	sstp_profile_free(&p);
+	sstp_profile_free(&q);
+	expect_error("server = a\nproxy-password = hunter2\n", "secrets are never stored");
+	expect_error("server = a\nproxy = http://bob@p:3128\n", "credentials are never stored");
+}
+
 static void test_parse_errors(void **state)
 {
 	(void)state;
@@ -382,6 +409,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_proxy_keys),
 		cmocka_unit_test(test_parse_limits),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_save_load_list),
