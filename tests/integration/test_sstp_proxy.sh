@@ -92,10 +92,10 @@ rig_check "basic: client namespace as before" sx_same_as "$BEFORE"
 rig_check "basic: the password is not in -vv stderr" no_password_in "$SX_OUT/basic.err" "$SX_OUT/basic.out"
 rig_check "basic: -vv stderr shows the proxy phase" grep -q "asking proxy $PX" "$SX_OUT/basic.err"
 
-# 2. --proxy-user with the password in SSTP_PROXY_PASSWORD
+# 2. --proxy-user with the password in SSTP_PROXY_PASSWORD, the proxy by name (curl resolves it)
 # shellcheck disable=SC2086
 SSTP_PROXY_PASSWORD=$PX_PASS sx envpw -vv connect "$RIG_GW_NAME" --ca "$CA" $AUTH \
-    --proxy "http://$PX" --proxy-user "$PX_USER" --name pxb --background --timeout 30
+    --proxy "http://$RIG_GW_NAME:$PX_PORT" --proxy-user "$PX_USER" --name pxb --background --timeout 30
 rig_check "env: connects with SSTP_PROXY_PASSWORD" [ "$SX_RC" = 0 ] || cat "$SX_OUT/envpw.err" >&2
 rig_check "env: ping the service host" sx_ping "$RIG_SVC_IP"
 rig_check "env: the password is in no /proc/*/cmdline" cmdlines_clean
