@@ -5,8 +5,7 @@
 #ifndef SSTP_SESSION_INT_H
 #define SSTP_SESSION_INT_H
 
-#include <curl/curl.h>
-
+#include "pkg_curl.h"
 #include "plat_loop.h"
 #include "plat_net.h"
 #include "plat_sock.h"
@@ -80,6 +79,7 @@ struct sstp_session {
 	uint16_t proxy_port;
 	bool proxy_v6;             /* proxy_host is an IPv6 literal */
 	char proxy_user[SSTP_PROXY_USER_MAX]; /* "" = no proxy authentication */
+	const struct sstp_curl *curl; /* libcurl's functions (pkg_curl.h), loaded for a proxy */
 	CURLM *proxy_multi;        /* session_proxy.c: alive from start to sess_proxy_close() */
 	CURL *proxy_easy;          /* keeps the tunnel's connection; never closes proxy_handed */
 	struct curl_slist *proxy_hdrs; /* extra CONNECT headers (SSTPVERSION) */

@@ -2,7 +2,7 @@
  * Digest and NTLM proxy authentication, as the libcurl build allows), driven by the session's
  * event loop through the curl multi socket interface. Once the proxy answered 2xx the session
  * takes the tunnel's socket for TLS; curl's handles live on (and never close that socket) until
- * sess_proxy_close(). */
+ * sess_proxy_close(). libcurl is reached through pkg_curl.h (loaded at run time on Linux). */
 #include "session_int.h"
 
 #include <stdio.h>
@@ -94,6 +94,7 @@ static int setup_curl(struct sstp_session *s, const char *user)
 {
 	char proxy[SSTP_PROXY_HOST_MAX + 32], target[320];
 	bool v6 = strchr(s->cfg.server, ':') != NULL;
+	const struct sstp_curl *c = s->curl;
 	CURL *e;
 	int ok = 1;
 
@@ -102,12 +103,12 @@ static int setup_curl(struct sstp_session *s, const char *user)
 	/* an http:// URL with CONNECT_ONLY: curl opens the tunnel and stops; TLS is ours */
 	snprintf(target, sizeof(target), "http://%s%s%s:%u/", v6 ? "[" : "", s->cfg.server,
 		 v6 ? "]" : "", s->cfg.port);
-	s->proxy_multi = curl_multi_init();
-	s->proxy_easy = e = curl_easy_init();
+	s->proxy_multi = s->curl->multi_init();
+	s->proxy_easy = e = s->curl->easy_init();
 	if (!s->proxy_multi || !e)
 		return -1;
 	s->proxy_errbuf[0] = '\0';
-#define SET(opt, val) ok &= curl_easy_setopt(e, opt, val) == CURLE_OK
+#define SET(opt, val) ok &= c->easy_setopt(e, opt, val) == CURLE_OK
 	SET(CURLOPT_URL, target);
 	SET(CURLOPT_PROXY, proxy);
 	SET(CURLOPT_PROXYTYPE, (long)CURLPROXY_HTTP);
@@ -116,7 +117,7 @@ static int setup_curl(struct sstp_session *s, const char *user)
 	SET(CURLOPT_CONNECT_ONLY, 1L);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_USERAGENT, "sstp");
-	s->proxy_hdrs = curl_slist_append(NULL, "SSTPVERSION: 1.0");
+	s->proxy_hdrs = s->curl->slist_append(NULL, "SSTPVERSION: 1.0");
 	SET(CURLOPT_HEADEROPT, (long)CURLHEADER_SEPARATE);
 	SET(CURLOPT_PROXYHEADER, s->proxy_hdrs);
 	SET(CURLOPT_ERRORBUFFER, s->proxy_errbuf);
@@ -133,19 +134,20 @@ static int setup_curl(struct sstp_session *s, const char *user)
 		SET(CURLOPT_PROXYAUTH, (long)CURLAUTH_ANY);
 	}
 #undef SET
-	ok &= curl_multi_setopt(s->proxy_multi, CURLMOPT_SOCKETFUNCTION, on_socket) == CURLM_OK;
-	ok &= curl_multi_setopt(s->proxy_multi, CURLMOPT_SOCKETDATA, s) == CURLM_OK;
-	ok &= curl_multi_setopt(s->proxy_multi, CURLMOPT_TIMERFUNCTION, on_timer) == CURLM_OK;
-	ok &= curl_multi_setopt(s->proxy_multi, CURLMOPT_TIMERDATA, s) == CURLM_OK;
+	ok &= s->curl->multi_setopt(s->proxy_multi, CURLMOPT_SOCKETFUNCTION, on_socket) == CURLM_OK;
+	ok &= s->curl->multi_setopt(s->proxy_multi, CURLMOPT_SOCKETDATA, s) == CURLM_OK;
+	ok &= s->curl->multi_setopt(s->proxy_multi, CURLMOPT_TIMERFUNCTION, on_timer) == CURLM_OK;
+	ok &= s->curl->multi_setopt(s->proxy_multi, CURLMOPT_TIMERDATA, s) == CURLM_OK;
 	if (!ok)
 		return -1;
-	return curl_multi_add_handle(s->proxy_multi, e) == CURLM_OK ? 0 : -1;
+	return s->curl->multi_add_handle(s->proxy_multi, e) == CURLM_OK ? 0 : -1;
 }
 
 int sess_proxy_start(struct sstp_session *s, uint64_t now)
 {
 	struct sstp_proxy_url u;
 	const char *user;
+	char err[200] = "";
 
 	s->proxy_handed = -1;
 	s->n_proxy_fds = 0;
@@ -163,6 +165,10 @@ int sess_proxy_start(struct sstp_session *s, uint64_t now)
 	user = s->cfg.proxy_user && s->cfg.proxy_user[0] ? s->cfg.proxy_user : u.user;
 	snprintf(s->proxy_user, sizeof(s->proxy_user), "%s", user);
 	sess_set_state(s, SSTP_STATE_CONNECTING, now);
+	if (!s->curl && (s->curl = sstp_curl(err, sizeof(err))) == NULL) {
+		sess_fail(s, SSTP_EXIT_ERROR, "an HTTP proxy needs libcurl: %s", err);
+		return 0;
+	}
 	sstp_dbg("asking proxy %s:%u for a tunnel to %s:%u%s%s", s->proxy_host, s->proxy_port,
 		 s->cfg.server, s->cfg.port, s->proxy_user[0] ? " as " : "", s->proxy_user);
 	if (setup_curl(s, s->proxy_user) < 0) {
@@ -178,11 +184,11 @@ static int finish(struct sstp_session *s, CURLcode rc)
 {
 	long code = 0;
 	curl_socket_t cs = CURL_SOCKET_BAD;
-	const char *why = s->proxy_errbuf[0] ? s->proxy_errbuf : curl_easy_strerror(rc);
+	const char *why = s->proxy_errbuf[0] ? s->proxy_errbuf : s->curl->easy_strerror(rc);
 
-	curl_easy_getinfo(s->proxy_easy, CURLINFO_HTTP_CONNECTCODE, &code);
+	s->curl->easy_getinfo(s->proxy_easy, CURLINFO_HTTP_CONNECTCODE, &code);
 	if (rc == CURLE_OK && code >= 200 && code < 300 &&
-	    curl_easy_getinfo(s->proxy_easy, CURLINFO_ACTIVESOCKET, &cs) == CURLE_OK &&
+	    s->curl->easy_getinfo(s->proxy_easy, CURLINFO_ACTIVESOCKET, &cs) == CURLE_OK &&
 	    cs != CURL_SOCKET_BAD) {
 		char ip[64] = "";
 		char *pip = NULL;
@@ -192,7 +198,7 @@ static int finish(struct sstp_session *s, CURLcode rc)
 		s->n_proxy_fds = 0;
 		s->proxy_handed = fd_of(cs);
 		s->sock = s->proxy_handed;
-		if (curl_easy_getinfo(s->proxy_easy, CURLINFO_PRIMARY_IP, &pip) == CURLE_OK && pip)
+		if (s->curl->easy_getinfo(s->proxy_easy, CURLINFO_PRIMARY_IP, &pip) == CURLE_OK && pip)
 			snprintf(ip, sizeof(ip), "%s", pip);
 		if (ip[0])
 			SSTP_STATUS_SET(s->st.server_addr, ip);
@@ -257,14 +263,14 @@ int sess_proxy_drive(struct sstp_session *s, uint64_t now)
 		memcpy(fds, s->proxy_fds, sizeof(fds));
 		/* the loop does not say which socket: curl checks each itself (mask 0) */
 		for (int i = 0; i < n; i++)
-			curl_multi_socket_action(s->proxy_multi, (curl_socket_t)(intptr_t)fds[i], 0,
+			s->curl->multi_socket_action(s->proxy_multi, (curl_socket_t)(intptr_t)fds[i], 0,
 						 &running);
 	}
 	if (now >= s->proxy_timer) {
 		s->proxy_timer = UINT64_MAX;
-		curl_multi_socket_action(s->proxy_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		s->curl->multi_socket_action(s->proxy_multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	}
-	while ((m = curl_multi_info_read(s->proxy_multi, &left)) != NULL)
+	while ((m = s->curl->multi_info_read(s->proxy_multi, &left)) != NULL)
 		if (m->msg == CURLMSG_DONE)
 			return finish(s, m->data.result);
 	return 0;
@@ -272,17 +278,19 @@ int sess_proxy_drive(struct sstp_session *s, uint64_t now)
 
 void sess_proxy_close(struct sstp_session *s)
 {
+	if (!s->curl)
+		return; /* no proxy was ever used */
 	for (int i = 0; i < s->n_proxy_fds; i++)
 		if (s->loop)
 			plat_loop_unwatch(s->loop, s->proxy_fds[i]);
 	s->n_proxy_fds = 0;
 	if (s->proxy_multi && s->proxy_easy)
-		curl_multi_remove_handle(s->proxy_multi, s->proxy_easy);
+		s->curl->multi_remove_handle(s->proxy_multi, s->proxy_easy);
 	if (s->proxy_easy)
-		curl_easy_cleanup(s->proxy_easy);
+		s->curl->easy_cleanup(s->proxy_easy);
 	if (s->proxy_multi)
-		curl_multi_cleanup(s->proxy_multi);
-	curl_slist_free_all(s->proxy_hdrs);
+		s->curl->multi_cleanup(s->proxy_multi);
+	s->curl->slist_free_all(s->proxy_hdrs);
 	s->proxy_hdrs = NULL;
 	s->proxy_easy = NULL;
 	s->proxy_multi = NULL;
