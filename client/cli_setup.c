@@ -457,7 +457,9 @@ static int load_secrets(struct sstp_conn_setup *su, const struct sstp_cli *cli, 
 	}
 	snprintf(prompt, sizeof(prompt), "Password for %s@%s: ", cfg->user ? cfg->user : "",
 		 cfg->server ? cfg->server : "");
-	su->password = sstp_secret_read(c->password_file, c->password_stdin, prompt, err, errlen);
+	/* [helper] a profile's password-file is read when neither option was given */
+	su->password = sstp_secret_read(c->password_file ? c->password_file : c->password_stdin ? NULL
+					: p->password_file, c->password_stdin, prompt, err, errlen);
 	if (!su->password)
 		return SSTP_EXIT_USAGE;
 	cfg->password = su->password;

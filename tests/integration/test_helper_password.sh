@@ -188,6 +188,17 @@ as_member chkbad check pwf --probe "$RIG_SVC_IP:9"
 rig_check "check: an unreachable probe is exit 12" [ "$SX_RC" = 12 ] || sed 's/^/# /' "$SX_OUT/chkbad.err" "$SX_OUT/chkbad.out"
 rig_check "after check: client namespace as before" sx_same_as "$BEFORE"
 
+# 6. root without the helper (sstp@.service, `sudo sstp connect`): the profile's password-file too
+ROOT_STATE=$RIG_DIR/root-state
+SSTP_SYSTEM_DIR=$RIG_DIR/etc timeout 120 ip netns exec "$RIG_NS_CLI" setsid -w "$SSTP_BIN" connect pwf \
+    --background --timeout 60 --state-dir "$ROOT_STATE" < /dev/null > "$SX_OUT/root.out" 2> "$SX_OUT/root.err"
+rig_check "root: connect pwf directly with the profile's password-file" [ "$?" = 0 ] || sed 's/^/# /' "$SX_OUT/root.err"
+ping_svc
+rig_check "root: service host answers ping through the tunnel" rig_ns_exec cli ping -c 1 -W 2 -q "$RIG_SVC_IP"
+rig_ns_exec cli "$SSTP_BIN" disconnect pwf --state-dir "$ROOT_STATE" > "$SX_OUT/rootdc.out" 2> "$SX_OUT/rootdc.err"
+rig_check "root: disconnect exits 0" [ "$?" = 0 ] || sed 's/^/# /' "$SX_OUT/rootdc.err"
+rig_check "after root's session: client namespace as before" sx_same_as "$BEFORE"
+
 # the detectors find the canary where it is (so their "clean" means something)
 detects() { ! clean "$@"; }
 rig_check "detector: finds the canary in the password files" detects "$PWF"
@@ -199,7 +210,7 @@ rig_check "detector: finds the canary on a command line" proc_dirty
 kill "$DPID" 2>/dev/null
 wait "$DPID" 2>/dev/null
 
-# 6. the canary is nowhere the helper writes, nor in anything the member saw
+# 7. the canary is nowhere the helper writes, nor in anything the member saw
 rig_check "no canary in the helper's log" clean "$HLOG"
 rig_check "no canary in the helper's state directory" clean "$SX_STATE"
 rig_check "no canary in the member's outputs" clean "$SX_OUT"
