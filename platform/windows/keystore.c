@@ -172,52 +172,102 @@ static int capi_pick_spec(struct ks_key *k)
 	return -1;
 }
 
+/* CNG: the key's BCRYPT_RSAPUBLIC_BLOB equals the certificate key's (imported through
+ * CryptImportPublicKeyInfoEx2). */
+static bool ncrypt_key_matches(const struct ks_key *k)
+{
+	BCRYPT_KEY_HANDLE bk = NULL;
+	DWORD alen = 0, blen = 0;
+	BYTE *a = NULL, *b = NULL;
+	bool same = false;
+
+	if (!CryptImportPublicKeyInfoEx2(X509_ASN_ENCODING,
+					 &k->cert->pCertInfo->SubjectPublicKeyInfo, 0, NULL, &bk))
+		return false;
+	if (NCryptExportKey(k->h, 0, BCRYPT_RSAPUBLIC_BLOB, NULL, NULL, 0, &alen, 0) == 0 &&
+	    BCryptExportKey(bk, NULL, BCRYPT_RSAPUBLIC_BLOB, NULL, 0, &blen, 0) == 0 &&
+	    alen == blen && alen > 0 && (a = malloc(alen)) != NULL && (b = malloc(blen)) != NULL &&
+	    NCryptExportKey(k->h, 0, BCRYPT_RSAPUBLIC_BLOB, NULL, a, alen, &alen, 0) == 0 &&
+	    BCryptExportKey(bk, NULL, BCRYPT_RSAPUBLIC_BLOB, b, blen, &blen, 0) == 0)
+		same = alen == blen && memcmp(a, b, alen) == 0;
+	free(a);
+	free(b);
+	BCryptDestroyKey(bk);
+	return same;
+}
+
 /* True if the key handle's public half is the certificate's public key. */
 static bool key_matches(const struct ks_key *k)
 {
-	DWORD spec = k->path == PLAT_WIN_KS_NCRYPT ? CERT_NCRYPT_KEY_SPEC : k->capi_spec;
 	DWORD len = 0;
 	CERT_PUBLIC_KEY_INFO *pub;
 	bool same = false;
 
-	if (!CryptExportPublicKeyInfo(k->h, spec, KS_ENC, NULL, &len) || len == 0 ||
+	if (k->path == PLAT_WIN_KS_NCRYPT)
+		return ncrypt_key_matches(k);
+	if (!CryptExportPublicKeyInfo(k->h, k->capi_spec, KS_ENC, NULL, &len) || len == 0 ||
 	    (pub = malloc(len)) == NULL)
 		return false;
-	if (CryptExportPublicKeyInfo(k->h, spec, KS_ENC, pub, &len))
+	if (CryptExportPublicKeyInfo(k->h, k->capi_spec, KS_ENC, pub, &len))
 		same = CertComparePublicKeyInfo(KS_ENC, pub,
 						&k->cert->pCertInfo->SubjectPublicKeyInfo) != FALSE;
 	free(pub);
 	return same;
 }
 
-int plat_win_keystore_signer(PCCERT_CONTEXT cert, bool prefer_ncrypt, bool machine,
-			     struct tls_signer *signer, char *err, size_t errlen)
+/* A new key record for cert (RSA checked, modulus length noted), or NULL with err. */
+static struct ks_key *ks_new(PCCERT_CONTEXT cert, char *err, size_t errlen)
 {
 	CERT_PUBLIC_KEY_INFO *spki = &cert->pCertInfo->SubjectPublicKeyInfo;
-	DWORD flags = CRYPT_ACQUIRE_COMPARE_KEY_FLAG; /* the key must match the certificate */
 	struct ks_key *k;
 	DWORD bits;
-	char m[160];
 
 	if (spki->Algorithm.pszObjId == NULL || strcmp(spki->Algorithm.pszObjId, szOID_RSA_RSA)) {
 		snprintf(err, errlen, "the certificate's key is not RSA (%s): only RSA keys from the "
 			 "certificate store are supported", spki->Algorithm.pszObjId ?
 			 spki->Algorithm.pszObjId : "unknown algorithm");
-		return -1;
+		return NULL;
 	}
 	bits = CertGetPublicKeyLength(KS_ENC, spki);
 	if (bits < 1024 || bits > 16384) {
 		snprintf(err, errlen, "the certificate's RSA key has an unusable size (%lu bits)",
 			 (unsigned long)bits);
-		return -1;
+		return NULL;
 	}
 	k = calloc(1, sizeof(*k));
 	if (k == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return NULL;
 	}
 	k->cert = CertDuplicateCertificateContext(cert);
 	k->key_bytes = (bits + 7) / 8;
+	return k;
+}
+
+/* Checks the key against the certificate and hands k out as a signer (k freed on failure). */
+static int ks_finish(struct ks_key *k, struct tls_signer *signer, char *err, size_t errlen)
+{
+	if (!key_matches(k)) {
+		snprintf(err, errlen, "the private key in the store does not match the certificate");
+		ks_free(k);
+		return -1;
+	}
+	signer->ctx = k;
+	signer->type = TLS_KEY_RSA;
+	signer->sign = ks_sign;
+	signer->free = ks_free;
+	return 0;
+}
+
+int plat_win_keystore_signer(PCCERT_CONTEXT cert, bool prefer_ncrypt, bool machine,
+			     struct tls_signer *signer, char *err, size_t errlen)
+{
+	DWORD flags = CRYPT_ACQUIRE_COMPARE_KEY_FLAG; /* the key must match the certificate */
+	struct ks_key *k = ks_new(cert, err, errlen);
+	char m[160];
+
+	if (k == NULL)
+		return -1;
 	if (prefer_ncrypt)
 		flags |= CRYPT_ACQUIRE_PREFER_NCRYPT_KEY_FLAG;
 	if (!CryptAcquireCertificatePrivateKey(cert, flags, NULL, &k->h, &k->spec, &k->free_h)) {
@@ -243,16 +293,21 @@ int plat_win_keystore_signer(PCCERT_CONTEXT cert, bool prefer_ncrypt, bool machi
 		}
 		ks_open_aes(k, machine);
 	}
-	if (!key_matches(k)) {
-		snprintf(err, errlen, "the private key in the store does not match the certificate");
-		ks_free(k);
+	return ks_finish(k, signer, err, errlen);
+}
+
+int plat_win_keystore_signer_ncrypt(PCCERT_CONTEXT cert, NCRYPT_KEY_HANDLE key,
+				    struct tls_signer *signer, char *err, size_t errlen)
+{
+	struct ks_key *k = ks_new(cert, err, errlen);
+
+	if (k == NULL)
 		return -1;
-	}
-	signer->ctx = k;
-	signer->type = TLS_KEY_RSA;
-	signer->sign = ks_sign;
-	signer->free = ks_free;
-	return 0;
+	k->h = key;
+	k->spec = CERT_NCRYPT_KEY_SPEC;
+	k->free_h = FALSE; /* borrowed */
+	k->path = PLAT_WIN_KS_NCRYPT;
+	return ks_finish(k, signer, err, errlen);
 }
 
 /* ---- the store ------------------------------------------------------------------------------ */

@@ -1,6 +1,6 @@
 /* plat_win_keystore.h - internals of the Windows key store adapter (keystore.c) that its unit
  * test drives directly: a signer built from a certificate context with the CNG path preferred
- * or the CryptoAPI path forced, and which path a signer ended up on. Not for use outside
+ * or the CryptoAPI path forced, or around a given CNG key, and which path a signer is on. Not for use outside
  * platform/windows/ and tests/windows/. */
 #ifndef SSTP_PLAT_WIN_KEYSTORE_H
 #define SSTP_PLAT_WIN_KEYSTORE_H
@@ -9,6 +9,7 @@
 #include <winsock2.h>
 #include <windows.h>
 #include <wincrypt.h>
+#include <ncrypt.h>
 /* clang-format on */
 
 #include <stdbool.h>
@@ -27,6 +28,12 @@ enum plat_win_ks_path {
  * cert is duplicated (the signer keeps its own reference). 0, or -1 with err. */
 int plat_win_keystore_signer(PCCERT_CONTEXT cert, bool prefer_ncrypt, bool machine,
 			     struct tls_signer *signer, char *err, size_t errlen);
+
+/* A signer for cert around a CNG key handle the caller already has (borrowed: it must outlive
+ * the signer; the caller frees it). The key is checked against the certificate. For the tests:
+ * Wine 8 cannot attach a CNG handle to a certificate (CERT_NCRYPT_KEY_HANDLE_PROP_ID). */
+int plat_win_keystore_signer_ncrypt(PCCERT_CONTEXT cert, NCRYPT_KEY_HANDLE key,
+				    struct tls_signer *signer, char *err, size_t errlen);
 
 /* Which API the signer's ctx signs through. */
 enum plat_win_ks_path plat_win_keystore_path(const void *signer_ctx);

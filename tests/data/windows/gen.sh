@@ -2,7 +2,8 @@
 # gen.sh - regenerates the test-only identity test_win_keystore imports into Wine's
 # CurrentUser\My: a root CA, an intermediate CA and an RSA-2048 client leaf, packed as
 # keystore.pfx (password "sstp-test", leaf key + all three certificates) and the root alone as
-# keystore-root.der (Wine's PFXImportCertStore drops the PFX's root). Not a real secret.
+# keystore-root.der (Wine's PFXImportCertStore drops the PFX's root), and the leaf's key alone as
+# keystore-leaf.key (the test imports it into a CNG key for the NCrypt path). Not a real secret.
 set -eu
 cd "$(dirname "$0")"
 t=$(mktemp -d)
@@ -36,3 +37,5 @@ openssl pkcs12 -export -inkey "$t/leaf.key" -in "$t/leaf.pem" -certfile "$t/cas.
     -passout pass:sstp-test -out keystore.pfx
 chmod 644 keystore.pfx
 openssl x509 -in "$t/root.pem" -outform DER -out keystore-root.der
+cp "$t/leaf.key" keystore-leaf.key
+chmod 644 keystore-leaf.key
