@@ -1,7 +1,7 @@
 /* plat_win_keystore.h - internals of the Windows key store adapter (keystore.c) that its unit
  * test drives directly: a signer built from a certificate context with the CNG path preferred
- * or the CryptoAPI path forced, or around a given CNG key, and which path a signer is on. Not for use outside
- * platform/windows/ and tests/windows/. */
+ * or the CryptoAPI path forced, or around a given CNG key, and which path a signer is on.
+ * Not for use outside platform/windows/ and tests/windows/. */
 #ifndef SSTP_PLAT_WIN_KEYSTORE_H
 #define SSTP_PLAT_WIN_KEYSTORE_H
 
