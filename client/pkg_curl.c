@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#if SSTP_CURL_DLOPEN
+#ifdef SSTP_CURL_DLOPEN
 #include "plat_lib.h"
 
 static struct sstp_curl table;
