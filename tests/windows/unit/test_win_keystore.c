@@ -1,9 +1,8 @@
 /* test_win_keystore.c - the Windows key store adapter under Wine: imports a test PFX
- * (tests/data/windows/keystore.pfx: leaf key + leaf, intermediate, root; gen.sh) into
- * CurrentUser\My,
- * opens it through plat_keystore_open by thumbprint and by subject, signs digests through the
- * signer (CNG path if the system hands out a CNG key, and the CryptoAPI path forced) and checks
- * each signature with mbedTLS against the certificate's public key; then the errors of missing
+ * (tests/data/windows/keystore.pfx, made by gen.sh) into CurrentUser\My, opens it through
+ * plat_keystore_open by thumbprint and by subject, signs digests through the CryptoAPI and the
+ * CNG paths and verifies each signature with mbedTLS against the certificate, builds the
+ * identity the CLI builds (tls_creds_from_signer), then checks the errors for missing
  * certificates, keys and stores. The imported certificates and key container are removed. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -287,8 +286,25 @@ static void test_open_by_thumbprint(void **state)
 		      plat_win_keystore_path(s.ctx) == PLAT_WIN_KS_NCRYPT ? "CNG (NCryptSignHash)" :
 									 "CryptoAPI (CryptSignHash)");
 	sign_and_verify(&s, chain[0].data, chain[0].len);
-	s.free(s.ctx);
-	plat_keystore_chain_free(chain, n);
+
+	/* what the CLI does with it (client/cli_setup.c): an identity around the signer */
+	{
+		struct tls_creds *cr = tls_creds_from_signer(chain, n, &s, err, sizeof(err));
+		char tp[64], cn[128], up[41];
+
+		plat_keystore_chain_free(chain, n);
+		if (cr == NULL)
+			fail_msg("tls_creds_from_signer: %s", err);
+		assert_int_equal(tls_creds_chain_len(cr), 2);
+		assert_int_equal(tls_creds_thumbprint(cr, tp, sizeof(tp)), 0);
+		for (int i = 0; i < 40; i++)
+			up[i] = (char)(g.leaf_hex[i] >= 'a' ? g.leaf_hex[i] - 32 : g.leaf_hex[i]);
+		up[40] = '\0';
+		assert_string_equal(tp, up);
+		assert_int_equal(tls_creds_subject_cn(cr, cn, sizeof(cn)), 0);
+		assert_string_equal(cn, LEAF_CN);
+		tls_creds_free(cr); /* frees the signer */
+	}
 }
 
 static void test_capi_forced(void **state)
