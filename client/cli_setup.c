@@ -246,19 +246,14 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	return 0;
 }
 
-/* The scheme length of a keystore URI ("pkcs11:", "certstore:", "keychain:"...), the profile's
- * rule: two or more letters, digits, '+', '-', '.' before ':' (so "C:\\x" is a path), else 0.
- * A file of that name wins, so an odd local file name still loads as a file. */
+/* The scheme length of a keystore URI (the profile's rule), else 0. A file of that name wins, so
+ * an odd local file name still loads as a file. */
 static size_t keystore_scheme(const char *v)
 {
-	size_t i = 0;
+	size_t i = sstp_profile_keystore_scheme(v);
 	FILE *f;
 
-	if (!isalpha((unsigned char)v[0]))
-		return 0;
-	while (isalnum((unsigned char)v[i]) || v[i] == '+' || v[i] == '-' || v[i] == '.')
-		i++;
-	if (i < 2 || v[i] != ':')
+	if (!i)
 		return 0;
 	f = fopen(v, "rb");
 	if (!f)

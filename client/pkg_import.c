@@ -49,23 +49,13 @@ oom:
 	return SSTP_EXIT_ERROR;
 }
 
-/* Keystore URI ("pkcs11:...") vs file path; same rule as the profile parser. */
-static bool is_uri(const char *v)
-{
-	size_t i = 0;
-	while ((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
-	       (v[i] >= '0' && v[i] <= '9' && i > 0) || (i > 0 && (v[i] == '+' || v[i] == '-')))
-		i++;
-	return i >= 2 && v[i] == ':';
-}
-
 /* A client credential: a URI stays as is (a PIN inside it is refused), a path must exist and is
  * stored absolute, because the profile lives elsewhere than the current directory. */
 static int credential(const char *what, const char *v, char **dst, char *err, size_t errlen)
 {
 	if (!v)
 		return 0;
-	if (is_uri(v)) {
+	if (sstp_profile_keystore_scheme(v)) {
 		if (strcasestr(v, "pin-value") || strcasestr(v, "password")) {
 			snprintf(err, errlen, "--%s: the URI carries a PIN or password; secrets are never "
 				 "stored in a profile (use pin-source or the keystore's own prompt)", what);

@@ -193,22 +193,20 @@ static int parse_bool(const char *v, bool *out)
 	return -1;
 }
 
-/* A keystore URI ("pkcs11:", "certstore:", "keychain:"...): scheme of two or more characters,
- * so Windows drive letters ("C:\x") are paths. */
-static bool is_uri(const char *v)
+size_t sstp_profile_keystore_scheme(const char *v)
 {
 	size_t i = 0;
 	if (!((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= 'A' && v[0] <= 'Z')))
-		return false;
+		return 0;
 	while ((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
 	       (v[i] >= '0' && v[i] <= '9') || v[i] == '+' || v[i] == '-' || v[i] == '.')
 		i++;
-	return i >= 2 && v[i] == ':';
+	return i >= 2 && v[i] == ':' ? i : 0;
 }
 
 static int resolve_path(const char *v, const char *basedir, char **out)
 {
-	if (v[0] == '/' || is_uri(v) || !basedir || !basedir[0] ||
+	if (v[0] == '/' || sstp_profile_keystore_scheme(v) || !basedir || !basedir[0] ||
 	    (v[0] && v[1] == ':' && (v[2] == '\\' || v[2] == '/'))) {
 		*out = strdup(v);
 		return *out ? 0 : -1;

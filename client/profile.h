@@ -114,6 +114,9 @@ int sstp_profile_add_dns(struct sstp_profile *p, const struct sstp_ip *ip);
 /* Letters, digits, '-', '_', '.', '@', 1..SSTP_PROFILE_NAME_MAX chars, not starting with '.' or
  * '-': a name can never point outside the profile directories. */
 bool sstp_profile_name_valid(const char *name);
+/* The scheme length of a keystore URI ("pkcs11:", "certstore:", "keychain:"...): two or more
+ * letters, digits, '+', '-', '.' after a leading letter, then ':' (so "C:\\x" is a path); else 0. */
+size_t sstp_profile_keystore_scheme(const char *v);
 /* Make a valid profile name from free text (e.g. a VNet name): invalid characters become '-'.
  * Returns 0, or -1 if nothing usable is left. */
 int sstp_profile_name_sanitize(const char *in, char *out, size_t outlen);
