@@ -47,13 +47,8 @@ sx_json() {
 # The client namespace as the tests see it: links, addresses, routes (IPv4 and IPv6), the
 # namespace's resolv.conf, and journals left in the state directory.
 sx_snapshot() {
-    local i
-    # IPv6 DAD runs again after a link flap; the link-local address's local route comes back only
-    # when it ends: wait for it (at most 10 s) so that the snapshot is a settled one.
-    for i in $(seq 100); do
-        [ -z "$(ip -n "$RIG_NS_CLI" -6 addr show tentative 2>/dev/null)" ] && break
-        sleep 0.1
-    done
+    # a settled namespace: IPv6 DAD runs again after a link flap (at most 10 s)
+    rig_wait 10 "IPv6 DAD" _rig_dad_done "$RIG_NS_CLI" >/dev/null 2>&1
     {
         ip -n "$RIG_NS_CLI" -o link show | sed -E 's/^[0-9]+: //; s/ (qlen|link-netns) .*//'
         ip -n "$RIG_NS_CLI" -o addr show | sed -E 's/^[0-9]+: //; s/ +valid_lft.*//'

@@ -263,11 +263,14 @@ _rig_make_netns() {
     ip -n "$RIG_NS_CLI" link set veth-cli up
 }
 
+# _rig_dad_done [NS...]: no IPv6 address is tentative in NS (default: every rig namespace). DAD
+# runs when a link comes up (again after a flap) and adds the local fe80 route when it ends.
 _rig_dad_done() {
     local ns
-    while read -r ns; do
+    [ $# -gt 0 ] || set -- $(cat "$RIG_DIR/namespaces")
+    for ns in "$@"; do
         [ -z "$(ip -n "$ns" -6 addr show tentative 2>/dev/null)" ] || return 1
-    done < "$RIG_DIR/namespaces"
+    done
 }
 
 # ---- PKI ---------------------------------------------------------------------------------------------------

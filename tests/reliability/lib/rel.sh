@@ -79,13 +79,9 @@ rel_san_clean() {
 # fields such as lifetimes and counters dropped, sorted), the namespace's resolv.conf and the journals
 # in the state directory.
 rel_snapshot() {
-    local ns=${1:-$RIG_NS_CLI} i
-    # IPv6 DAD runs again after a link flap; the link-local address's local route comes back only
-    # when it ends (~1-2 s): wait for it (at most 10 s) so that the snapshot is a settled one.
-    for i in $(seq 100); do
-        [ -z "$(ip -n "$ns" -6 addr show tentative 2>/dev/null)" ] && break
-        sleep 0.1
-    done
+    local ns=${1:-$RIG_NS_CLI}
+    # a settled namespace: IPv6 DAD runs again after a link flap (at most 10 s)
+    rig_wait 10 "IPv6 DAD" _rig_dad_done "$ns" >/dev/null 2>&1
     {   # two `ip -batch` calls (one JSON document per line, in command order)
         printf 'link show\naddr show\nroute show table all\nrule show\n' | ip -n "$ns" -j -batch - |
             paste -d'\n' <(printf '== link\n== addr\n== route4\n== rule4\n') -
