@@ -570,8 +570,8 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 		if (p->port != 443)
 			sb_printf(&s, v6 ? "server = [%s]:%u\n" : "server = %s:%u\n", p->server,
 				  (unsigned)p->port);
-		else
-			sb_printf(&s, "server = %s\n", p->server);
+		else /* a host with ':' keeps its brackets, or it would read back as host:port */
+			sb_printf(&s, v6 ? "server = [%s]\n" : "server = %s\n", p->server);
 	}
 	put_str(&s, "sni", p->sni);
 	for (size_t i = 0; i < p->ca.n; i++)

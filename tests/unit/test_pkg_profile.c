@@ -138,6 +138,31 @@ static void test_proxy_keys(void **state)
 	expect_error("server = a\nproxy = http://bob@p:3128\n", "credentials are never stored");
 }
 
+/* Found by fuzz_pkg_profile: a bracketed host with one ':' and the default port was written
+ * without its brackets and read back as host:port. */
+static void test_regress_bracket_host_round_trip(void **state)
+{
+	static const char *const texts[] = {"server = [xexamplm:pltl]\n", "server = [::1]\n",
+					    "server = [fe80::1]:8443\n"};
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct sstp_profile p, q;
+		char err[256], *t = NULL;
+		size_t l = 0;
+
+		sstp_profile_init(&p);
+		sstp_profile_init(&q);
+		assert_int_equal(sstp_profile_parse(&p, texts[i], strlen(texts[i]), NULL, err, sizeof(err)), 0);
+		assert_int_equal(sstp_profile_format(&p, &t, &l), 0);
+		assert_int_equal(sstp_profile_parse(&q, t, l, NULL, err, sizeof(err)), 0);
+		assert_string_equal(q.server, p.server);
+		assert_int_equal(q.port, p.port);
+		free(t);
+		sstp_profile_free(&p);
+		sstp_profile_free(&q);
+	}
+}
+
 static void test_parse_errors(void **state)
 {
 	(void)state;
@@ -410,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_proxy_keys),
+		cmocka_unit_test(test_regress_bracket_host_round_trip),
 		cmocka_unit_test(test_parse_limits),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_save_load_list),
