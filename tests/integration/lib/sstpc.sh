@@ -16,7 +16,8 @@
 #       started after RIG_SSTPC_STALL_S (25) seconds ends early, and a connect that gets no address
 #       is retried (default 4 more times, each logged); --retries 0 for negative tests. Returns 1 if no address was obtained;
 #       then RIG_SSTPC_GAVE_UP=1 if sstpc exited by itself (e.g. authentication refused), 0 if the
-#       timeout ran out.
+#       timeout ran out, and RIG_SSTPC_STALLS counts the attempts that stalled before sstpc sent its
+#       Connect-Request (so a caller can tell that defect from a failure of the rig).
 #   rig_sstpc_disconnect [SECS]
 #       SIGTERM to sstpc; waits until sstpc and pppd are gone and the interface is removed.
 #       Sets RIG_SSTPC_RC (sstpc's exit code). Returns 1 if anything is left after SECS (default 10).
@@ -103,7 +104,7 @@ rig_sstpc_connect() {
                         cert "$RIG_PKI/$user.crt" key "$RIG_PKI/$user.key" remotename "$RIG_GW_NAME") ;;
         *) echo "rig_sstpc_connect: unknown --auth $auth" >&2; return 2 ;;
     esac
-    RIG_PPP_IF=""; RIG_PPP_ADDR=""; RIG_PPP_PEER=""; RIG_SSTPC_MS=""
+    RIG_PPP_IF=""; RIG_PPP_ADDR=""; RIG_PPP_PEER=""; RIG_SSTPC_MS=""; RIG_SSTPC_STALLS=0
     for (( try=0; try<=retries; try++ )); do
         RIG_SSTPC_TRIES=$((try + 1))
         local l=$label; [ "$try" -gt 0 ] && l=$label-retry$try
@@ -115,6 +116,8 @@ rig_sstpc_connect() {
         if [ "$RIG_SSTPC_GAVE_UP" = 1 ]; then
             rig_log "sstpc ($l) exited without an IPv4 address; last lines of its log:"
         elif [ "$RIG_SSTPC_STALLED" = 1 ]; then
+            tr -d '\000' < "$RIG_SSTPC_LOG" | grep -q "Sending Connect-Request" ||
+                RIG_SSTPC_STALLS=$((RIG_SSTPC_STALLS + 1))
             rig_log "sstpc ($l) started no pppd within ${RIG_SSTPC_STALL_S:-25}s (its stall after HTTP 200); last lines of its log:"
         else
             rig_log "sstpc ($l): no IPv4 address within ${timeout}s; last lines of its log:"
