@@ -233,6 +233,10 @@ static int add_route(struct plat_net *n, const struct plat_nl_route *rt, const c
 	return e;
 }
 
+/* How many metrics above the configured one a gateway pin may take (one per concurrent session
+ * to the same gateway). */
+#define PIN_METRIC_TRIES 16u
+
 static int lx_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 {
 	struct plat_net_linux *l = L(n);
@@ -260,14 +264,21 @@ static int lx_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 	rt.dst.len = server->family == PLAT_AF_INET ? 32 : 128;
 	rt.gw = cur.gw;
 	rt.oif = cur.oif;
-	rt.metric = l->metric;
 	rt.table = RT_TABLE_MAIN;
 	rt.protocol = PLAT_NET_RTPROT;
-	e = add_route(n, &rt, ifname, &r);
-	if (e == -EEXIST) {
-		plat_logf(n->log, n->log_ctx, 2, "a host route to the server %s already exists", s);
-		return 0;
+	/* A host route with this metric may exist already: another session's pin to the same
+	 * gateway, or the user's own. Relying on it would lose the pin when its owner goes, so
+	 * this session adds its own beside it with the next free metric (same path). */
+	for (unsigned i = 0; i < PIN_METRIC_TRIES; i++) {
+		rt.metric = l->metric + i;
+		e = add_route(n, &rt, ifname, &r);
+		if (e != -EEXIST)
+			break;
 	}
+	if (e == 0 && rt.metric != l->metric)
+		plat_logf(n->log, n->log_ctx, 2,
+			  "a host route to the server %s with metric %u exists: pinned with metric %u", s,
+			  l->metric, rt.metric);
 	if (e)
 		return fail(n, e, "pinning a host route to the server %s via %s dev %s: %s", s,
 			    cur.gw.family ? plat_ip_format(&cur.gw, g, sizeof(g)) : "(on-link)",

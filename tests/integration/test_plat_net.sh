@@ -186,6 +186,27 @@ else
 fi
 same_as_before "TUN packets"
 
+# 1c. two sessions to the same gateway: each owns a pin (the second with the next metric), and
+# the first one's undo leaves the second's in place
+if start_paused pin1 --session s1 pin=198.51.100.9; then
+    PID1=$PID
+    if start_paused pin2 --session s2 pin=198.51.100.9; then
+        n=$(ip route show 198.51.100.9 | grep -c "via 192.0.2.1 dev v0 proto 83")
+        [ "$n" = 2 ] && ok "second session pins the same gateway with its own route" \
+            || { bad "second session's pin: $n routes"; ip route show 198.51.100.9; cat "$TMP/out"; }
+        kill -USR1 "$PID1"
+        wait "$PID1" || bad "first pinning session failed"
+        n=$(ip route show 198.51.100.9 | grep -c "via 192.0.2.1 dev v0 proto 83")
+        [ "$n" = 1 ] && ok "first session's undo keeps the second session's pin" \
+            || { bad "after the first session: $n pins"; ip route show 198.51.100.9; }
+        kill -USR1 "$PID"
+        finish 0 || bad "second pinning session failed"
+    else
+        kill -USR1 "$PID1"; wait "$PID1"
+    fi
+fi
+same_as_before "two sessions pinning one gateway"
+
 # 2. explicit undo step, then the handle closes empty
 drv "${TUN[@]}" "${ROUTES[@]}" "$DNS" undo > "$TMP/out" 2>&1 || { bad "undo step"; cat "$TMP/out"; }
 same_as_before "undo step"
