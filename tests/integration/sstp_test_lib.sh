@@ -20,6 +20,45 @@ sx_setup() {
     rig_on_down "sx_disconnect_all"
 }
 
+# sx_helper_setup MEMBER [OTHER...]: the rig plus what a test of the helper needs: root's
+# tools, SX_STATE (the helper's state directory), SX_OUT, SOCK (its control socket), group sstp
+# (made if missing), MEMBER in it and every OTHER outside it (users made for the test). When the
+# rig goes down: the helper whose pid file is $HELPER_PIDFILE stopped, its sessions' journals
+# replayed, the users and a group made here deleted.
+sx_helper_setup() {
+    rig_require
+    [ -x "$SSTP_BIN" ] || rig_skip "sstp binary not found at $SSTP_BIN (set SSTP_BIN or SSTP_BUILD_DIR)"
+    local t u
+    for t in useradd userdel groupadd groupdel setpriv; do
+        command -v "$t" >/dev/null || rig_skip "$t is not installed"
+    done
+    SX_HELPER_USERS=("$@")
+    SX_GROUP_MADE=0
+    HELPER_PIDFILE=
+    rig_up
+    SX_STATE=$RIG_DIR/helper-state
+    SX_OUT=$RIG_DIR/sstp-out
+    mkdir -p "$SX_OUT" "$SX_STATE"
+    chmod 755 "$RIG_DIR"
+    SOCK=$SX_STATE/control
+    rig_on_down _sx_helper_cleanup
+    getent group sstp >/dev/null || { groupadd --system sstp || rig_fatal "groupadd failed"; SX_GROUP_MADE=1; }
+    useradd -M -U -G sstp -s /bin/sh -d / "$1" || rig_fatal "useradd $1 failed"
+    for u in "${@:2}"; do
+        useradd -M -U -s /bin/sh -d / "$u" || rig_fatal "useradd $u failed"
+    done
+}
+
+_sx_helper_cleanup() {
+    local u
+    [ -n "$HELPER_PIDFILE" ] && [ -f "$HELPER_PIDFILE" ] && kill "$(cut -d' ' -f1 "$HELPER_PIDFILE")" 2>/dev/null
+    sleep 1
+    rig_ns_exec cli "$SSTP_BIN" -q cleanup --state-dir "$SX_STATE" >/dev/null 2>&1
+    for u in "${SX_HELPER_USERS[@]}"; do userdel "$u" 2>/dev/null; done
+    [ "$SX_GROUP_MADE" = 1 ] && groupdel sstp 2>/dev/null
+    return 0
+}
+
 sx_disconnect_all() {
     rig_ns_exec cli "$SSTP_BIN" -q disconnect --all --state-dir "$SX_STATE" >/dev/null 2>&1 || true
 }

@@ -14,36 +14,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=sstp_test_lib.sh
 . "$HERE/sstp_test_lib.sh"
 
-rig_require
-[ -x "$SSTP_BIN" ] || rig_skip "sstp binary not found at $SSTP_BIN (set SSTP_BIN or SSTP_BUILD_DIR)"
-for t in useradd userdel groupadd groupdel setpriv; do
-    command -v "$t" >/dev/null || rig_skip "$t is not installed"
-done
+MEMBER=sstpgw$$
+sx_helper_setup "$MEMBER"
 BUILD=$(dirname "$SSTP_BIN")
 ART=${SSTP_BUILD_DIR:-$BUILD}/test-artifacts/helper-gateway
-MEMBER=sstpgw$$
-GROUP_MADE=0
-HELPER_PIDFILE=
-
-rig_up
-SX_STATE=$RIG_DIR/helper-state
-SX_OUT=$RIG_DIR/sstp-out
-mkdir -p "$SX_OUT" "$SX_STATE"
-chmod 755 "$RIG_DIR"
-SOCK=$SX_STATE/control
-
-helper_cleanup() {
-    [ -n "$HELPER_PIDFILE" ] && [ -f "$HELPER_PIDFILE" ] && kill "$(cut -d' ' -f1 "$HELPER_PIDFILE")" 2>/dev/null
-    sleep 1
-    rig_ns_exec cli "$SSTP_BIN" -q cleanup --state-dir "$SX_STATE" >/dev/null 2>&1
-    userdel "$MEMBER" 2>/dev/null
-    [ "$GROUP_MADE" = 1 ] && groupdel sstp 2>/dev/null
-    return 0
-}
-rig_on_down helper_cleanup
-
-getent group sstp >/dev/null || { groupadd --system sstp || rig_fatal "groupadd failed"; GROUP_MADE=1; }
-useradd -M -U -G sstp -s /bin/sh -d / "$MEMBER" || rig_fatal "useradd failed"
 
 # the administrator's profile: EAP-TLS with a key readable by root only
 rig_add_cert_user hlpuser || rig_fatal "could not add the certificate user"

@@ -15,37 +15,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=sstp_test_lib.sh
 . "$HERE/sstp_test_lib.sh"
 
-rig_require
-[ -x "$SSTP_BIN" ] || rig_skip "sstp binary not found at $SSTP_BIN (set SSTP_BIN or SSTP_BUILD_DIR)"
-for t in useradd userdel groupadd groupdel setpriv; do
-    command -v "$t" >/dev/null || rig_skip "$t is not installed"
-done
 MEMBER=sstppw$$
 OTHER=sstpot$$
-GROUP_MADE=0
-HELPER_PIDFILE=
-
-rig_up
-SX_STATE=$RIG_DIR/helper-state
-SX_OUT=$RIG_DIR/sstp-out
-mkdir -p "$SX_OUT" "$SX_STATE"
-chmod 755 "$RIG_DIR"
-SOCK=$SX_STATE/control
-
-helper_cleanup() {
-    [ -n "$HELPER_PIDFILE" ] && [ -f "$HELPER_PIDFILE" ] && kill "$(cut -d' ' -f1 "$HELPER_PIDFILE")" 2>/dev/null
-    sleep 1
-    rig_ns_exec cli "$SSTP_BIN" -q cleanup --state-dir "$SX_STATE" >/dev/null 2>&1
-    userdel "$MEMBER" 2>/dev/null
-    userdel "$OTHER" 2>/dev/null
-    [ "$GROUP_MADE" = 1 ] && groupdel sstp 2>/dev/null
-    return 0
-}
-rig_on_down helper_cleanup
-
-getent group sstp >/dev/null || { groupadd --system sstp || rig_fatal "groupadd failed"; GROUP_MADE=1; }
-useradd -M -U -G sstp -s /bin/sh -d / "$MEMBER" || rig_fatal "useradd failed"
-useradd -M -U -s /bin/sh -d / "$OTHER" || rig_fatal "useradd failed"
+sx_helper_setup "$MEMBER" "$OTHER"
 
 # a hub user whose password is a canary: it must never show anywhere
 PWUSER=pwuser$$
