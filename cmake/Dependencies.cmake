@@ -55,4 +55,13 @@ if(SSTP_TRAY AND SSTP_PLATFORM_DIR STREQUAL "linux")
     message(STATUS "sstp: sstp-tray not built: install libgtk-3-dev and "
                    "libayatana-appindicator3-dev to get it")
   endif()
+elseif(SSTP_TRAY AND SSTP_PLATFORM_DIR STREQUAL "windows")
+  # Windows: the notification area through the system's own DLLs (platform/windows/tray/, which
+  # uses the backend's private plat_win.h); a GUI program, so no console window opens with it.
+  add_library(sstp_tray_win INTERFACE)
+  target_include_directories(sstp_tray_win INTERFACE ${PROJECT_SOURCE_DIR}/platform/windows)
+  target_link_libraries(sstp_tray_win INTERFACE shell32 user32 gdi32)
+  target_link_options(sstp_tray_win INTERFACE -mwindows)
+  add_library(Sstp::tray ALIAS sstp_tray_win)
+  message(STATUS "sstp: sstp-tray enabled (Windows notification area)")
 endif()
