@@ -58,6 +58,11 @@ bool plat_journal_session_ok(const char *s)
 	return true;
 }
 
+bool plat_journal_rule_ok(const char *s)
+{
+	return s && strncmp(s, "sstp-", 5) == 0 && plat_journal_session_ok(s + 5);
+}
+
 bool plat_journal_path_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -236,6 +241,10 @@ static bool parse_rec(const struct line *l, struct plat_jrec *r)
 		       plat_journal_path_ok(f[2]) && copy_tok(r->path, sizeof(r->path), f[0]) &&
 		       copy_tok(r->backup, sizeof(r->backup), f[1]) &&
 		       copy_tok(r->ours, sizeof(r->ours), f[2]);
+	}
+	if (strcmp(t, "nrpt") == 0 && nf == 1) {
+		r->type = PLAT_JREC_NRPT;
+		return plat_journal_rule_ok(f[0]) && copy_tok(r->rule, sizeof(r->rule), f[0]);
 	}
 	return false;
 }
@@ -427,6 +436,10 @@ int plat_journal_format_rec(const struct plat_jrec *r, char *buf, size_t len)
 			return -EINVAL;
 		return fmt(buf, len, "+ %u dns-file %s %s %s\n", (unsigned)r->seq, r->path,
 			   r->backup, r->ours);
+	case PLAT_JREC_NRPT:
+		if (!plat_journal_rule_ok(r->rule))
+			return -EINVAL;
+		return fmt(buf, len, "+ %u nrpt %s\n", (unsigned)r->seq, r->rule);
 	}
 	return -EINVAL;
 }

@@ -12,6 +12,8 @@
  *   + SEQ dns-resolved IFNAME IFINDEX   per-link DNS set in systemd-resolved
  *   + SEQ dns-resolvconf IFNAME         resolvconf -a IFNAME
  *   + SEQ dns-file PATH BACKUP OURS     PATH rewritten; BACKUP holds the original, OURS what we wrote
+ *   + SEQ nrpt RULE                     Windows: Name Resolution Policy Table rule (registry key)
+ *                                       RULE = "sstp-SESSION" written for split DNS
  *   - SEQ                               record SEQ was undone (or its change never happened)
  * SEQ is 1.. and strictly increasing over "+" lines. Paths are absolute, at most
  * PLAT_JOURNAL_PATH_MAX bytes, of printable non-space ASCII.
@@ -26,6 +28,7 @@
 #define PLAT_JOURNAL_MAX_RECS 256    /* "+" lines per file */
 #define PLAT_JOURNAL_PATH_MAX 256    /* including the NUL */
 #define PLAT_JOURNAL_BOOTID_MAX 40   /* including the NUL */
+#define PLAT_JOURNAL_RULE_MAX (5 + PLAT_NET_SESSION_MAX + 1) /* "sstp-" SESSION NUL */
 
 enum plat_jrec_type {
 	PLAT_JREC_LINK = 1,
@@ -34,6 +37,7 @@ enum plat_jrec_type {
 	PLAT_JREC_DNS_RESOLVED,
 	PLAT_JREC_DNS_RESOLVCONF,
 	PLAT_JREC_DNS_FILE,
+	PLAT_JREC_NRPT,
 };
 
 struct plat_jrec {
@@ -48,6 +52,7 @@ struct plat_jrec {
 	char path[PLAT_JOURNAL_PATH_MAX];   /* dns-file */
 	char backup[PLAT_JOURNAL_PATH_MAX]; /* dns-file */
 	char ours[PLAT_JOURNAL_PATH_MAX];   /* dns-file */
+	char rule[PLAT_JOURNAL_RULE_MAX];   /* nrpt */
 };
 
 struct plat_journal_owner {
@@ -80,6 +85,8 @@ int plat_journal_format_done(uint32_t seq, char *buf, size_t len);
 bool plat_journal_ifname_ok(const char *s);
 /* True if s is a valid session name (see plat_net_config.session). */
 bool plat_journal_session_ok(const char *s);
+/* True if s names an NRPT rule of ours: "sstp-" followed by a valid session name. */
+bool plat_journal_rule_ok(const char *s);
 /* True if s can be stored as a record path (absolute, printable, no spaces, < PATH_MAX). */
 bool plat_journal_path_ok(const char *s);
 

@@ -1,8 +1,7 @@
-/* dns.c - per-interface DNS on Windows: SetInterfaceDnsSettings (iphlpapi, Windows 10 2004 and
- * later; looked up at run time) with the servers of each family and the VNet's suffixes as the
- * interface's search list; `netsh interface ipv4|ipv6 set dnsservers` where that function is
- * missing. Split DNS (NRPT rules) is not done: the tunnel's servers serve the interface, and
- * Windows prefers them by the interface metric. */
+/* dns.c - per-interface DNS on Windows (full tunnel, or no VNet suffixes): SetInterfaceDnsSettings
+ * (iphlpapi, Windows 10 2004 and later; looked up at run time) with the servers of each family and
+ * the VNet's suffixes as the interface's search list; `netsh interface ipv4|ipv6 set dnsservers`
+ * where that function is missing. A split tunnel with suffixes uses NRPT rules instead (nrpt.c). */
 #include "plat_proc.h"
 #include "plat_win_net.h"
 

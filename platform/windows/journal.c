@@ -183,6 +183,7 @@ size_t plat_win_undo_plan(const struct plat_journal *j, struct plat_win_undo_ste
 		case PLAT_JREC_ADDR: a = PLAT_WIN_UNDO_ADDR_DEL; break;
 		case PLAT_JREC_ROUTE: a = PLAT_WIN_UNDO_ROUTE_DEL; break;
 		case PLAT_JREC_DNS_RESOLVED: a = PLAT_WIN_UNDO_DNS_CLEAR; break;
+		case PLAT_JREC_NRPT: a = PLAT_WIN_UNDO_NRPT_DEL; break;
 		default: a = PLAT_WIN_UNDO_SKIP; break; /* resolvconf, resolv.conf: Linux only */
 		}
 		steps[k].action = a;
@@ -223,6 +224,13 @@ int plat_win_undo_step(const struct plat_win_undo_step *s, char *msg, size_t msg
 		e = plat_win_dns_clear(r->ifindex);
 		snprintf(msg, msglen, "DNS of %s: %s", r->ifname,
 			 e == 0 ? "cleared" : e == 1 ? "interface gone" : strerror(-e));
+		return e;
+	case PLAT_WIN_UNDO_NRPT_DEL:
+		e = plat_win_nrpt_delete(r->rule);
+		if (e == 0)
+			plat_win_nrpt_reload(); /* best effort: the rule is gone from the table */
+		snprintf(msg, msglen, "NRPT rule %s: %s", r->rule,
+			 e == 0 ? "removed" : e == 1 ? "already gone" : strerror(-e));
 		return e;
 	case PLAT_WIN_UNDO_ADAPTER: {
 		NET_LUID luid;

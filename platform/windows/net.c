@@ -228,6 +228,16 @@ static int win_route_add(struct plat_net *n, const struct plat_prefix *dst)
 	return 0;
 }
 
+static int nrpt_jadd(void *ctx, struct plat_jrec *r)
+{
+	return jadd(ctx, r);
+}
+
+static void nrpt_jdrop(void *ctx, uint32_t seq)
+{
+	jdrop(ctx, seq);
+}
+
 static int win_dns_apply(struct plat_net *n, const struct plat_dns_config *c,
 			 enum plat_dns_backend *used)
 {
@@ -242,6 +252,18 @@ static int win_dns_apply(struct plat_net *n, const struct plat_dns_config *c,
 			    plat_dns_backend_name(c->force));
 	if (n->dns_used != PLAT_DNS_NONE)
 		return fail(n, -EALREADY, "DNS is already set");
+	if (!c->full_tunnel && c->n_domains > 0) {
+		/* split: only the VNet's suffixes go to the tunnel's servers, through an NRPT
+		 * rule; the interface gets no servers (it would draw other queries) */
+		struct plat_win_nrpt_journal jr = { nrpt_jadd, nrpt_jdrop, w };
+
+		if ((e = plat_win_nrpt_apply(&jr, w->session, c, n->err, sizeof(n->err))) < 0)
+			return e;
+		if (plat_win_nrpt_gpo_active() && n->log)
+			n->log(n->log_ctx, 1, "group-policy NRPT rules exist: Windows ignores local "
+					      "rules, split DNS for the VNet suffixes will not apply");
+		goto done;
+	}
 	memset(&r, 0, sizeof(r));
 	r.type = PLAT_JREC_DNS_RESOLVED; /* per-link DNS: on Windows, of this interface */
 	snprintf(r.ifname, sizeof(r.ifname), "%s", n->tun_name);
@@ -252,6 +274,7 @@ static int win_dns_apply(struct plat_net *n, const struct plat_dns_config *c,
 		jdrop(w, r.seq);
 		return e;
 	}
+done:
 	n->dns_used = PLAT_DNS_WINDOWS;
 	if (used)
 		*used = PLAT_DNS_WINDOWS;
@@ -278,6 +301,7 @@ static int win_undo_all(struct plat_net *n)
 		} else {
 			st.action = r->type == PLAT_JREC_ADDR    ? PLAT_WIN_UNDO_ADDR_DEL
 				    : r->type == PLAT_JREC_ROUTE ? PLAT_WIN_UNDO_ROUTE_DEL
+				    : r->type == PLAT_JREC_NRPT  ? PLAT_WIN_UNDO_NRPT_DEL
 								 : PLAT_WIN_UNDO_DNS_CLEAR;
 			e = plat_win_undo_step(&st, msg, sizeof(msg));
 			if (e < 0 && !first) {

@@ -74,6 +74,55 @@ int plat_win_dns_search(const struct plat_dns_config *c, char *out, size_t len);
 int plat_win_dns_set(uint32_t ifindex, const struct plat_dns_config *c, char *err, size_t errlen);
 int plat_win_dns_clear(uint32_t ifindex);
 
+/* ---- split DNS: Name Resolution Policy Table rules (nrpt.c) -----------------------------------
+ * A split tunnel with VNet suffixes gets one local NRPT rule per session, the registry key
+ * HKLM\PLAT_WIN_NRPT_PATH\sstp-SESSION (volatile: gone at reboot) with the values
+ *   Version REG_DWORD 2, Name REG_MULTI_SZ (".suffix" namespaces), GenericDNSServers REG_SZ
+ *   ("a;b", IPv4 and IPv6), ConfigOptions REG_DWORD 8 (generic DNS servers only),
+ *   IPSECCARestriction REG_SZ "", Comment REG_SZ ("sstp session SESSION").
+ * The journal record ("+ SEQ nrpt sstp-SESSION") is written before the key. */
+
+#define PLAT_WIN_NRPT_PATH \
+	"SYSTEM\\CurrentControlSet\\Services\\Dnscache\\Parameters\\DnsPolicyConfig"
+/* Group-policy rules: while any exist, Windows ignores the local ones above. */
+#define PLAT_WIN_NRPT_GPO_PATH \
+	"SOFTWARE\\Policies\\Microsoft\\Windows NT\\DNSClient\\DnsPolicyConfig"
+#define PLAT_WIN_NRPT_NAMES_MAX (PLAT_DNS_MAX_DOMAINS * (PLAT_DNS_DOMAIN_MAX + 2) + 1) /* wchar_t */
+
+/* The NRPT suffix namespace of a VNet suffix: "corp.example" and ".corp.example" (and either
+ * with one trailing dot) give ".corp.example". Labels of 1..63 letters, digits, '-' or '_', at
+ * most PLAT_DNS_DOMAIN_MAX characters without the dots added. 0, -EINVAL or -ENOSPC. */
+int plat_win_nrpt_namespace(const char *domain, char *out, size_t len);
+/* The Name value: c's namespaces, each once (case-insensitive), as REG_MULTI_SZ in out (cap
+ * wchar_t); *bytes = the value's size including both terminating NULs. 0, -EINVAL (a bad or
+ * missing suffix) or -ENOSPC. */
+int plat_win_nrpt_names(const struct plat_dns_config *c, wchar_t *out, size_t cap, size_t *bytes);
+/* The GenericDNSServers value: every server of c in order, ';'-separated. 0, -EINVAL, -ENOSPC. */
+int plat_win_nrpt_servers(const struct plat_dns_config *c, char *out, size_t len);
+/* "sstp-SESSION" (plat_journal_rule_ok). 0 or -EINVAL. */
+int plat_win_nrpt_rule_name(const char *session, char *out, size_t len);
+
+/* How plat_win_nrpt_apply journals: add writes r (and sets r->seq) before the change, drop
+ * marks it undone when the change failed. */
+struct plat_win_nrpt_journal {
+	int (*add)(void *ctx, struct plat_jrec *r);
+	void (*drop)(void *ctx, uint32_t seq);
+	void *ctx;
+};
+/* Split DNS for session: validate c, journal the rule, write it (replacing a stale key of the
+ * same name), and ask the DNS client to reload. 0 or -errno with err set (nothing left behind). */
+int plat_win_nrpt_apply(const struct plat_win_nrpt_journal *jr, const char *session,
+			const struct plat_dns_config *c, char *err, size_t errlen);
+/* Write / delete one rule key. Only names passing plat_journal_rule_ok are touched (-EINVAL
+ * otherwise). delete: 0, 1 (already gone) or -errno. */
+int plat_win_nrpt_write(const char *rule, const struct plat_dns_config *c);
+int plat_win_nrpt_delete(const char *rule);
+/* Tell the DNS client to re-read the table: DnsFlushResolverCache, then SERVICE_CONTROL_
+ * PARAMCHANGE to the Dnscache service. 0, or -errno when the service refused (best effort). */
+int plat_win_nrpt_reload(void);
+/* True when group-policy NRPT rules exist (then local rules are ignored by Windows). */
+bool plat_win_nrpt_gpo_active(void);
+
 /* ---- journal (journal.c) ----------------------------------------------------------------------
  * The record format is the OS-independent one of plat_journal.h. On Windows a "link" record is
  * the Wintun adapter, "addr"/"route" are IP Helper rows (route METRIC as given, TABLE 254 ("main"),
@@ -107,6 +156,7 @@ enum plat_win_undo_action {
 	PLAT_WIN_UNDO_ADDR_DEL,      /* DeleteUnicastIpAddressEntry of the recorded row */
 	PLAT_WIN_UNDO_ADAPTER,       /* remove the Wintun adapter (if it still exists) */
 	PLAT_WIN_UNDO_SKIP,          /* a record Windows cannot have made (resolvconf, file) */
+	PLAT_WIN_UNDO_NRPT_DEL,      /* delete our NRPT rule key and reload the DNS client */
 };
 
 struct plat_win_undo_step {
