@@ -164,7 +164,7 @@ static int write_values(HKEY k, const char *rule, const wchar_t *names, size_t n
 
 int plat_win_nrpt_write(const char *rule, const struct plat_dns_config *c)
 {
-	static wchar_t names[PLAT_WIN_NRPT_NAMES_MAX]; /* 8 KB: off the stack */
+	wchar_t names[PLAT_WIN_NRPT_NAMES_MAX]; /* 8 KB */
 	wchar_t parent_path[MAX_PATH], wrule[PLAT_JOURNAL_RULE_MAX];
 	char servers[SERVERS_MAX];
 	size_t nb;
@@ -267,7 +267,7 @@ bool plat_win_nrpt_gpo_active(void)
 int plat_win_nrpt_apply(const struct plat_win_nrpt_journal *jr, const char *session,
 			const struct plat_dns_config *c, char *err, size_t errlen)
 {
-	static wchar_t names[PLAT_WIN_NRPT_NAMES_MAX];
+	wchar_t names[PLAT_WIN_NRPT_NAMES_MAX]; /* 8 KB */
 	char rule[PLAT_JOURNAL_RULE_MAX], servers[SERVERS_MAX], ns[PLAT_DNS_DOMAIN_MAX + 2];
 	struct plat_jrec rec;
 	size_t nb;
