@@ -108,6 +108,11 @@ void helper_broadcast(struct sstp_helper *h, const struct sstp_conn_status *st);
 /* A client's pending request is answered: back to idle. */
 void helper_pend_done(struct sstp_helper *h, int ci);
 
+/* helper_install.c */
+/* `sstp helper install|uninstall ...` or `sstp helper ... --service` (run under the service
+ * manager): 1 with the exit code in *rc when argv (argv[0] "helper") is one of these, else 0. */
+int sstp_helper_verb(int argc, char **argv, int *rc);
+
 /* helper_req.c */
 /* Handle one request frame of client ci (the reply may come later: c->pend). */
 void helper_handle_request(struct sstp_helper *h, int ci, const struct sstp_ctl_msg *m);

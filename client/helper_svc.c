@@ -30,6 +30,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: sstp helper [options]\n"
+		"       sstp helper install [--start auto|demand] [options]   (Windows service)\n"
+		"       sstp helper uninstall\n"
 		"Privileged background service: lets members of a group connect the profiles of\n"
 		"the system profile directory without being root (sstp-helper.service runs it).\n"
 		"  --socket PATH        control socket (default %s)\n"
@@ -626,6 +628,8 @@ int sstp_helper_main(int argc, char **argv)
 	char err[256];
 	int r;
 
+	if (sstp_helper_verb(argc, argv, &r)) /* install, uninstall, --service */
+		return r;
 	sstp_helper_cfg_init(&cfg);
 	r = sstp_helper_parse_args(argc, argv, &cfg, err, sizeof(err));
 	if (r == 1)

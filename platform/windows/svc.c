@@ -6,6 +6,7 @@
 #include "plat_proc.h"
 #include "plat_svc.h"
 #include "plat_win.h"
+#include "plat_win_service.h"
 
 #include <errno.h>
 #include <sddl.h>
@@ -108,8 +109,8 @@ int plat_svc_prepare_dir(const char *path, uint32_t gid, unsigned mode)
 
 int plat_svc_notify(const char *state)
 {
-	(void)state;
-	return 0; /* not under systemd; the service entry point reports to the SCM */
+	/* not systemd: the service entry point (service.c) reports to the SCM when there is one */
+	return plat_win_service_notify(state);
 }
 
 void plat_svc_notify_keep(void)
