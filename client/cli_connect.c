@@ -283,6 +283,12 @@ int sstp_cmd_connect(struct sstp_cli *cli)
 	if (cli->conn.background) {
 		int r = plat_detach(&x.report_fd, &child);
 
+		if (r == -ENOTSUP) {
+			sstp_err("connect --background is not available on this system: start the "
+				 "helper (sstp helper install) and connect through it");
+			code = SSTP_EXIT_USAGE;
+			goto out;
+		}
 		if (r < 0) {
 			sstp_err("cannot detach: %s", strerror(-r));
 			code = SSTP_EXIT_ERROR;
