@@ -64,6 +64,14 @@ else
     SSTP_EXE="not built: $(grep -m1 -E 'error|Error' "$LOGS/sstp-exe.log" | sed "s|$ROOT/||" | cut -c1-150)"
 fi
 say "sstp.exe: $SSTP_EXE ($((SECONDS - t)) s)"
+# sstp-tray.exe and the probe its Wine test uses (tray_wine.sh, run after the unit tests)
+t=$SECONDS
+if cmake --build "$BUILD" -j "$JOBS" --target sstp-tray tray_probe >"$LOGS/sstp-tray.log" 2>&1; then
+    TRAY_EXE="built ($(du -k "$BUILD/sstp-tray.exe" | cut -f1) KiB)"
+else
+    TRAY_EXE="not built: $(grep -m1 -E 'error|Error' "$LOGS/sstp-tray.log" | sed "s|$ROOT/||" | cut -c1-150)"
+fi
+say "sstp-tray.exe: $TRAY_EXE ($((SECONDS - t)) s)"
 
 # ---- run under Wine --------------------------------------------------------------------------------------
 t=$SECONDS
@@ -81,10 +89,27 @@ rc=$?
 grep -E '^ *[0-9]+/[0-9]+ Test|tests passed|tests failed|\*\*\*Failed|Not Run' "$LOGS/ctest.log" |
     sed 's/^/    /'
 "$(dirname "$WINE")/wineserver" -k >/dev/null 2>&1 || true
+# the tray under Wine on Xvfb against sstp.exe helper: one more test in the stage's count
+if [ -f "$BUILD/sstp-tray.exe" ]; then
+    t=$SECONDS
+    WINE=$WINE timeout 400 "$HERE/tray_wine.sh" "$BUILD" >"$LOGS/tray-wine.log" 2>&1
+    trc=$?
+    case $trc in
+        0) say "tray under Wine: passed ($((SECONDS - t)) s)" ;;
+        77) say "tray under Wine: SKIPPED: $(grep -m1 '^SKIP' "$LOGS/tray-wine.log")" ;;
+        *) say "tray under Wine: FAILED (log: $LOGS/tray-wine.log)"
+           grep -E '^FAIL' "$LOGS/tray-wine.log" | sed 's/^/    /' ;;
+    esac
+    "$(dirname "$WINE")/wineserver" -k >/dev/null 2>&1 || true
+else
+    trc=1
+    say "tray under Wine: FAILED: sstp-tray.exe $TRAY_EXE"
+fi
 head=$(tr '\n\t' '  ' <"$xml" 2>/dev/null | grep -o '<testsuite [^>]*>' | head -1)
 total=$(sed -n 's/.* tests="\([0-9]*\)".*/\1/p' <<<"$head")
 failed=$(sed -n 's/.* failures="\([0-9]*\)".*/\1/p' <<<"$head")
 total=${total:-0}; failed=${failed:-0}
+[ "$trc" != 77 ] && total=$((total + 1)) && [ "$trc" != 0 ] && failed=$((failed + 1)) && rc=1
 [ "$rc" != 0 ] && [ "$failed" = 0 ] && failed=1
 say "ran under Wine in $((SECONDS - t)) s; whole Windows stage $((SECONDS - T0)) s"
 echo "windows: $((total - failed)) passed, $failed failed"

@@ -1,11 +1,13 @@
 /* stdio.h for Windows builds: the C runtime's header plus open_memstream (POSIX 2008, used by
  * tests to capture output) over a temporary file that is read back into a malloc'ed buffer on
- * fflush and fclose, as POSIX specifies; fclose/fflush are wrapped only to do that. */
+ * fflush and fclose, as POSIX specifies; fclose/fflush are wrapped only to do that; and a
+ * rename() that replaces an existing target as POSIX's does. */
 #ifndef SSTP_COMPAT_STDIO_H
 #define SSTP_COMPAT_STDIO_H
 
 #include_next <stdio.h>
 
+#include <errno.h>
 #include <stdlib.h>
 
 #define SSTP_COMPAT_MEMSTREAMS 8
@@ -78,6 +80,21 @@ static inline int sstp_compat_fclose(FILE *f)
 	return fclose(f);
 }
 
+/* rename() replaces an existing target, as POSIX says and the atomic "write FILE.tmp, rename"
+ * saves expect (the C runtime's fails when the target exists). Declared here as winbase.h does,
+ * without pulling windows.h into every file. */
+__declspec(dllimport) int __stdcall MoveFileExA(const char *from, const char *to,
+						unsigned long flags);
+
+static inline int sstp_compat_rename(const char *from, const char *to)
+{
+	if (MoveFileExA(from, to, 0x1 /* MOVEFILE_REPLACE_EXISTING */))
+		return 0;
+	errno = EACCES;
+	return -1;
+}
+
+#define rename sstp_compat_rename
 #define open_memstream sstp_compat_open_memstream
 #define fflush sstp_compat_fflush
 #define fclose sstp_compat_fclose
