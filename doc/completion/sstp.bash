@@ -66,6 +66,12 @@ _sstp() {
             if [ "$prev" = cert ]; then COMPREPLY=($(compgen -W "root client thumbprint check" -- "$cur"))
             elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--cn --out -o --root --bits --days --password-file --password-stdin $global" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
+        helper)
+            local hopts="--socket --state-dir --group --socket-mode --session-exe --no-cleanup -v -q -h --help"
+            if [ "$prev" = helper ]; then COMPREPLY=($(compgen -W "install uninstall $hopts" -- "$cur"))
+            elif [ "$prev" = --start ]; then COMPREPLY=($(compgen -W "auto demand" -- "$cur"))
+            elif [[ " ${COMP_WORDS[*]} " == *" install "* ]]; then COMPREPLY=($(compgen -W "--start $hopts" -- "$cur"))
+            elif [[ " ${COMP_WORDS[*]} " != *" uninstall "* ]]; then COMPREPLY=($(compgen -W "$hopts" -- "$cur")); fi ;;
         help) COMPREPLY=($(compgen -W "connect disconnect status run check import package cert cleanup" -- "$cur")) ;;
     esac
 }

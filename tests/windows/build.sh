@@ -2,8 +2,9 @@
 # The Windows stage: builds the dependencies for x86_64-w64-mingw32 from Debian's source packages
 # (deps.sh, cached), cross-builds the unit tests listed in tests/windows/tests.txt, the Windows
 # platform tests (tests/windows/unit/) and sstp.exe with cmake/toolchain-mingw64.cmake, and runs
-# the tests under wine64. Exit 0 = all passed, 1 = a failure, 77 = skipped because the cross
-# compiler or Wine is not installed (.ci/deps-debian.sh installs them).
+# the tests under wine64 (test_win_service installs, starts, stops and removes the helper as a
+# service of Wine's service control manager). Exit 0 = all passed, 1 = a failure, 77 = skipped
+# because the cross compiler or Wine is not installed (.ci/deps-debian.sh installs them).
 # Knobs: SSTP_WIN_BUILD (build dir, default build-windows), SSTP_WIN_DEPS_DIR (where the
 # dependencies are built and cached, default SSTP_WIN_BUILD/deps), SSTP_JOBS (2), SSTP_WIN_LOGS.
 set -u -o pipefail
@@ -56,7 +57,8 @@ run_logged "$LOGS/build.log" cmake --build "$BUILD" -j "$JOBS" --target "${targe
     fail "cross-building the tests"
 say "cross-built ${#targets[@]} test programs ($((SECONDS - t)) s)"
 
-# sstp.exe: reported on its own line; see tests/windows/README.md for what it needs
+# sstp.exe: reported on its own line; see tests/windows/README.md for what it needs. The service
+# test (unit/test_win_service.c) runs it, so it fails when sstp.exe is not built.
 t=$SECONDS
 if cmake --build "$BUILD" -j "$JOBS" --target sstp >"$LOGS/sstp-exe.log" 2>&1; then
     SSTP_EXE="built ($(du -k "$BUILD/sstp.exe" | cut -f1) KiB)"
