@@ -93,11 +93,11 @@ grep -E '^ *[0-9]+/[0-9]+ Test|tests passed|tests failed|\*\*\*Failed|Not Run' "
 "$(dirname "$WINE")/wineserver" -k >/dev/null 2>&1 || true
 # the tray under Wine on Xvfb against sstp.exe helper: one more test in the stage's count
 if [ -f "$BUILD/sstp-tray.exe" ]; then
-    t=$SECONDS
+    tt=$SECONDS
     WINE=$WINE timeout 400 "$HERE/tray_wine.sh" "$BUILD" >"$LOGS/tray-wine.log" 2>&1
     trc=$?
     case $trc in
-        0) say "tray under Wine: passed ($((SECONDS - t)) s)" ;;
+        0) say "tray under Wine: passed ($((SECONDS - tt)) s)" ;;
         77) say "tray under Wine: SKIPPED: $(grep -m1 '^SKIP' "$LOGS/tray-wine.log")" ;;
         *) say "tray under Wine: FAILED (log: $LOGS/tray-wine.log)"
            grep -E '^FAIL' "$LOGS/tray-wine.log" | sed 's/^/    /' ;;
