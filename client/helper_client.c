@@ -17,6 +17,7 @@
 #include "plat_ctl.h"
 #include "plat_loop.h"
 #include "plat_proc.h"
+#include "plat_service.h"
 #include "profile.h"
 #include "status.h"
 
@@ -51,7 +52,7 @@ int sstp_helper_conn_open(struct sstp_helper_conn *c, const char *path, int time
 	}
 	if (fd == -ENOENT || fd == -ECONNREFUSED || fd == -ENOTDIR) {
 		snprintf(err, errlen, "the sstp helper is not running (nothing answers on %s): start "
-			 "it with 'systemctl start sstp-helper', or run as root", path);
+			 "it with '%s', or run as root", path, plat_service_start_hint());
 		return SSTP_EXIT_PERMISSION;
 	}
 	if (fd < 0) {

@@ -44,6 +44,10 @@ int plat_service_uninstall(unsigned timeout_ms, char *err, size_t errlen);
 int plat_service_run(int (*main_fn)(int argc, char **argv), int argc, char **argv, char *err,
 		     size_t errlen);
 
+/* The command that starts the helper's service on this system, for messages ("systemctl start
+ * sstp-helper", "sc start sstp-helper"). A static string. */
+const char *plat_service_start_hint(void);
+
 /* Where plat_service_run sends the service's log (standard error), or NULL when it has none. */
 const char *plat_service_log_path(void);
 

@@ -42,3 +42,8 @@ const char *plat_service_log_path(void)
 {
 	return NULL;
 }
+
+const char *plat_service_start_hint(void)
+{
+	return "systemctl start sstp-helper";
+}

@@ -258,6 +258,8 @@ static DWORD WINAPI on_control(DWORD control, DWORD type, LPVOID data, LPVOID ct
 	switch (control) {
 	case SERVICE_CONTROL_STOP:
 	case SERVICE_CONTROL_SHUTDOWN:
+		if (!svc_active)
+			return NO_ERROR; /* already reported stopped */
 		report(SERVICE_STOP_PENDING, STOP_HINT_MS, 0);
 		plat_win_raise_signal(PLAT_SIG_TERM);
 		return NO_ERROR;
@@ -369,4 +371,9 @@ int plat_service_run(int (*main_fn)(int argc, char **argv), int argc, char **arg
 const char *plat_service_log_path(void)
 {
 	return log_path[0] ? log_path : NULL;
+}
+
+const char *plat_service_start_hint(void)
+{
+	return "sc start " PLAT_SERVICE_NAME;
 }

@@ -69,6 +69,7 @@ static void test_not_here(void **state)
 	assert_int_equal(plat_service_uninstall(1000, err, sizeof(err)), -ENOTSUP);
 	assert_non_null(strstr(err, "sstp-helper.service"));
 	assert_null(plat_service_log_path());
+	assert_string_equal(plat_service_start_hint(), "systemctl start sstp-helper");
 }
 
 static void test_not_a_verb(void **state)

@@ -316,6 +316,7 @@ static void test_install_run_stop(void **state)
 	/* nobody answers before the start: the check below can fail */
 	assert_int_equal(status_via_helper(), 11);
 	assert_non_null(strstr(out, "not running"));
+	assert_non_null(strstr(out, "start it with 'sc start sstp-helper'"));
 	start_service();
 	assert_true(wait_state(SERVICE_RUNNING, &ss));
 	assert_true(ss.dwControlsAccepted & SERVICE_ACCEPT_STOP);
