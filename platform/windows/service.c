@@ -161,7 +161,8 @@ static int stop_and_wait(SC_HANDLE svc, unsigned timeout_ms)
 			return plat_win_errno(GetLastError());
 		if (ss.dwCurrentState == SERVICE_STOPPED)
 			return 0;
-		if (ss.dwCurrentState != SERVICE_STOP_PENDING && !ControlService(svc, SERVICE_CONTROL_STOP, &ss)) {
+		if (ss.dwCurrentState != SERVICE_STOP_PENDING &&
+		    !ControlService(svc, SERVICE_CONTROL_STOP, &ss)) {
 			DWORD e = GetLastError();
 
 			if (e != ERROR_SERVICE_NOT_ACTIVE && e != ERROR_SERVICE_CANNOT_ACCEPT_CTRL)
@@ -189,9 +190,9 @@ int plat_service_uninstall(unsigned timeout_ms, char *err, size_t errlen)
 	}
 	stopped = stop_and_wait(svc, timeout_ms);
 	r = 0;
-	if (!DeleteService(svc) && GetLastError() != ERROR_SERVICE_MARKED_FOR_DELETE)
+	if (!DeleteService(svc) && GetLastError() != ERROR_SERVICE_MARKED_FOR_DELETE) {
 		r = scm_error(GetLastError(), "removing", err, errlen);
-	else if (stopped == -ETIMEDOUT) {
+	} else if (stopped == -ETIMEDOUT) {
 		snprintf(err, errlen, "service %s did not stop within %u s; it is removed as soon as "
 			 "it stops", PLAT_SERVICE_NAME, timeout_ms / 1000);
 		r = -ETIMEDOUT;
