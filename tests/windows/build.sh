@@ -80,6 +80,9 @@ t=$SECONDS
 export WINEPREFIX=$BUILD/wineprefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
     run_logged "$LOGS/wineboot.log" "$WINE" wineboot --init || fail "creating the Wine prefix"
+    # let the first session end: a test started while its wineserver shuts down can talk to
+    # the service manager that is going away (test_win_service saw its services vanish)
+    timeout 60 "$(dirname "$WINE")/wineserver" -w >/dev/null 2>&1 || true
     say "Wine prefix created ($((SECONDS - t)) s)"
 fi
 regex="^(unit|windows)/($(IFS='|'; echo "${targets[*]}"))\$"

@@ -112,10 +112,13 @@ static int status_via_helper(void)
 static SC_HANDLE open_svc(DWORD access)
 {
 	SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), s;
+	DWORD e;
 
 	assert_non_null(scm);
 	s = OpenServiceW(scm, L"" PLAT_SERVICE_NAME, access);
+	e = GetLastError();
 	CloseServiceHandle(scm);
+	SetLastError(e);
 	return s;
 }
 
