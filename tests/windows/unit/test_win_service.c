@@ -3,8 +3,8 @@
  * service's configuration read back through the SCM API, start -> SERVICE_RUNNING -> a status
  * request answered by the service's helper on its pipe -> stop -> SERVICE_STOPPED with exit 0,
  * a helper that fails at start reported as a service-specific exit code, uninstall of a running
- * service, and the error paths (not installed, installed twice, bad options). Every wait is
- * bounded. Needs sstp.exe next to the tests' directory (build/sstp.exe). */
+ * service, automatic start as the default, and the error paths (not installed, installed twice,
+ * bad options). Every wait is bounded. Needs sstp.exe next to the tests' directory (build/sstp.exe). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -386,6 +386,28 @@ static void test_uninstall_running(void **state)
 	assert_non_null(strstr(out, "not installed"));
 }
 
+/* no --start: automatic start (the failing directories: should Wine start it, it just stops) */
+static void test_auto_start_default(void **state)
+{
+	SC_HANDLE s;
+	union {
+		QUERY_SERVICE_CONFIGW c;
+		uint8_t raw[8192];
+	} u;
+	DWORD need = 0;
+
+	(void)state;
+	assert_int_equal(run_sstp("helper install --socket " BAD_SOCK " --state-dir " BAD_DIR), 0);
+	assert_non_null(strstr(out, "(automatic start)"));
+	s = open_svc(SERVICE_QUERY_CONFIG);
+	assert_non_null(s);
+	assert_true(QueryServiceConfigW(s, &u.c, sizeof(u), &need));
+	assert_int_equal(u.c.dwStartType, SERVICE_AUTO_START);
+	CloseServiceHandle(s);
+	assert_int_equal(run_sstp("helper uninstall"), 0);
+	assert_true(service_gone());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_install_run_stop),
 		cmocka_unit_test(test_failure_exit_code),
 		cmocka_unit_test(test_uninstall_running),
+		cmocka_unit_test(test_auto_start_default),
 	};
 
 	return cmocka_run_group_tests(tests, setup, setup);
