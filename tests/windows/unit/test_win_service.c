@@ -4,7 +4,8 @@
  * request answered by the service's helper on its pipe -> stop -> SERVICE_STOPPED with exit 0,
  * a helper that fails at start reported as a service-specific exit code, uninstall of a running
  * service, automatic start as the default, and the error paths (not installed, installed twice,
- * bad options). Every wait is bounded. Needs sstp.exe next to the tests' directory (build/sstp.exe). */
+ * bad options). Every wait is bounded. Needs sstp.exe next to the tests' directory
+ * (build/sstp.exe). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
