@@ -2,7 +2,10 @@
  * this test binary is also the "sstp" the helper runs (argv[1] == "connect" makes it a small
  * fake session with a real control socket), so connect/status/overview/subscribe/disconnect,
  * exit codes and messages of failed sessions, refusals, garbage and the peer check (a process
- * switched to uid nobody/daemon) are tested against the real helper loop. Needs root (skips). */
+ * switched to uid nobody/daemon) are tested against the real helper loop. Needs root (skips).
+ * With --password-stdin the fake session reads the password line the helper writes and keeps
+ * only its SHA-256 (NAME.password-sha256); a password starting with "wrong" fails like a
+ * server's MS-CHAPv2 rejection (exit 6). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <mbedtls/md.h>
 
 #include "ctl_status.h"
 #include "exit_codes.h"
@@ -57,6 +61,39 @@ static void fake_event(void)
 			fake_send_status(i, SSTP_CTL_EVENT, 0);
 }
 
+/* --password-stdin: the one line the helper writes. 0 go on, else the exit code. */
+static int fake_password(const char *dir, const char *name)
+{
+	char pw[1100], path[256];
+	unsigned char sum[32];
+	size_t n;
+	FILE *f;
+
+	if (!fgets(pw, sizeof(pw), stdin) || !(n = strcspn(pw, "\n")) || pw[n] != '\n') {
+		fprintf(stderr, "sstp: no password line on stdin\n");
+		return SSTP_EXIT_USAGE;
+	}
+	pw[n] = '\0';
+	if (strncmp(pw, "wrong", 5) == 0) {
+		memset(pw, 0, sizeof(pw));
+		fprintf(stderr, "sstp: authentication rejected by server: E=691 bad user name or "
+			"password (MS-CHAPv2)\n");
+		return SSTP_EXIT_AUTH;
+	}
+	if (mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), (unsigned char *)pw, n,
+		       sum) != 0)
+		return SSTP_EXIT_ERROR;
+	memset(pw, 0, sizeof(pw));
+	snprintf(path, sizeof(path), "%s/%s.password-sha256", dir, name);
+	if (!(f = fopen(path, "w")))
+		return SSTP_EXIT_ERROR;
+	for (size_t i = 0; i < sizeof(sum); i++)
+		fprintf(f, "%02x", sum[i]);
+	fputc('\n', f);
+	fclose(f);
+	return 0;
+}
+
 static int fake_session(int argc, char **argv)
 {
 	const char *name = argv[2], *dir = NULL;
@@ -77,6 +114,13 @@ static int fake_session(int argc, char **argv)
 			fprintf(f, "%s\n", argv[i]);
 		fclose(f);
 	}
+	for (int i = 3; i < argc; i++)
+		if (strcmp(argv[i], "--password-stdin") == 0) {
+			int r = fake_password(dir, name);
+
+			if (r)
+				return r;
+		}
 	if (strcmp(name, "fail4") == 0) {
 		fprintf(stderr, "sstp: cannot connect to 127.0.0.1 port 443: Connection refused\n");
 		return SSTP_EXIT_UNREACHABLE;
@@ -561,6 +605,7 @@ static int overview_as(void *ctx)
 	struct sstp_helper_req req;
 	struct sstp_ctl_msg m;
 	char err[256];
+	int r;
 
 	if (setgroups(0, NULL) < 0 || setgid(u->gid) < 0 || setuid(u->uid) < 0)
 		return 100;
@@ -568,8 +613,11 @@ static int overview_as(void *ctx)
 		return 101;
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_REQ_STATUS;
-	if (sstp_helper_conn_send(&conn_b, &req, err, sizeof(err)) != 0)
-		return 102;
+	/* a refusing helper may hang up before the request is written: then the send itself
+	 * reports the refusal's exit code */
+	r = sstp_helper_conn_send(&conn_b, &req, err, sizeof(err));
+	if (r != 0)
+		return r;
 	for (;;) {
 		if (sstp_helper_conn_next(&conn_b, 5000, &m, err, sizeof(err)) != 1)
 			return 103;
