@@ -176,6 +176,37 @@ void sstp_tray_model_request_failed(struct sstp_tray_model *m, size_t idx, int c
 	note_set(note, true, summary, m->e[idx].request_error);
 }
 
+void sstp_tray_model_request_ended(struct sstp_tray_model *m, size_t idx)
+{
+	if (idx >= m->n)
+		return;
+	m->e[idx].requested = false;
+	m->e[idx].user_stop = false;
+}
+
+void sstp_tray_password_prompt(const char *profile, const char *helper_msg, char *out,
+			       size_t len)
+{
+	static const char mid[] = " authenticates ", tail[] = " with a password";
+	char head[96];
+	const char *u, *end;
+	size_t hl;
+
+	if (!len)
+		return;
+	/* the helper's sentence, exactly for this profile (helper_req.c resolve_password) */
+	hl = (size_t)snprintf(head, sizeof(head), "profile %s%s", profile, mid);
+	if (helper_msg && hl < sizeof(head) && strncmp(helper_msg, head, hl) == 0) {
+		u = helper_msg + hl;
+		end = strstr(u, tail);
+		if (end && end > u && end - u < 128 && !memchr(u, ' ', (size_t)(end - u))) {
+			snprintf(out, len, "Password for %s (user %.*s):", profile, (int)(end - u), u);
+			return;
+		}
+	}
+	snprintf(out, len, "Password for profile %s:", profile);
+}
+
 static bool entry_error(const struct sstp_tray_entry *e)
 {
 	return e->request_error[0] ||

@@ -78,6 +78,14 @@ void sstp_tray_model_requested(struct sstp_tray_model *m, size_t idx, bool conne
 /* The helper refused a request for entry idx. Fills *note. */
 void sstp_tray_model_request_failed(struct sstp_tray_model *m, size_t idx, int code,
 				    const char *msg, struct sstp_tray_note *note);
+/* The request for entry idx ended without effect and without an error (the helper asked for a
+ * password first): the entry is no longer "connecting". */
+void sstp_tray_model_request_ended(struct sstp_tray_model *m, size_t idx);
+/* The prompt of the password dialog for profile: "Password for PROFILE (user U):" when the
+ * helper's NEED_PASSWORD sentence ("profile P authenticates U with a password: ...") names the
+ * user, else "Password for profile PROFILE:". helper_msg may be NULL. */
+void sstp_tray_password_prompt(const char *profile, const char *helper_msg, char *out,
+			       size_t len);
 /* Index of the entry called name, or -1. */
 int sstp_tray_model_find(const struct sstp_tray_model *m, const char *name);
 

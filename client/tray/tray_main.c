@@ -1,9 +1,11 @@
 /* tray_main.c - `sstp-tray`: the desktop tray icon. It talks only to the sstp helper (subscribe
  * to events, an overview every few seconds, connect/disconnect requests), keeps the state in
- * tray_model.c and shows it through plat_tray.h; it never reads profiles or keys itself.
+ * tray_model.c and shows it through plat_tray.h; it never reads profiles or keys itself. A
+ * profile that needs a password (the helper answers NEED_PASSWORD) gets a password dialog and
+ * the connect is sent again with it; the password is never logged nor written anywhere.
  * Options: --socket PATH (default $SSTP_HELPER_SOCKET or /run/sstp/control), --details (open
- * the details window at start), --state-file FILE (write look, tooltip and menu on every change,
- * for scripts and tests), --exit-after SECONDS (quit by itself). */
+ * the details window at start), --state-file FILE (write look, tooltip, menu and an open password
+ * dialog on every change, for scripts and tests), --exit-after SECONDS (quit by itself). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,8 @@ struct tray_app {
 	uint32_t overview_id;
 	uint32_t req_id[SSTP_TRAY_MAX_ENTRIES];
 	char req_name[SSTP_TRAY_MAX_ENTRIES][72];
+	bool req_pw[SSTP_TRAY_MAX_ENTRIES]; /* the request carried a password */
+	char ask_profile[72];              /* the password dialog is open for it ("" = none) */
 	uint64_t exit_at;
 };
 
@@ -76,6 +80,8 @@ static void write_state_file(const char *tooltip, const struct sstp_tray_item *i
 		else if (items[i].action > 0)
 			fprintf(f, "%s: %s\n", items[i].enabled ? "item" : "disabled",
 				items[i].label);
+	if (app.ask_profile[0])
+		fprintf(f, "dialog: password %s\n", app.ask_profile);
 	fclose(f);
 	rename(tmp, app.state_file);
 }
@@ -129,10 +135,13 @@ static void lost(const char *why)
 	refresh();
 }
 
-static int send_req(uint8_t type, const char *profile, bool all, bool nowait, uint32_t *id)
+/* password (may be NULL) is checked by the caller (sstp_helper_password_ok). */
+static int send_req(uint8_t type, const char *profile, bool all, bool nowait,
+		    const char *password, uint32_t *id)
 {
 	struct sstp_helper_req req;
 	char err[256];
+	int r;
 
 	memset(&req, 0, sizeof(req));
 	req.type = type;
@@ -140,7 +149,16 @@ static int send_req(uint8_t type, const char *profile, bool all, bool nowait, ui
 		snprintf(req.profile, sizeof(req.profile), "%s", profile);
 	req.all = all;
 	req.nowait = nowait;
-	if (sstp_helper_conn_send(&app.conn, &req, err, sizeof(err)) != 0) {
+	if (password) {
+		size_t n = strnlen(password, SSTP_HELPER_PASSWORD_MAX);
+
+		memcpy(req.password, password, n);
+		req.password[n] = '\0';
+		req.has_password = true;
+	}
+	r = sstp_helper_conn_send(&app.conn, &req, err, sizeof(err));
+	sstp_helper_req_wipe(&req); /* sent (or not): no copy stays here */
+	if (r != 0) {
 		lost(err);
 		return -1;
 	}
@@ -152,7 +170,7 @@ static int send_req(uint8_t type, const char *profile, bool all, bool nowait, ui
 static void overview(void)
 {
 	if (app.connected && !app.overview_id)
-		send_req(SSTP_CTL_REQ_STATUS, NULL, false, false, &app.overview_id);
+		send_req(SSTP_CTL_REQ_STATUS, NULL, false, false, NULL, &app.overview_id);
 }
 
 static void overview_done(const struct sstp_ctl_msg *m)
@@ -172,6 +190,8 @@ static void overview_done(const struct sstp_ctl_msg *m)
 	sstp_tray_model_set_profiles(&app.m, ptrs, n);
 	app.overview_id = 0;
 }
+
+static void ask_password(const char *profile, const char *helper_msg);
 
 static void handle(const struct sstp_ctl_msg *m)
 {
@@ -210,6 +230,12 @@ static void handle(const struct sstp_ctl_msg *m)
 		if (m->type == SSTP_CTL_RESP_ERROR && idx >= 0) {
 			int code = sstp_ctl_reply_error(m, msg, sizeof(msg));
 
+			/* a password was missing (not wrong: that is the session's failure) */
+			if (!app.req_pw[i] && sstp_helper_reply_needs_password(m)) {
+				sstp_tray_model_request_ended(&app.m, (size_t)idx);
+				ask_password(app.req_name[i], msg);
+				continue;
+			}
 			sstp_tray_model_request_failed(&app.m, (size_t)idx, code, msg, &note);
 			notify(&note);
 		}
@@ -247,7 +273,7 @@ static void try_connect(void)
 	app.connected = true;
 	sstp_tray_model_helper_up(&app.m);
 	plat_tray_watch(app.t, app.conn.fd, on_readable, NULL);
-	if (send_req(SSTP_CTL_REQ_SUBSCRIBE, NULL, false, false, NULL) == 0)
+	if (send_req(SSTP_CTL_REQ_SUBSCRIBE, NULL, false, false, NULL, NULL) == 0)
 		overview();
 	refresh();
 }
@@ -265,14 +291,55 @@ static void on_tick(void *ctx)
 		overview(); /* counters and uptime for the details */
 }
 
-static void remember(size_t idx, uint32_t id)
+static void remember(size_t idx, uint32_t id, bool with_password)
 {
 	for (size_t i = 0; i < SSTP_TRAY_MAX_ENTRIES; i++)
 		if (!app.req_id[i]) {
 			app.req_id[i] = id;
+			app.req_pw[i] = with_password;
 			sstp_status_set(app.req_name[i], sizeof(app.req_name[i]), app.m.e[idx].name);
 			return;
 		}
+}
+
+/* The password dialog closed: send the connect again with the password (then forget it), or
+ * nothing at all when the user cancelled. */
+static void on_password(void *ctx, const char *password)
+{
+	struct sstp_tray_note note;
+	char profile[sizeof(app.ask_profile)];
+	uint32_t id = 0;
+	int idx;
+
+	(void)ctx;
+	memcpy(profile, app.ask_profile, sizeof(profile));
+	app.ask_profile[0] = '\0';
+	idx = sstp_tray_model_find(&app.m, profile);
+	if (!password || idx < 0 || !app.connected) {
+		refresh();
+		return;
+	}
+	if (!sstp_helper_password_ok(password)) {
+		sstp_tray_model_request_failed(&app.m, (size_t)idx, SSTP_EXIT_USAGE,
+					       "the password is too long (at most 1023 bytes) or "
+					       "has a line break", &note);
+		notify(&note);
+	} else if (send_req(SSTP_CTL_REQ_CONNECT, profile, false, true, password, &id) == 0) {
+		remember((size_t)idx, id, true);
+		sstp_tray_model_requested(&app.m, (size_t)idx, true);
+	}
+	refresh();
+}
+
+static void ask_password(const char *profile, const char *helper_msg)
+{
+	char title[160], prompt[300];
+
+	/* one dialog at a time: while one is open, this only raises it */
+	snprintf(title, sizeof(title), "Password for %s - sstp VPN", profile);
+	sstp_tray_password_prompt(profile, helper_msg, prompt, sizeof(prompt));
+	if (plat_tray_ask_secret(app.t, title, prompt, on_password, NULL) == 0)
+		sstp_status_set(app.ask_profile, sizeof(app.ask_profile), profile);
 }
 
 static void on_action(void *ctx, int action)
@@ -290,8 +357,8 @@ static void on_action(void *ctx, int action)
 			break;
 		if (send_req(kind == SSTP_TRAY_ACT_CONNECT ? SSTP_CTL_REQ_CONNECT :
 			     SSTP_CTL_REQ_DISCONNECT, app.m.e[idx].name, false,
-			     kind == SSTP_TRAY_ACT_CONNECT, &id) == 0) {
-			remember(idx, id);
+			     kind == SSTP_TRAY_ACT_CONNECT, NULL, &id) == 0) {
+			remember(idx, id, false);
 			sstp_tray_model_requested(&app.m, idx, kind == SSTP_TRAY_ACT_CONNECT);
 		}
 		refresh();

@@ -5,7 +5,11 @@
 # keyboard (xdotool), notifications go to a real notification daemon (dunst) and are checked on
 # the session bus (dbus-monitor). The helper runs fake sessions (the test_helper_service binary
 # acts as `sstp connect`), so every state is reached on cue: disconnected, connecting,
-# connected, error, a drop and a reconnect, the helper going away and coming back.
+# connected, error, a drop and a reconnect, the helper going away and coming back. A profile
+# that needs a password ("secret"): Connect opens the password dialog, Escape cancels it (no
+# error), a password typed with xdotool reaches the session (the fake keeps its SHA-256), a wrong
+# one fails like a server's rejection (exit 6) and the next Connect asks again; the password
+# never shows in the state file, the logs, the state directory or any /proc/*/cmdline|environ.
 # Screenshots of each state are kept in $SSTP_BUILD_DIR/test-artifacts/helper-tray/.
 # Needs root (users, group); skips (77) when a tool or the tray build is missing.
 set -u
@@ -65,10 +69,18 @@ chown "$USR:$GRP" "$TMP/home"
 
 # profiles the fake sessions act out
 mkdir -p "$TMP/etc" "$TMP/state"
-for p in office slow fail4 flaky; do
+for p in office slow fail4 flaky secret; do
     mkdir -p "$TMP/etc/$p"
     printf 'server = 127.0.0.1\n' > "$TMP/etc/$p/profile.conf"
 done
+# needs a password the helper does not have: the tray must ask for it
+printf 'user = alice\nauth = mschapv2\n' >> "$TMP/etc/secret/profile.conf"
+# the password typed into the dialog: only in this script's memory and in a pattern file
+# outside every place that is searched for it (grep -f, so that no grep's command line has it)
+CANARY=Pw7$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')Qz
+mkdir -p "$TMP/pat"
+printf '%s\n' "$CANARY" > "$TMP/pat/canary"
+chmod 700 "$TMP/pat"
 chmod -R a+rX "$TMP/etc"
 SOCK=$TMP/state/control
 
@@ -130,7 +142,7 @@ wait_for 15 "tray shows the icon in the system tray" sh -c "[ -n \"\$(xdotool se
 wait_for 10 "tray is disconnected, profiles listed" sh -c "grep -qx 'look: disconnected' '$STATE' && grep -q 'item: *Connect office' '$STATE'"
 sleep 0.5
 shot 01-disconnected
-check "menu lists all four profiles" test "$(grep -c '^item: *Connect ' "$STATE")" = 4
+check "menu lists all five profiles" test "$(grep -c '^item: *Connect ' "$STATE")" = 5
 as_user "$SSTP_BIN" status > "$TMP/status.out" 2>&1
 check "'sstp status' as the user: no sessions (exit 10, not 11)" test $? = 10
 
@@ -152,6 +164,64 @@ shot 04-connected
 menu_pick "    Disconnect office"
 wait_for 10 "office disconnected" look_is disconnected
 check "no error after a requested disconnect" sh -c "! grep -q 'last error' '$STATE'"
+
+# a profile that needs a password
+PWTITLE='^Password for secret - sstp VPN$'
+dialog_window() { xdotool search --onlyvisible --name "$PWTITLE" 2>/dev/null | head -1; }
+# wait for the dialog (state file and window), focus its entry, then type keys
+dialog_keys() {
+    local w
+    wait_for 10 "password dialog open (state file)" grep -qx 'dialog: password secret' "$STATE" || return 1
+    wait_for 10 "password dialog window '$PWTITLE' shown" sh -c "[ -n \"\$(xdotool search --onlyvisible --name '$PWTITLE')\" ]" || return 1
+    w=$(dialog_window)
+    xdotool windowactivate --sync "$w" 2>/dev/null || xdotool windowfocus --sync "$w"
+    sleep 0.3
+    [ -n "${1:-}" ] && shot "$1"
+    shift
+    "$@"
+}
+dialog_closed() { ! grep -q '^dialog:' "$STATE" && [ -z "$(dialog_window)" ]; }
+sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+
+menu_pick "    Connect secret"
+dialog_keys 04b-password-dialog xdotool key Escape
+wait_for 10 "Escape closes the dialog" dialog_closed
+sleep 0.5
+check "cancelled: the tray stays disconnected" look_is disconnected
+check "cancelled: no error for secret" sh -c "! grep -q 'error' '$STATE'"
+check "cancelled: no session started" test ! -e "$TMP/state/secret.argv"
+check "the helper asked for a password (NEED_PASSWORD)" grep -q "connect secret refused: profile secret authenticates alice with a password" "$TMP/helper.log"
+
+menu_pick "    Connect secret"
+dialog_keys "" xdotool type --delay 40 "$CANARY"
+xdotool key Return
+wait_for 10 "Enter sends the password: connected" look_is connected
+check "the dialog is gone" dialog_closed
+check "the session got exactly the typed password (its SHA-256)" test "$(cat "$TMP/state/secret.password-sha256" 2>/dev/null)" = "$(sha "$CANARY")"
+check "the helper handed it over on the session's stdin" grep -q "connect secret (session process [0-9]*, password handed over on its stdin)" "$TMP/helper.log"
+check "the password is not on the session's command line" sh -c "grep -qx -- --password-stdin '$TMP/state/secret.argv' && ! grep -qFf '$TMP/pat/canary' '$TMP/state/secret.argv'"
+check "menu: secret connected" grep -q "line: secret: connected, 10.9.0.2" "$STATE"
+menu_pick "    Disconnect secret"
+wait_for 10 "secret disconnected" look_is disconnected
+
+# a wrong password: the session fails like a server rejection; the next Connect asks again
+rm -f "$TMP/state/secret.password-sha256"
+menu_pick "    Connect secret"
+dialog_keys "" xdotool type --delay 40 "wrong-$CANARY"
+xdotool key Return
+wait_for 10 "a wrong password: the tray shows the error" look_is error
+check "menu shows the server's rejection" grep -q "last error: authentication rejected by server: E=691" "$STATE"
+wait_for 5 "a notification for the failure" grep -q "VPN secret could not connect" "$TMP/notify.log"
+check "no password reached a session this time" test ! -e "$TMP/state/secret.password-sha256"
+sleep 0.3
+shot 05b-wrong-password
+menu_pick "    Connect secret"
+dialog_keys "" xdotool type --delay 40 "$CANARY"
+xdotool key Return
+wait_for 10 "the next Connect asks again; the right password connects" look_is connected
+check "the session got the right password" test "$(cat "$TMP/state/secret.password-sha256" 2>/dev/null)" = "$(sha "$CANARY")"
+menu_pick "    Disconnect secret"
+wait_for 10 "secret disconnected again" look_is disconnected
 
 # error
 menu_pick "    Connect fail4"
@@ -179,6 +249,13 @@ sleep 0.3
 shot 08-helper-down
 start_helper
 wait_for 10 "tray finds the helper again" sh -c "grep -q 'item: *Connect office' '$STATE'"
+# the password never shows anywhere (a second notification for the re-typed password is not
+# expected either: the wrong one failed once)
+pw_nowhere() {
+    ! grep -rqFf "$TMP/pat/canary" "$STATE" "$TMP/home" "$TMP/state" "$TMP"/*.log &&
+    ! cat /proc/[0-9]*/cmdline /proc/[0-9]*/environ 2>/dev/null | grep -qaFf "$TMP/pat/canary"
+}
+check "the password is in no file, log, command line or environment" pw_nowhere
 check "tray never read a profile or key file itself" sh -c "! grep -q '$TMP/etc' '$TMP/tray.log'"
 check "the tray still runs" kill -0 "$TRAY_PID"
 

@@ -1,6 +1,7 @@
 /* test_helper_tray.c - cmocka tests of the tray's state model (client/tray_model.c): the overall
  * look, which changes raise a notification and how urgent, the menu per profile, the profile
- * list merge, bounds, tooltip and details text. */
+ * list merge, bounds, tooltip and details text, a request that ends for a password dialog and
+ * the dialog's prompt. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,6 +260,47 @@ static void test_text(void **state)
 	assert_string_equal(buf, "sstp: the sstp helper is not running");
 }
 
+/* The helper asked for a password: the entry stops "connecting" without an error; the prompt
+ * names the user only when the helper's sentence is about this very profile. */
+static void test_password(void **state)
+{
+	char out[128];
+
+	(void)state;
+	up();
+	sstp_tray_model_requested(&m, 0, true);
+	assert_int_equal(sstp_tray_model_look(&m), SSTP_TRAY_LOOK_CONNECTING);
+	sstp_tray_model_request_ended(&m, 0);
+	assert_int_equal(sstp_tray_model_look(&m), SSTP_TRAY_LOOK_DISCONNECTED);
+	assert_string_equal(m.e[0].request_error, "");
+	sstp_tray_model_request_ended(&m, 99); /* out of range: ignored */
+
+	sstp_tray_password_prompt("office", "profile office authenticates alice with a password: "
+				  "give it with --password-file FILE", out, sizeof(out));
+	assert_string_equal(out, "Password for office (user alice):");
+	sstp_tray_password_prompt("office", "profile office authenticates CORP\\bob with a password",
+				  out, sizeof(out));
+	assert_string_equal(out, "Password for office (user CORP\\bob):");
+	/* another profile's sentence, no sentence, an odd one: no user */
+	sstp_tray_password_prompt("lab", "profile office authenticates alice with a password", out,
+				  sizeof(out));
+	assert_string_equal(out, "Password for profile lab:");
+	sstp_tray_password_prompt("lab", NULL, out, sizeof(out));
+	assert_string_equal(out, "Password for profile lab:");
+	sstp_tray_password_prompt("lab", "profile lab authenticates  with a password", out,
+				  sizeof(out));
+	assert_string_equal(out, "Password for profile lab:");
+	sstp_tray_password_prompt("lab", "profile lab authenticates a b with a password", out,
+				  sizeof(out));
+	assert_string_equal(out, "Password for profile lab:");
+	sstp_tray_password_prompt("lab", "profile lab authenticates alice", out, sizeof(out));
+	assert_string_equal(out, "Password for profile lab:");
+	/* a short buffer: cut, still terminated */
+	sstp_tray_password_prompt("office", "profile office authenticates alice with a password",
+				  out, 10);
+	assert_string_equal(out, "Password ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_menu),
 		cmocka_unit_test(test_profiles_merge),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

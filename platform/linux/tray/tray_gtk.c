@@ -1,7 +1,8 @@
 /* tray_gtk.c - plat_tray.h with GTK 3 and libayatana-appindicator3: a StatusNotifierItem (or,
  * without a host for those, the library's XEmbed GtkStatusIcon fallback) whose icons are drawn
- * at start with cairo into a private temporary directory, a GtkMenu, a details window, and
- * notifications sent with GDBus to org.freedesktop.Notifications. Built only for sstp-tray. */
+ * at start with cairo into a private temporary directory, a GtkMenu, a details window, a
+ * password dialog (GtkDialog, hidden-text GtkEntry), and notifications sent with GDBus to
+ * org.freedesktop.Notifications. Built only for sstp-tray. */
 #include "plat_tray.h"
 
 #include <glib-unix.h>
@@ -22,6 +23,9 @@ struct plat_tray {
 	AppIndicator *ind;
 	GtkWidget *menu;
 	GtkWidget *win, *win_image, *win_label;
+	GtkWidget *dlg, *dlg_entry; /* the secret dialog, while open */
+	plat_tray_secret_fn *dlg_cb;
+	void *dlg_ctx;
 	GDBusConnection *bus;
 	char *icon_dir;
 	enum plat_tray_icon icon;
@@ -153,6 +157,13 @@ void plat_tray_free(struct plat_tray *t)
 	plat_tray_unwatch(t);
 	if (t->timer_id)
 		g_source_remove(t->timer_id);
+	if (t->dlg) {
+		GtkWidget *d = t->dlg;
+
+		t->dlg = NULL; /* closed without an answer: the callback is not called */
+		gtk_entry_set_text(GTK_ENTRY(t->dlg_entry), "");
+		gtk_widget_destroy(d);
+	}
 	if (t->win)
 		gtk_widget_destroy(t->win);
 	if (t->ind)
@@ -266,6 +277,72 @@ void plat_tray_notify(struct plat_tray *t, const char *summary, const char *body
 					     &actions, &hints, -1),
 			       NULL, G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL, NULL);
 	g_free(icon);
+}
+
+/* OK, Enter (the default response), Cancel, Escape or the window closed. The entry's text is
+ * handed over without a copy, then cleared (GtkEntryBuffer overwrites the bytes it drops and
+ * its memory when freed) before the dialog goes. */
+static void on_secret_response(GtkDialog *d, gint response, gpointer data)
+{
+	struct plat_tray *t = data;
+	GtkWidget *entry = t->dlg_entry;
+	plat_tray_secret_fn *cb = t->dlg_cb;
+	void *ctx = t->dlg_ctx;
+
+	if (t->dlg != GTK_WIDGET(d))
+		return;
+	t->dlg = NULL; /* cb may open the next one */
+	t->dlg_entry = NULL;
+	t->dlg_cb = NULL;
+	if (cb)
+		cb(ctx, response == GTK_RESPONSE_OK ? gtk_entry_get_text(GTK_ENTRY(entry)) : NULL);
+	gtk_entry_set_text(GTK_ENTRY(entry), "");
+	gtk_widget_destroy(GTK_WIDGET(d));
+}
+
+int plat_tray_ask_secret(struct plat_tray *t, const char *title, const char *prompt,
+			 plat_tray_secret_fn *cb, void *ctx)
+{
+	GtkWidget *d, *area, *label, *entry;
+
+	if (t->dlg) {
+		gtk_window_present(GTK_WINDOW(t->dlg));
+		return -1;
+	}
+	d = gtk_dialog_new_with_buttons(title, NULL, 0, "_Cancel", GTK_RESPONSE_CANCEL, "_OK",
+					GTK_RESPONSE_OK, NULL);
+	gtk_dialog_set_default_response(GTK_DIALOG(d), GTK_RESPONSE_OK);
+	gtk_window_set_resizable(GTK_WINDOW(d), FALSE);
+	gtk_window_set_keep_above(GTK_WINDOW(d), TRUE);
+	gtk_window_set_position(GTK_WINDOW(d), GTK_WIN_POS_CENTER);
+	area = gtk_dialog_get_content_area(GTK_DIALOG(d));
+	gtk_container_set_border_width(GTK_CONTAINER(d), 8);
+	gtk_box_set_spacing(GTK_BOX(area), 8);
+	label = gtk_label_new(prompt);
+	gtk_label_set_xalign(GTK_LABEL(label), 0);
+	gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
+	entry = gtk_entry_new();
+	gtk_entry_set_visibility(GTK_ENTRY(entry), FALSE);
+	gtk_entry_set_input_purpose(GTK_ENTRY(entry), GTK_INPUT_PURPOSE_PASSWORD);
+	gtk_entry_set_activates_default(GTK_ENTRY(entry), TRUE);
+	gtk_entry_set_width_chars(GTK_ENTRY(entry), 32);
+	gtk_box_pack_start(GTK_BOX(area), label, FALSE, FALSE, 0);
+	gtk_box_pack_start(GTK_BOX(area), entry, FALSE, FALSE, 0);
+	t->dlg = d;
+	t->dlg_entry = entry;
+	t->dlg_cb = cb;
+	t->dlg_ctx = ctx;
+	/* Escape and the window's close button both end as a response other than OK */
+	g_signal_connect(d, "response", G_CALLBACK(on_secret_response), t);
+	gtk_widget_show_all(d);
+	gtk_widget_grab_focus(entry);
+	gtk_window_present(GTK_WINDOW(d));
+	return 0;
+}
+
+bool plat_tray_secret_open(const struct plat_tray *t)
+{
+	return t->dlg != NULL;
 }
 
 static gboolean on_fd(gint fd, GIOCondition cond, gpointer data)

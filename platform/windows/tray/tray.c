@@ -2,11 +2,13 @@
  * "TaskbarCreated" broadcast, which message-only windows do not) owns a notification-area icon
  * (Shell_NotifyIconW, NOTIFYICON_VERSION_4) drawn at start for each look (tray_text.c), a popup
  * menu (right or left click, or the keyboard), a resizable details window with a read-only EDIT
- * control, and balloon/toast notifications (NIF_INFO). The main loop is MsgWaitForMultipleObjectsEx
- * over the watched descriptor's wait handle (the control pipe's read-ahead event, plat_win.h) and
- * the window messages; the periodic callback is a window timer. Built only for sstp-tray. */
+ * control, the password dialog (tray_secret.c) and balloon/toast notifications (NIF_INFO). The
+ * main loop is MsgWaitForMultipleObjectsEx over the watched descriptor's wait handle (the control
+ * pipe's read-ahead event, plat_win.h) and the window messages (those of the password dialog
+ * through IsDialogMessageW); the periodic callback is a window timer. Built only for sstp-tray. */
 #include "plat_tray.h"
 #include "plat_win.h"
+#include "tray_secret.h"
 #include "tray_win.h"
 
 #include <shellapi.h>
@@ -498,6 +500,20 @@ void plat_tray_details(struct plat_tray *t, const char *text, bool show)
 	}
 }
 
+/* ---- the password dialog -------------------------------------------------------------------- */
+
+int plat_tray_ask_secret(struct plat_tray *t, const char *title, const char *prompt,
+			 plat_tray_secret_fn *cb, void *ctx)
+{
+	return plat_wsecret_open(title, prompt, t->font, t->dpi, t->icons[t->look], cb, ctx);
+}
+
+bool plat_tray_secret_open(const struct plat_tray *t)
+{
+	(void)t;
+	return plat_wsecret_window() != NULL;
+}
+
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
 static int register_classes(void)
@@ -596,6 +612,7 @@ void plat_tray_free(struct plat_tray *t)
 	if (!t)
 		return;
 	plat_tray_unwatch(t);
+	plat_wsecret_discard();
 	if (t->hwnd) {
 		NOTIFYICONDATAW nid;
 
@@ -638,6 +655,9 @@ void plat_tray_run(struct plat_tray *t)
 		while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) {
 			if (msg.message == WM_QUIT)
 				return;
+			/* Tab, Enter (OK) and Escape (Cancel) in the password dialog */
+			if (plat_wsecret_window() && IsDialogMessageW(plat_wsecret_window(), &msg))
+				continue;
 			TranslateMessage(&msg);
 			DispatchMessageW(&msg);
 		}
