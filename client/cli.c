@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "exit_codes.h"
+#include "plat_paths.h"
 #include "profile.h"
 #include "sstp_proxy.h"
 
@@ -309,7 +310,7 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 	case O_QUIET: cli->verbosity = -1; break;
 	case O_SYSLOG: cli->syslog = true; break;
 	case O_STATE_DIR:
-		if (arg[0] != '/')
+		if (!plat_path_is_absolute(arg))
 			return fail(err, errlen, cmd, "--state-dir needs an absolute path, not '%s'", arg);
 		cli->state_dir = arg;
 		break;

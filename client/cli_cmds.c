@@ -15,6 +15,7 @@
 #include "log.h"
 #include "pkg.h"
 #include "plat_ctl.h"
+#include "plat_paths.h"
 #include "plat_net.h"
 #include "plat_proc.h"
 #include "status.h"
@@ -24,7 +25,7 @@
 
 const char *sstp_cli_state_dir(const struct sstp_cli *cli)
 {
-	return cli->state_dir ? cli->state_dir : PLAT_NET_DEFAULT_STATE_DIR;
+	return cli->state_dir ? cli->state_dir : plat_default_state_dir();
 }
 
 static int get_status(const char *dir, const char *name, struct sstp_conn_status *st, char *err,

@@ -38,8 +38,8 @@
 #include <stddef.h>
 
 struct sstp_helper_cfg {
-	const char *socket_path;  /* SSTP_HELPER_DEFAULT_SOCKET */
-	const char *state_dir;    /* PLAT_NET_DEFAULT_STATE_DIR: sessions' sockets and journals */
+	const char *socket_path;  /* plat_default_control_path() */
+	const char *state_dir;    /* plat_default_state_dir(): sessions' sockets and journals */
 	const char *group;        /* SSTP_HELPER_DEFAULT_GROUP */
 	unsigned socket_mode;     /* 0660 */
 	const char *session_exe;  /* plat_self_exe(): the sstp binary the children run */

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "plat_ctl.h"
 #include "plat_loop.h"
+#include "plat_paths.h"
 #include "plat_proc.h"
 #include "plat_service.h"
 #include "profile.h"
@@ -29,7 +30,7 @@ const char *sstp_helper_socket_path(void)
 {
 	const char *p = getenv("SSTP_HELPER_SOCKET");
 
-	return p && p[0] == '/' ? p : SSTP_HELPER_DEFAULT_SOCKET;
+	return plat_path_is_absolute(p) ? p : plat_default_control_path();
 }
 
 int sstp_helper_conn_open(struct sstp_helper_conn *c, const char *path, int timeout_ms, char *err,

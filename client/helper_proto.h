@@ -37,7 +37,6 @@ enum sstp_helper_tag {
 	SSTP_HELPER_A_NEED_PASSWORD = 0x34, /* empty, in RESP_ERROR: give a PASSWORD and retry */
 };
 
-#define SSTP_HELPER_DEFAULT_SOCKET "/run/sstp/control"
 #define SSTP_HELPER_DEFAULT_GROUP "sstp"
 #define SSTP_HELPER_NAME_MAX 64     /* profile name, NUL excluded (SSTP_PROFILE_NAME_MAX) */
 #define SSTP_HELPER_MAX_OPTIONS 12

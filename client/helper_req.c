@@ -12,6 +12,7 @@
 #include "ctl_status.h"
 #include "exit_codes.h"
 #include "log.h"
+#include "plat_paths.h"
 #include "profile.h"
 #include "session.h"
 
@@ -91,7 +92,7 @@ static int read_password_file(const char *profile, const char *path, uint32_t ui
 	size_t n = 0;
 	int ch;
 
-	if (path[0] != '/') {
+	if (!plat_path_is_absolute(path)) {
 		snprintf(err, errlen, "profile %s: password-file %s is not an absolute path", profile,
 			 path);
 		return SSTP_EXIT_PROFILE;

@@ -13,14 +13,15 @@
 #include "exit_codes.h"
 #include "log.h"
 #include "plat_net.h"
+#include "plat_paths.h"
 #include "plat_proc.h"
 #include "plat_svc.h"
 
 void sstp_helper_cfg_init(struct sstp_helper_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->socket_path = SSTP_HELPER_DEFAULT_SOCKET;
-	cfg->state_dir = PLAT_NET_DEFAULT_STATE_DIR;
+	cfg->socket_path = plat_default_control_path();
+	cfg->state_dir = plat_default_state_dir();
 	cfg->group = SSTP_HELPER_DEFAULT_GROUP;
 	cfg->socket_mode = 0660;
 	cfg->session_exe = plat_self_exe();
@@ -41,7 +42,7 @@ static void usage(FILE *out)
 		"  --session-exe PATH   sstp binary the sessions run (default: this one)\n"
 		"  --no-cleanup         do not replay dead sessions' journals at start\n"
 		"  -v, -q               more / less logging\n",
-		SSTP_HELPER_DEFAULT_SOCKET, PLAT_NET_DEFAULT_STATE_DIR, SSTP_HELPER_DEFAULT_GROUP);
+		plat_default_control_path(), plat_default_state_dir(), SSTP_HELPER_DEFAULT_GROUP);
 }
 
 int sstp_helper_parse_args(int argc, char **argv, struct sstp_helper_cfg *cfg, char *err,
@@ -107,7 +108,7 @@ int sstp_helper_parse_args(int argc, char **argv, struct sstp_helper_cfg *cfg, c
 			cfg->socket_mode = (unsigned)m;
 			continue;
 		}
-		if (val[0] != '/' && strcmp(name, "--group") != 0) {
+		if (!plat_path_is_absolute(val) && strcmp(name, "--group") != 0) {
 			snprintf(err, errlen, "sstp helper: %s needs an absolute path", name);
 			return SSTP_EXIT_USAGE;
 		}

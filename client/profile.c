@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "exit_codes.h"
+#include "plat_paths.h"
 
 void sstp_profile_init(struct sstp_profile *p)
 {
@@ -206,8 +207,7 @@ size_t sstp_profile_keystore_scheme(const char *v)
 
 static int resolve_path(const char *v, const char *basedir, char **out)
 {
-	if (v[0] == '/' || sstp_profile_keystore_scheme(v) || !basedir || !basedir[0] ||
-	    (v[0] && v[1] == ':' && (v[2] == '\\' || v[2] == '/'))) {
+	if (plat_path_is_absolute(v) || sstp_profile_keystore_scheme(v) || !basedir || !basedir[0]) {
 		*out = strdup(v);
 		return *out ? 0 : -1;
 	}

@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 #include "exit_codes.h"
-
-#define SYSTEM_DIR "/etc/sstp"
+#include "plat_paths.h"
 
 static char *join(const char *a, const char *b)
 {
@@ -27,22 +26,16 @@ static char *join(const char *a, const char *b)
 
 int sstp_profile_dirs_default(struct sstp_profile_dirs *d, bool as_root)
 {
+	char user[4096];
+
 	memset(d, 0, sizeof(*d));
 	const char *sys = getenv("SSTP_SYSTEM_DIR");
-	d->system = strdup(sys && sys[0] == '/' ? sys : SYSTEM_DIR);
+	d->system = strdup(plat_path_is_absolute(sys) ? sys : plat_default_system_dir());
 	if (!d->system)
 		return SSTP_EXIT_ERROR;
-	if (as_root)
+	if (as_root || plat_user_config_dir(user, sizeof(user)) != 0)
 		return 0;
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	if (xdg && xdg[0] == '/') {
-		d->user = join(xdg, "sstp");
-	} else if (home && home[0] == '/') {
-		d->user = join(home, ".config/sstp");
-	} else {
-		return 0;
-	}
+	d->user = strdup(user);
 	if (!d->user) {
 		sstp_profile_dirs_free(d);
 		return SSTP_EXIT_ERROR;

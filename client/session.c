@@ -11,6 +11,7 @@
 
 #include "exit_codes.h"
 #include "log.h"
+#include "plat_paths.h"
 #include "plat_proc.h"
 
 #define BACKOFF_FIRST_MS 1000u
@@ -25,7 +26,7 @@ void sstp_session_cfg_init(struct sstp_session_cfg *cfg)
 
 int sstp_session_ctl_path(const char *state_dir, const char *name, char *out, size_t outlen)
 {
-	int n = snprintf(out, outlen, "%s/%s.sock", state_dir ? state_dir : PLAT_NET_DEFAULT_STATE_DIR,
+	int n = snprintf(out, outlen, "%s/%s.sock", state_dir ? state_dir : plat_default_state_dir(),
 			 name);
 
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;

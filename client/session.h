@@ -21,7 +21,7 @@ struct sstp_session;
  * sstp_session_free() (the password in particular: it is needed again on reconnect). */
 struct sstp_session_cfg {
 	const char *name;               /* session name (control socket and journal); required */
-	const char *state_dir;          /* NULL: PLAT_NET_DEFAULT_STATE_DIR */
+	const char *state_dir;          /* NULL: plat_default_state_dir() */
 	const char *server;             /* host name or address literal; required */
 	uint16_t port;                  /* 0 = 443 */
 	const char *sni;                /* TLS name to send and verify instead of server */

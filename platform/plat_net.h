@@ -37,7 +37,6 @@
 #define PLAT_NET_RTPROT 83          /* routing protocol number on every route we add */
 #define PLAT_NET_DEFAULT_METRIC 50u /* metric of tunnel routes unless configured */
 #define PLAT_NET_DEFAULT_MTU 1400u
-#define PLAT_NET_DEFAULT_STATE_DIR "/run/sstp"
 #define PLAT_NET_IFNAME_MAX 16      /* including the NUL, like IFNAMSIZ */
 #define PLAT_NET_SESSION_MAX 64     /* session name length limit, NUL excluded */
 #define PLAT_NET_ERR_MAX 256
@@ -131,7 +130,7 @@ struct plat_net_config {
 	 * not starting with '.'. NULL opens a read-only handle (list/resolve/route_get only; every
 	 * change fails with -EPERM). */
 	const char *session;
-	const char *state_dir;        /* NULL: PLAT_NET_DEFAULT_STATE_DIR; created 0700 if missing */
+	const char *state_dir;        /* NULL: plat_default_state_dir(); created 0700 if missing */
 	uint32_t metric;              /* 0: PLAT_NET_DEFAULT_METRIC */
 	plat_net_log_fn *log;         /* may be NULL */
 	void *log_ctx;

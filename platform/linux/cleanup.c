@@ -2,6 +2,7 @@
  * is dead (pid, start time and boot id compared) and replay them newest record first, marking
  * each record done as it is undone, so an interrupted cleanup can simply be run again. */
 #include "plat_linux.h"
+#include "plat_paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -84,7 +85,7 @@ static int replay(const struct plat_net_config *cfg, const char *dir, const char
 int plat_net_cleanup_stale(const struct plat_net_config *cfg, struct plat_cleanup_report *rep)
 {
 	struct plat_cleanup_report dummy;
-	const char *dir = cfg && cfg->state_dir ? cfg->state_dir : PLAT_NET_DEFAULT_STATE_DIR;
+	const char *dir = cfg && cfg->state_dir ? cfg->state_dir : plat_default_state_dir();
 	struct plat_net_config none = {0};
 	struct found *found = NULL;
 	char(*live)[PLAT_NET_IFNAME_MAX] = NULL;

@@ -1,6 +1,7 @@
 /* net.c - the Linux plat_net backend: the ops table over TUN, rtnetlink and the DNS backends,
  * journaling each change before it is made and undoing them newest first. */
 #include "plat_linux.h"
+#include "plat_paths.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -629,7 +630,7 @@ int plat_net_open_system(const struct plat_net_config *cfg, struct plat_net **ou
 	if (!l->metric)
 		l->metric = PLAT_NET_DEFAULT_METRIC;
 	if (copy_opt(l->state_dir, sizeof(l->state_dir), cfg ? cfg->state_dir : NULL,
-		     PLAT_NET_DEFAULT_STATE_DIR) ||
+		     plat_default_state_dir()) ||
 	    copy_opt(l->resolv_conf, sizeof(l->resolv_conf), cfg ? cfg->resolv_conf_path : NULL,
 		     "/etc/resolv.conf") ||
 	    copy_opt(l->resolvconf_cmd, sizeof(l->resolvconf_cmd), cfg ? cfg->resolvconf_cmd : NULL,

@@ -3,24 +3,12 @@
  * time), the replay plan of a journal (pure: newest first, one action per record) and its
  * execution through the IP Helper API and Wintun, and plat_net_cleanup_stale(). */
 #include "plat_win_net.h"
+#include "plat_paths.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *plat_win_default_state_dir(void)
-{
-	static char dir[MAX_PATH * 3];
-	wchar_t w[MAX_PATH];
-	char base[MAX_PATH * 3];
-	DWORD n = GetEnvironmentVariableW(L"ProgramData", w, MAX_PATH);
-
-	if (n == 0 || n >= MAX_PATH || plat_win_narrow(w, base, sizeof(base)) != 0)
-		snprintf(base, sizeof(base), "C:\\ProgramData");
-	snprintf(dir, sizeof(dir), "%s\\sstp", base);
-	return dir;
-}
 
 int plat_win_jfile_init(struct plat_win_jfile *j, const char *state_dir, const char *session)
 {
@@ -29,7 +17,7 @@ int plat_win_jfile_init(struct plat_win_jfile *j, const char *state_dir, const c
 	if (!plat_journal_session_ok(session))
 		return -EINVAL;
 	if (!state_dir)
-		state_dir = plat_win_default_state_dir();
+		state_dir = plat_default_state_dir();
 	if (snprintf(j->dir, sizeof(j->dir), "%s", state_dir) >= (int)sizeof(j->dir) ||
 	    snprintf(j->path, sizeof(j->path), "%s\\%s.journal", state_dir, session) >=
 		    (int)sizeof(j->path))
@@ -255,7 +243,7 @@ int plat_win_undo_step(const struct plat_win_undo_step *s, char *msg, size_t msg
 int plat_net_cleanup_stale(const struct plat_net_config *cfg, struct plat_cleanup_report *rep)
 {
 	struct plat_cleanup_report dummy;
-	const char *dir = cfg && cfg->state_dir ? cfg->state_dir : plat_win_default_state_dir();
+	const char *dir = cfg && cfg->state_dir ? cfg->state_dir : plat_default_state_dir();
 	char pattern[MAX_PATH * 3];
 	wchar_t wpat[MAX_PATH];
 	WIN32_FIND_DATAW fd;

@@ -144,8 +144,6 @@ int plat_win_jfile_add(struct plat_win_jfile *j, struct plat_jrec *r);
 int plat_win_jfile_done(struct plat_win_jfile *j, uint32_t seq);
 int plat_win_jfile_close(struct plat_win_jfile *j, bool remove);
 int plat_win_jfile_read(const char *path, struct plat_journal *out, char *err, size_t errlen);
-/* The state directory when the config names none: %ProgramData%\sstp. */
-const char *plat_win_default_state_dir(void);
 /* This process as a journal owner / whether o is still running. */
 int plat_win_self_owner(struct plat_journal_owner *o);
 int plat_win_owner_alive(const struct plat_journal_owner *o);

@@ -5,6 +5,7 @@
  * status reports (start pending -> running on READY=1 -> stop pending -> stopped with the exit
  * code). */
 #include "plat_loop.h"
+#include "plat_paths.h"
 #include "plat_service.h"
 #include "plat_svc.h"
 #include "plat_win.h"
@@ -294,7 +295,7 @@ static FILE *reopen_stderr(const wchar_t *path, const wchar_t *mode)
 static void open_log(void)
 {
 	WIN32_FILE_ATTRIBUTE_DATA fad;
-	const char *dir = plat_win_default_state_dir();
+	const char *dir = plat_default_state_dir();
 	wchar_t wdir[MAX_PATH], wpath[MAX_PATH];
 	bool big;
 	SYSTEMTIME t;

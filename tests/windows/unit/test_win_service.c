@@ -3,7 +3,8 @@
  * service's configuration read back through the SCM API, start -> SERVICE_RUNNING -> a status
  * request answered by the service's helper on its pipe -> stop -> SERVICE_STOPPED with exit 0,
  * a helper that fails at start reported as a service-specific exit code, uninstall of a running
- * service, automatic start as the default, and the error paths (not installed, installed twice,
+ * service, the default pipe and state directory when no paths are given, automatic start as
+ * the default, and the error paths (not installed, installed twice,
  * bad options). Every wait is bounded. Needs sstp.exe next to the tests' directory
  * (build/sstp.exe). */
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plat_paths.h"
 #include "plat_service.h"
 #include "plat_win.h"
 
@@ -179,32 +181,13 @@ static void stop_service(void)
 	CloseServiceHandle(s);
 }
 
-typedef BOOL(WINAPI *env_block_fn)(void **env, HANDLE token, BOOL inherit);
-typedef BOOL(WINAPI *env_free_fn)(void *env);
-
-/* %ProgramData%\sstp\sstp-helper.log, where plat_service_run() sends the service's log; the
- * service gets the system's environment (CreateEnvironmentBlock without a token), not this
- * process's: under Wine their ProgramData differ */
+/* %ProgramData%\\sstp\\sstp-helper.log, where plat_service_run() sends the service's log (the
+ * common application data folder: the same for the service and for this process) */
 static const char *log_path(void)
 {
 	static char path[MAX_PATH * 3];
-	HMODULE ue = LoadLibraryA("userenv.dll");
-	env_block_fn mk = ue ? (env_block_fn)(void (*)(void))GetProcAddress(
-		ue, "CreateEnvironmentBlock") : NULL;
-	env_free_fn rm = ue ? (env_free_fn)(void (*)(void))GetProcAddress(
-		ue, "DestroyEnvironmentBlock") : NULL;
-	char pd[MAX_PATH * 3] = "";
-	wchar_t *env = NULL;
 
-	if (mk && rm && mk((void **)&env, NULL, FALSE)) {
-		for (const wchar_t *p = env; *p; p += wcslen(p) + 1)
-			if (_wcsnicmp(p, L"ProgramData=", 12) == 0)
-				plat_win_narrow(p + 12, pd, sizeof(pd));
-		rm(env);
-	}
-	if (!pd[0])
-		assert_true(GetEnvironmentVariableA("ProgramData", pd, MAX_PATH) > 0);
-	snprintf(path, sizeof(path), "%s\\sstp\\%s.log", pd, PLAT_SERVICE_NAME);
+	snprintf(path, sizeof(path), "%s\\%s.log", plat_default_state_dir(), PLAT_SERVICE_NAME);
 	return path;
 }
 
@@ -387,6 +370,25 @@ static void test_uninstall_running(void **state)
 	assert_non_null(strstr(out, "not installed"));
 }
 
+/* no paths given: the helper listens on the default pipe (%ProgramData%\sstp\control) and a
+ * plain `sstp status` finds it there */
+static void test_default_paths(void **state)
+{
+	SERVICE_STATUS ss;
+
+	(void)state;
+	assert_int_equal(run_sstp("helper install --start demand"), 0);
+	start_service();
+	assert_true(wait_state(SERVICE_RUNNING, &ss));
+	SetEnvironmentVariableA("SSTP_USE_HELPER", "1");
+	SetEnvironmentVariableA("SSTP_HELPER_SOCKET", NULL);
+	assert_int_equal(run_sstp("status"), 10);
+	assert_non_null(strstr(out, "no sessions"));
+	assert_int_equal(run_sstp("helper uninstall"), 0);
+	assert_true(service_gone());
+	assert_int_equal(run_sstp("status"), 11);
+}
+
 /* no --start: automatic start (the failing directories: should Wine start it, it just stops) */
 static void test_auto_start_default(void **state)
 {
@@ -416,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_install_run_stop),
 		cmocka_unit_test(test_failure_exit_code),
 		cmocka_unit_test(test_uninstall_running),
+		cmocka_unit_test(test_default_paths),
 		cmocka_unit_test(test_auto_start_default),
 	};
 

@@ -1,0 +1,23 @@
+/* plat_paths.h - where sstp keeps its files when no option says otherwise, and what counts as
+ * an absolute path on this system. Linux: /run/sstp, /run/sstp/control, /etc/sstp and
+ * $XDG_CONFIG_HOME/sstp or ~/.config/sstp. Windows: %ProgramData%\sstp (state and control),
+ * %ProgramData%\sstp\profiles and %APPDATA%\sstp. The returned strings are static. */
+#ifndef PLAT_PATHS_H
+#define PLAT_PATHS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Sessions' control sockets and undo journals. */
+const char *plat_default_state_dir(void);
+/* The helper's control socket (named pipe on Windows). */
+const char *plat_default_control_path(void);
+/* The system-wide profile directory (written by root / an Administrator). */
+const char *plat_default_system_dir(void);
+/* The calling user's profile directory into out: 0, or -ENOENT when the environment names no
+ * home or configuration directory, -ENAMETOOLONG when it does not fit. */
+int plat_user_config_dir(char *out, size_t len);
+/* Whether p is absolute here ("/x"; on Windows also "C:\x", "C:/x" and "\\server\share"). */
+bool plat_path_is_absolute(const char *p);
+
+#endif
