@@ -68,13 +68,16 @@ int plat_win_nrpt_names(const struct plat_dns_config *c, wchar_t *out, size_t ca
 		if (!dup)
 			k++;
 	}
-	for (size_t i = 0; i < k; i++) {
-		size_t n = strlen(ns[i]) + 1;
+	/* ".x" covers the names below x; the bare "x" is a name of its own in the table, added so
+	 * that the rule covers what a resolved routing domain "~x" does on Linux */
+	for (size_t i = 0; i < 2 * k; i++) {
+		const char *name = i % 2 ? ns[i / 2] + 1 : ns[i / 2];
+		size_t n = strlen(name) + 1;
 
 		if (used + n + 1 > cap)
 			return -ENOSPC;
 		for (size_t j = 0; j < n; j++) /* ASCII only, checked above */
-			out[used + j] = (wchar_t)(unsigned char)ns[i][j];
+			out[used + j] = (wchar_t)(unsigned char)name[j];
 		used += n;
 	}
 	if (used + 1 > cap)
@@ -164,7 +167,7 @@ static int write_values(HKEY k, const char *rule, const wchar_t *names, size_t n
 
 int plat_win_nrpt_write(const char *rule, const struct plat_dns_config *c)
 {
-	wchar_t names[PLAT_WIN_NRPT_NAMES_MAX]; /* 8 KB */
+	wchar_t names[PLAT_WIN_NRPT_NAMES_MAX]; /* 16 KB */
 	wchar_t parent_path[MAX_PATH], wrule[PLAT_JOURNAL_RULE_MAX];
 	char servers[SERVERS_MAX];
 	size_t nb;
@@ -267,7 +270,7 @@ bool plat_win_nrpt_gpo_active(void)
 int plat_win_nrpt_apply(const struct plat_win_nrpt_journal *jr, const char *session,
 			const struct plat_dns_config *c, char *err, size_t errlen)
 {
-	wchar_t names[PLAT_WIN_NRPT_NAMES_MAX]; /* 8 KB */
+	wchar_t names[PLAT_WIN_NRPT_NAMES_MAX]; /* 16 KB */
 	char rule[PLAT_JOURNAL_RULE_MAX], servers[SERVERS_MAX], ns[PLAT_DNS_DOMAIN_MAX + 2];
 	struct plat_jrec rec;
 	size_t nb;

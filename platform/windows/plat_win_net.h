@@ -87,14 +87,14 @@ int plat_win_dns_clear(uint32_t ifindex);
 /* Group-policy rules: while any exist, Windows ignores the local ones above. */
 #define PLAT_WIN_NRPT_GPO_PATH \
 	"SOFTWARE\\Policies\\Microsoft\\Windows NT\\DNSClient\\DnsPolicyConfig"
-#define PLAT_WIN_NRPT_NAMES_MAX (PLAT_DNS_MAX_DOMAINS * (PLAT_DNS_DOMAIN_MAX + 2) + 1) /* wchar_t */
+#define PLAT_WIN_NRPT_NAMES_MAX (PLAT_DNS_MAX_DOMAINS * (2 * PLAT_DNS_DOMAIN_MAX + 3) + 1) /* wchar_t */
 
 /* The NRPT suffix namespace of a VNet suffix: "corp.example" and ".corp.example" (and either
  * with one trailing dot) give ".corp.example". Labels of 1..63 letters, digits, '-' or '_', at
  * most PLAT_DNS_DOMAIN_MAX characters without the dots added. 0, -EINVAL or -ENOSPC. */
 int plat_win_nrpt_namespace(const char *domain, char *out, size_t len);
-/* The Name value: c's namespaces, each once (case-insensitive), as REG_MULTI_SZ in out (cap
- * wchar_t); *bytes = the value's size including both terminating NULs. 0, -EINVAL (a bad or
+/* The Name value: c's namespaces, each once (case-insensitive) and each followed by its bare
+ * name (".x", "x": the names below x and x itself), as REG_MULTI_SZ in out (cap wchar_t); *bytes = the value's size including both terminating NULs. 0, -EINVAL (a bad or
  * missing suffix) or -ENOSPC. */
 int plat_win_nrpt_names(const struct plat_dns_config *c, wchar_t *out, size_t cap, size_t *bytes);
 /* The GenericDNSServers value: every server of c in order, ';'-separated. 0, -EINVAL, -ENOSPC. */

@@ -222,7 +222,7 @@ static void test_lists(void **state)
 	const char *domains[] = { "corp.example", ".VNET.internal", "Corp.Example.", "x.y" };
 	const char *bad[] = { "ok.example", "bad..example" };
 	struct plat_dns_config c = { servers, 3, domains, 4, false, PLAT_DNS_NONE };
-	static const wchar_t want[] = L".corp.example\0.VNET.internal\0.x.y\0";
+	static const wchar_t want[] = L".corp.example\0corp.example\0.VNET.internal\0VNET.internal\0.x.y\0x.y\0";
 	wchar_t names[PLAT_WIN_NRPT_NAMES_MAX];
 	char out[256], rule[PLAT_JOURNAL_RULE_MAX];
 	size_t nb = 0;
@@ -254,7 +254,7 @@ static void test_write_one(void **state)
 	struct plat_ip servers[1] = { ip("10.20.0.4") };
 	const char *domains[] = { "corp.example.com" };
 	struct plat_dns_config c = { servers, 1, domains, 1, false, PLAT_DNS_NONE };
-	static const wchar_t name[] = L".corp.example.com\0";
+	static const wchar_t name[] = L".corp.example.com\0corp.example.com\0";
 	char names[256];
 
 	(void)state;
@@ -278,7 +278,7 @@ static void test_write_several(void **state)
 	struct plat_ip servers[3] = { ip("10.1.0.4"), ip("2001:db8:53::1"), ip("10.1.0.5") };
 	const char *domains[] = { "vnet.internal", ".corp.example", "VNET.Internal." };
 	struct plat_dns_config c = { servers, 3, domains, 3, false, PLAT_DNS_NONE };
-	static const wchar_t name[] = L".vnet.internal\0.corp.example\0";
+	static const wchar_t name[] = L".vnet.internal\0vnet.internal\0.corp.example\0corp.example\0";
 	char p[512], names[256];
 	HKEY k;
 
