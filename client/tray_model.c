@@ -200,7 +200,8 @@ void sstp_tray_password_prompt(const char *profile, const char *helper_msg, char
 		u = helper_msg + hl;
 		end = strstr(u, tail);
 		if (end && end > u && end - u < 128 && !memchr(u, ' ', (size_t)(end - u))) {
-			snprintf(out, len, "Password for %s (user %.*s):", profile, (int)(end - u), u);
+			snprintf(out, len, "Password for %s (user %.*s):", profile, (int)(end - u),
+				 u);
 			return;
 		}
 	}

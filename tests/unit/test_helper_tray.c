@@ -278,8 +278,9 @@ static void test_password(void **state)
 	sstp_tray_password_prompt("office", "profile office authenticates alice with a password: "
 				  "give it with --password-file FILE", out, sizeof(out));
 	assert_string_equal(out, "Password for office (user alice):");
-	sstp_tray_password_prompt("office", "profile office authenticates CORP\\bob with a password",
-				  out, sizeof(out));
+	sstp_tray_password_prompt("office",
+				  "profile office authenticates CORP\\bob with a password", out,
+				  sizeof(out));
 	assert_string_equal(out, "Password for office (user CORP\\bob):");
 	/* another profile's sentence, no sentence, an odd one: no user */
 	sstp_tray_password_prompt("lab", "profile office authenticates alice with a password", out,

@@ -171,8 +171,8 @@ static int secret_dialog(int argc, char **argv, DWORD ms)
 		DWORD_PTR r = 0;
 
 		MultiByteToWideChar(CP_UTF8, 0, argv[2], -1, text, 1100);
-		if (!SendMessageTimeoutW(edit, WM_SETTEXT, 0, (LPARAM)text, SMTO_ABORTIFHUNG, ms, &r)
-		    || !r) {
+		if (!SendMessageTimeoutW(edit, WM_SETTEXT, 0, (LPARAM)text, SMTO_ABORTIFHUNG, ms,
+					 &r) || !r) {
 			fprintf(stderr, "tray_probe: WM_SETTEXT to the entry failed\n");
 			return 1;
 		}
@@ -202,8 +202,8 @@ int main(int argc, char **argv)
 	else
 		ms = (DWORD)strtoul(argv[argc - 1], NULL, 10);
 	if (argc < 3 || ms == 0 || ms > 120000) {
-		fprintf(stderr, "usage: tray_probe icon|readd|menu|details|dialog|cancel MS | pick N MS"
-			" | password TEXT MS [enter]\n");
+		fprintf(stderr, "usage: tray_probe icon|readd|menu|details|dialog|cancel MS | "
+			"pick N MS | password TEXT MS [enter]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "dialog") || !strcmp(argv[1], "cancel") ||
@@ -268,7 +268,8 @@ int main(int argc, char **argv)
 
 		if (n < 1 || n > 500)
 			return 2;
-		PostMessageW(w, WM_TRAY, MAKEWPARAM(200, 200), MAKELPARAM(WM_CONTEXTMENU, TRAY_UID));
+		PostMessageW(w, WM_TRAY, MAKEWPARAM(200, 200),
+			     MAKELPARAM(WM_CONTEXTMENU, TRAY_UID));
 		menu = wait_window(L"#32768", true, ms);
 		if (!menu) {
 			fprintf(stderr, "tray_probe: the menu did not open\n");
