@@ -16,6 +16,7 @@
 #include "helper_client.h"
 #include "plat_ctl.h"
 #include "plat_loop.h"
+#include "plat_paths.h"
 #include "plat_tray.h"
 #include "tray_model.h"
 
@@ -401,7 +402,7 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--details")) {
 			details = true;
-		} else if (!strcmp(a, "--socket") && i + 1 < argc && argv[i + 1][0] == '/') {
+		} else if (!strcmp(a, "--socket") && i + 1 < argc && plat_path_is_absolute(argv[i + 1])) {
 			app.socket = argv[++i];
 		} else if (!strcmp(a, "--state-file") && i + 1 < argc) {
 			app.state_file = argv[++i];
