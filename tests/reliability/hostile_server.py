@@ -258,7 +258,7 @@ class Conn:
                 peer_ok = True
             elif code == 2 and ident == my_id:
                 acked = True
-            elif code in (3, 4):
+            elif code in (3, 4) and ident == my_id:
                 log("lcp_our_request_refused", code=code, options=body.hex())
                 if code == 3 and not client_nak_ok:
                     return body
@@ -647,10 +647,13 @@ def sc_lcp_storm(c):
     after_http(c)
     c.sstp_accept()
     pkts = []
+    # identifiers 0x80-0xff for the storm, so that the client's answers to it are never taken
+    # for answers to the gateway's own request below (whose identifiers stay under 0x80)
     for i in range(3000):
         body = os.urandom(os.urandom(1)[0] % 60)
-        pkts.append(ppp(P_LCP, cp(1, i, body)))
+        pkts.append(ppp(P_LCP, cp(1, 0x80 | (i & 0x7F), body)))
     c.send(b"".join(pkts))
+    c.ident = 0
     c.lcp(b"\xc0\x23")
     c.pap()
     c.call_connected()
