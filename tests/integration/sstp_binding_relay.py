@@ -14,6 +14,7 @@ usage: sstp_binding_relay.py LISTEN_PORT CERT KEY UPSTREAM_HOST UPSTREAM_PORT PA
 """
 import hashlib
 import hmac
+import select
 import socket
 import ssl
 import struct
@@ -139,56 +140,84 @@ def watch(conn, pkt, from_client):
     return True
 
 
-def pump(src, dst, conn, from_client):
-    buf = b""
-    head_done = False
+class Watcher:
+    """One direction's byte stream: skips the HTTP head, then cuts SSTP packets for watch()."""
+
+    def __init__(self, conn, from_client):
+        self.conn, self.from_client = conn, from_client
+        self.buf, self.head_done = b"", False
+
+    def feed(self, data):
+        """False when the connection must be dropped."""
+        self.buf += data
+        if not self.head_done:
+            end = self.buf.find(b"\r\n\r\n")
+            if end < 0:
+                return True
+            self.buf = self.buf[end + 4:]
+            self.head_done = True
+        while len(self.buf) >= 4:
+            length = struct.unpack(">H", self.buf[2:4])[0] & 0x0fff
+            if length < 4 or len(self.buf) < length:
+                break
+            pkt, self.buf = self.buf[:length], self.buf[length:]
+            if not watch(self.conn, pkt, self.from_client):
+                return False
+        return True
+
+
+def relay(client, up, conn):
+    """Both directions in one thread (an SSL object must not be used by two threads at once):
+    read whatever is ready, including what OpenSSL already holds (pending()), forward it."""
+    other = {client: up, up: client}
+    watchers = {client: Watcher(conn, True), up: Watcher(conn, False)}
+    for s in (client, up):
+        s.setblocking(False)
     try:
         while True:
-            data = src.recv(65536)
-            if not data:
-                break
-            dst.sendall(data)
-            buf += data
-            if not head_done:
-                end = buf.find(b"\r\n\r\n")
-                if end < 0:
+            ready = [s for s in (client, up) if s.pending()]
+            if not ready:
+                ready, _, _ = select.select([client, up], [], [], 300)
+                if not ready:
+                    return  # idle for 5 minutes: the test is long over
+            for s in ready:
+                try:
+                    data = s.recv(65536)
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
                     continue
-                buf = buf[end + 4:]
-                head_done = True
-            while len(buf) >= 4:
-                length = struct.unpack(">H", buf[2:4])[0] & 0x0fff
-                if length < 4 or len(buf) < length:
-                    break
-                pkt, buf = buf[:length], buf[length:]
-                if not watch(conn, pkt, from_client):
-                    raise ConnectionAbortedError("wrong crypto binding")
-    except (OSError, ConnectionAbortedError):
+                if not data:
+                    return
+                dst = other[s]
+                dst.settimeout(10)
+                dst.sendall(data)
+                dst.setblocking(False)
+                if not watchers[s].feed(data):
+                    return
+    except OSError:
         pass
     finally:
-        for s in (src, dst):
+        for s in (client, up):
             try:
+                s.setblocking(True)
                 s.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            s.close()
 
 
 def serve(raw, ctx, upstream, password, cert_der):
     try:
+        raw.settimeout(10)
         client = ctx.wrap_socket(raw, server_side=True)
         up_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         up_ctx.check_hostname = False
         up_ctx.verify_mode = ssl.CERT_NONE
         up = up_ctx.wrap_socket(socket.create_connection(upstream, timeout=10))
-        up.settimeout(None)
     except OSError as e:
         print("relay: connection failed:", e, flush=True)
         raw.close()
         return
-    conn = Conn(password, cert_der)
-    t = threading.Thread(target=pump, args=(up, client, conn, False), daemon=True)
-    t.start()
-    pump(client, up, conn, True)
-    t.join(2)
+    relay(client, up, Conn(password, cert_der))
 
 
 def main():
