@@ -374,14 +374,23 @@ void plat_tray_unwatch(struct plat_tray *t)
 
 /* ---- windows -------------------------------------------------------------------------------- */
 
+/* The tray a window belongs to: handed over in CreateWindowEx's parameter, kept in the window's
+ * user data from WM_NCCREATE on. NULL before that. */
+static struct plat_tray *tray_of(HWND hwnd, UINT msg, LPARAM lp)
+{
+	if (msg == WM_NCCREATE) {
+		struct plat_tray *t = ((CREATESTRUCTW *)lp)->lpCreateParams;
+
+		SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)t);
+		return t;
+	}
+	return (struct plat_tray *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+}
+
 static LRESULT CALLBACK tray_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
-	struct plat_tray *t = (struct plat_tray *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+	struct plat_tray *t = tray_of(hwnd, msg, lp);
 
-	if (msg == WM_NCCREATE) {
-		t = ((CREATESTRUCTW *)lp)->lpCreateParams;
-		SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)t);
-	}
 	if (!t)
 		return DefWindowProcW(hwnd, msg, wp, lp);
 	if (t->msg_taskbar_created && msg == t->msg_taskbar_created) {
@@ -414,12 +423,8 @@ static LRESULT CALLBACK tray_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 
 static LRESULT CALLBACK details_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
-	struct plat_tray *t = (struct plat_tray *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+	struct plat_tray *t = tray_of(hwnd, msg, lp);
 
-	if (msg == WM_NCCREATE) {
-		t = ((CREATESTRUCTW *)lp)->lpCreateParams;
-		SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)t);
-	}
 	if (!t)
 		return DefWindowProcW(hwnd, msg, wp, lp);
 	switch (msg) {
