@@ -11,13 +11,14 @@
 #include "exit_codes.h"
 #include "plat_paths.h"
 #include "profile.h"
+#include "route_set.h"
 #include "sstp_proxy.h"
 
 enum opt_id {
 	O_HELP = 1, O_VERSION, O_VERBOSE, O_QUIET, O_JSON, O_STATE_DIR, O_SYSLOG,
 	O_PACKAGE, O_CERT, O_KEY, O_CERT_PW_FILE, O_CA, O_PIN, O_INSECURE, O_USER, O_PW_STDIN,
 	O_PW_FILE, O_PROXY, O_PROXY_USER, O_PROXY_PW_FILE, O_SNI, O_AUTH, O_ROUTE, O_NO_ROUTES,
-	O_FULL_TUNNEL, O_DNS, O_NO_DNS,
+	O_FULL_TUNNEL, O_DNS, O_NO_DNS, O_ROUTE_CONFLICT,
 	O_NO_IPV6, O_MTU, O_RECONNECT, O_NO_RECONNECT, O_BACKGROUND, O_WAIT, O_TIMEOUT, O_CHECK,
 	O_NAME, O_IFNAME, O_ALL, O_PROBE, O_JUNIT, O_FORCE, O_CN, O_OUT, O_ROOT, O_BITS, O_DAYS,
 };
@@ -60,6 +61,7 @@ static const struct opt opts[] = {
 	{ "route", 0, 1, O_ROUTE, CONN },
 	{ "no-routes", 0, 0, O_NO_ROUTES, CONN },
 	{ "full-tunnel", 0, 0, O_FULL_TUNNEL, CONN },
+	{ "route-conflict", 0, 1, O_ROUTE_CONFLICT, CONN },
 	{ "dns", 0, 1, O_DNS, CONN },
 	{ "no-dns", 0, 0, O_NO_DNS, CONN },
 	{ "no-ipv6", 0, 0, O_NO_IPV6, CONN },
@@ -375,6 +377,12 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 	}
 	case O_NO_ROUTES: c->no_routes = true; break;
 	case O_FULL_TUNNEL: c->full_tunnel = true; break;
+	case O_ROUTE_CONFLICT:
+		if (route_conflict_parse(arg) < 0)
+			return fail(err, errlen, cmd, "--route-conflict is skip or prefer-tunnel, not '%s'",
+				    arg);
+		c->route_conflict = arg;
+		break;
 	case O_DNS: {
 		struct sstp_ip ip;
 

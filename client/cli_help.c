@@ -55,6 +55,8 @@ static const char connect_opts[] =
 	"  --route CIDR              route this prefix through the tunnel (repeatable)\n"
 	"  --no-routes               install no routes\n"
 	"  --full-tunnel             route all traffic through the tunnel\n"
+	"  --route-conflict skip|prefer-tunnel  a route another interface has with the same\n"
+	"                            prefix: leave ours out, or (default) give ours a lower metric\n"
 	"  --dns IP                  use this DNS server (repeatable)\n"
 	"  --no-dns                  leave the DNS configuration alone\n"
 	"  --no-ipv6                 do not negotiate IPv6\n"

@@ -14,6 +14,7 @@
 #include "plat_keystore.h"
 #include "plat_proc.h"
 #include "ppp.h"
+#include "route_set.h"
 #include "tls_creds.h"
 #include "tls_pkcs11.h"
 
@@ -159,13 +160,14 @@ static int load_source(struct sstp_conn_setup *su, const struct sstp_cli *cli, c
 	return su->profile.server ? 0 : SSTP_EXIT_ERROR;
 }
 
-static int add_route(struct sstp_conn_setup *su, const struct sstp_cidr *c, char *err,
-		     size_t errlen)
+static int add_route(struct sstp_conn_setup *su, const struct sstp_cidr *c, unsigned src,
+		     char *err, size_t errlen)
 {
 	if (su->cfg.n_routes >= SSTP_SETUP_MAX_ROUTES) {
 		snprintf(err, errlen, "too many routes (at most %d)", SSTP_SETUP_MAX_ROUTES);
 		return SSTP_EXIT_PROFILE;
 	}
+	su->route_srcs[su->cfg.n_routes] = src;
 	to_plat_prefix(c, &su->routes[su->cfg.n_routes++]);
 	return 0;
 }
@@ -205,11 +207,13 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	cfg->no_routes = c->no_routes || (p->no_routes && !c->n_routes && !c->full_tunnel);
 	cfg->full_tunnel = c->full_tunnel || p->full_tunnel;
 	cfg->routes = su->routes;
+	cfg->route_srcs = su->route_srcs;
+	/* duplicates and nesting are left to the session's route set (route_set.c) */
 	for (size_t i = 0; i < p->n_routes; i++)
-		if ((r = add_route(su, &p->routes[i], err, errlen)) != 0)
+		if ((r = add_route(su, &p->routes[i], ROUTE_SRC_PACKAGE, err, errlen)) != 0)
 			return r;
 	for (size_t i = 0; i < p->n_pools; i++)
-		if ((r = add_route(su, &p->pools[i], err, errlen)) != 0)
+		if ((r = add_route(su, &p->pools[i], ROUTE_SRC_POOL, err, errlen)) != 0)
 			return r;
 	for (size_t i = 0; i < c->n_routes; i++) {
 		struct sstp_cidr cidr;
@@ -218,9 +222,13 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 			snprintf(err, errlen, "bad route '%s'", c->routes[i]);
 			return SSTP_EXIT_USAGE;
 		}
-		if ((r = add_route(su, &cidr, err, errlen)) != 0)
+		if ((r = add_route(su, &cidr, ROUTE_SRC_OPTION, err, errlen)) != 0)
 			return r;
 	}
+	cfg->route_conflict = route_conflict_parse(c->route_conflict ? c->route_conflict
+								   : p->route_conflict);
+	if (cfg->route_conflict < 0)
+		cfg->route_conflict = ROUTE_CONFLICT_PREFER_TUNNEL;
 	cfg->no_dns = c->no_dns || (p->no_dns && !c->n_dns);
 	cfg->dns = su->dns;
 	for (size_t i = 0; i < c->n_dns && cfg->n_dns < SSTP_SETUP_MAX_DNS; i++) {

@@ -25,6 +25,7 @@ struct sstp_conn_setup {
 	const char *ca_paths[SSTP_SETUP_MAX_CA + 1];
 	struct tls_blob blobs[16];
 	struct plat_prefix routes[SSTP_SETUP_MAX_ROUTES];
+	unsigned route_srcs[SSTP_SETUP_MAX_ROUTES]; /* ROUTE_SRC_* of each */
 	struct plat_ip dns[SSTP_SETUP_MAX_DNS];
 	const char *domains[SSTP_SETUP_MAX_DOMAINS];
 	char *password;                 /* sstp_secret_read */

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
-enum field_kind { F_STR, F_U32, F_I32, F_U64, F_ROUTE, F_DNS };
+enum field_kind { F_STR, F_U32, F_I32, F_U64, F_ROUTE, F_DNS, F_ROUTE_SRC };
 
 struct field {
 	uint16_t tag;
@@ -29,6 +29,9 @@ static const struct field fields[] = {
 	S(0x52, binding_hash), S(0x53, server_cert_hash), U64(0x54, bytes_in), U64(0x55, bytes_out),
 	U64(0x56, packets_in), U64(0x57, packets_out), U64(0x58, uptime_s), U32(0x59, reconnects),
 	I32(0x5a, last_exit), S(0x5b, last_error),
+	/* one per route, in the order of 0x4c; older peers skip the tag */
+	{ 0x5c, F_ROUTE_SRC, offsetof(struct sstp_conn_status, route_src), sizeof(((struct sstp_conn_status *)0)->route_src[0]) },
+	S(0x5d, pin),
 };
 
 void sstp_ctl_put_status(struct sstp_ctl_writer *w, const struct sstp_conn_status *st)
@@ -65,6 +68,11 @@ void sstp_ctl_put_status(struct sstp_ctl_writer *w, const struct sstp_conn_statu
 			for (i = 0; i < st->ndns && i < SSTP_STATUS_MAX_DNS; i++)
 				sstp_ctl_put_bytes(w, f->tag, st->dns[i], strnlen(st->dns[i], f->size - 1));
 			break;
+		case F_ROUTE_SRC:
+			for (i = 0; i < st->nroutes && i < SSTP_STATUS_MAX_ROUTES; i++)
+				sstp_ctl_put_bytes(w, f->tag, st->route_src[i],
+						   strnlen(st->route_src[i], f->size - 1));
+			break;
 		}
 	}
 }
@@ -74,6 +82,7 @@ int sstp_ctl_get_status(const struct sstp_ctl_msg *msg, struct sstp_conn_status 
 	struct sstp_ctl_iter it;
 	struct sstp_ctl_attr a;
 	char *base = (char *)st;
+	uint32_t nsrc = 0;
 	int r;
 
 	memset(st, 0, sizeof(*st));
@@ -116,6 +125,12 @@ int sstp_ctl_get_status(const struct sstp_ctl_msg *msg, struct sstp_conn_status 
 			    sstp_ctl_get_str(&a, st->dns[st->ndns], f->size) < 0)
 				goto bad;
 			st->ndns++;
+			break;
+		case F_ROUTE_SRC:
+			if (nsrc >= SSTP_STATUS_MAX_ROUTES ||
+			    sstp_ctl_get_str(&a, st->route_src[nsrc], f->size) < 0)
+				goto bad;
+			nsrc++;
 			break;
 		}
 	}

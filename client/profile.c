@@ -38,6 +38,7 @@ void sstp_profile_free(struct sstp_profile *p)
 	free(p->user);
 	free(p->password_file);
 	free(p->auth);
+	free(p->route_conflict);
 	free(p->proxy);
 	free(p->proxy_user);
 	free(p->proxy_password_file);
@@ -116,7 +117,7 @@ int sstp_profile_name_sanitize(const char *in, char *out, size_t outlen)
 /* ---- parsing ---- */
 
 enum key_kind { K_STR, K_PATH, K_LIST_PATH, K_LIST_STR, K_ROUTE, K_POOL, K_DNS, K_BOOL, K_MTU,
-		K_SERVER, K_NAME, K_AUTH, K_PROXY, K_SECRET };
+		K_SERVER, K_NAME, K_AUTH, K_PROXY, K_SECRET, K_CONFLICT };
 
 struct key_def {
 	const char *key;
@@ -149,6 +150,7 @@ static const struct key_def keys[] = {
 	{"no-routes", K_BOOL, F(no_routes)},
 	{"no-dns", K_BOOL, F(no_dns)},
 	{"full-tunnel", K_BOOL, F(full_tunnel)},
+	{"route-conflict", K_CONFLICT, F(route_conflict)},
 	{"reconnect", K_BOOL, F(reconnect)},
 	{"vnet-name", K_STR, F(vnet_name)},
 	{"vnet-id", K_STR, F(vnet_id)},
@@ -320,6 +322,12 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 		if (strchr(v, '@'))
 			return fail(err, errlen, line, "proxy: credentials are never stored in a "
 				    "profile (use proxy-user and proxy-password-file)");
+		free(*sp);
+		*sp = strdup(v);
+		return *sp ? 0 : fail(err, errlen, line, "out of memory");
+	case K_CONFLICT:
+		if (strcmp(v, "skip") != 0 && strcmp(v, "prefer-tunnel") != 0)
+			return fail(err, errlen, line, "route-conflict: expected skip or prefer-tunnel");
 		free(*sp);
 		*sp = strdup(v);
 		return *sp ? 0 : fail(err, errlen, line, "out of memory");
@@ -614,6 +622,7 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 		sb_printf(&s, "no-dns = true\n");
 	if (p->full_tunnel)
 		sb_printf(&s, "full-tunnel = true\n");
+	put_str(&s, "route-conflict", p->route_conflict);
 	if (!p->reconnect)
 		sb_printf(&s, "reconnect = false\n");
 	put_str(&s, "vnet-name", p->vnet_name);

@@ -94,6 +94,7 @@ struct sstp_profile {
 	bool no_routes;             /* install no routes at all */
 	bool no_dns;                /* leave DNS alone */
 	bool full_tunnel;           /* default route through the tunnel */
+	char *route_conflict;       /* "skip" or "prefer-tunnel" (the default when NULL) */
 	bool reconnect;             /* reconnect after a drop (default true) */
 	char *vnet_name;            /* Azure VNet name / id, informational */
 	char *vnet_id;

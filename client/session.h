@@ -39,7 +39,9 @@ struct sstp_session_cfg {
 	unsigned auth;                  /* PPP_AUTH_* allowed; 0 = what the credentials allow */
 	const struct tls_creds *creds;  /* EAP-TLS client identity, or NULL */
 	const struct plat_prefix *routes;
+	const unsigned *route_srcs;     /* ROUTE_SRC_* (route_set.h) of each route; NULL: --route */
 	size_t n_routes;
+	int route_conflict;             /* enum route_conflict: a prefix another interface has */
 	bool full_tunnel;
 	bool no_routes;
 	const struct plat_ip *dns;      /* override the servers IPCP gives */

@@ -6,6 +6,7 @@
 #define SSTP_SESSION_INT_H
 
 #include "pkg_curl.h"
+#include "route_set.h"
 #include "plat_loop.h"
 #include "plat_net.h"
 #include "plat_sock.h"
@@ -23,6 +24,7 @@
 #define SESS_HEADROOM (SSTP_HDR_LEN + PPP_DATA_HDR_LEN)
 #define SESS_MAX_ADDRS 16
 #define SESS_MAX_CTL 4
+#define SESS_MAX_ROUTES 400        /* entries of the route set (cli_setup gives at most 320) */
 #define SESS_CTL_BUF 1024          /* requests are small; replies are built on the stack */
 #define SESS_MAX_CHILDREN 8
 #define SESS_PROXY_MAX_FDS 4       /* sockets curl may hold at once (happy eyeballs, re-auth) */
@@ -132,6 +134,9 @@ struct sstp_session {
 	bool ipv4_up, ipv6_up, net_ready, net_applied;
 	uint8_t ipv4_local[4], ipv4_peer[4], dns1[4], dns2[4];
 	uint8_t ipv6_local_iid[8], ipv6_peer_iid[8];
+	/* the route set of this attempt (session_net.c), computed before anything is installed */
+	struct route_set_entry rset[SESS_MAX_ROUTES];
+	size_t n_rset;
 
 	/* children (sstp run, probes) */
 	int children[SESS_MAX_CHILDREN];

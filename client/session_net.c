@@ -1,10 +1,12 @@
 /* session_net.c - the system side of a tunnel, entirely through plat_net and its undo journal:
- * pin the host route to the gateway, create the TUN, set MTU and addresses, add the routes
- * (split or full tunnel) and DNS; undo it all when the attempt ends. */
+ * compute the attempt's route set (route_set.c) before anything is installed, pin the host route
+ * to the gateway, create the TUN, set MTU and addresses, add the set's routes (each once) and DNS;
+ * undo it all when the attempt ends. */
 #include "session_int.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exit_codes.h"
@@ -23,43 +25,138 @@ static int net_failed(struct sstp_session *s, int r, const char *what)
 	return -1;
 }
 
-static void add_route_status(struct sstp_session *s, const struct plat_prefix *p)
+static void add_route_status(struct sstp_session *s, const struct route_set_entry *e)
 {
-	if (s->st.nroutes < SSTP_STATUS_MAX_ROUTES)
-		plat_prefix_format(p, s->st.routes[s->st.nroutes++], sizeof(s->st.routes[0]));
+	uint32_t i = s->st.nroutes;
+
+	if (i >= SSTP_STATUS_MAX_ROUTES)
+		return;
+	plat_prefix_format(&e->dst, s->st.routes[i], sizeof(s->st.routes[0]));
+	route_set_src_format(e->src, s->st.route_src[i], sizeof(s->st.route_src[0]));
+	s->st.nroutes++;
 }
 
+/* The system's routes now (for conflicts and nesting); 0 routes if they cannot be read. */
+static size_t system_routes(struct sstp_session *s, struct plat_route_info **out)
+{
+	size_t cap = ROUTE_SET_MAX_EXISTING;
+	int r;
+
+	*out = calloc(cap, sizeof(**out));
+	if (!*out)
+		return 0;
+	r = plat_net_list_routes(s->net, *out, cap, NULL);
+	if (r < 0) {
+		sstp_dbg("the system's routes could not be read (%s): no conflict check",
+			 plat_net_error(s->net));
+		return 0;
+	}
+	return (size_t)r;
+}
+
+static void log_set(struct sstp_session *s, const struct route_set_stats *st)
+{
+	char a[PLAT_PREFIX_STRMAX], g[PLAT_IP_STRMAX], src[48];
+
+	for (size_t i = 0; i < s->n_rset; i++) {
+		const struct route_set_entry *e = &s->rset[i];
+
+		if (!e->conflict)
+			continue;
+		plat_prefix_format(&e->dst, a, sizeof(a));
+		route_set_src_format(e->src, src, sizeof(src));
+		snprintf(g, sizeof(g), "%s", "");
+		if (e->other_gw.family)
+			plat_ip_format(&e->other_gw, g, sizeof(g));
+		if (e->action == ROUTE_SKIP_CONFLICT)
+			sstp_warn("route conflict: %s (%s) through the tunnel and %s%s%s dev %s metric %u "
+				  "on this machine: left out (--route-conflict skip), that traffic stays "
+				  "on %s", a, src, a, g[0] ? " via " : "", g, e->other_ifname,
+				  (unsigned)e->other_metric, e->other_ifname);
+		else if (e->conflict_lost)
+			sstp_warn("route conflict: %s (%s) through the tunnel and %s%s%s dev %s metric %u "
+				  "on this machine: no lower metric is free, %s keeps that traffic", a, src,
+				  a, g[0] ? " via " : "", g, e->other_ifname, (unsigned)e->other_metric,
+				  e->other_ifname);
+		else
+			sstp_warn("route conflict: %s (%s) through the tunnel and %s%s%s dev %s metric %u "
+				  "on this machine: the tunnel's route gets metric %u and wins "
+				  "(--route-conflict prefer-tunnel; 'skip' leaves it out)", a, src, a,
+				  g[0] ? " via " : "", g, e->other_ifname, (unsigned)e->other_metric,
+				  (unsigned)e->metric);
+	}
+	if (st->merged || st->nested || st->peer || st->pinned)
+		sstp_dbg("route set: %zu routes; %zu duplicates merged, %zu nested ones left out, %zu "
+			 "equal to the peer, %zu equal to the gateway (pinned)", s->n_rset, st->merged,
+			 st->nested, st->peer, st->pinned);
+	if (st->invalid || st->overflow)
+		sstp_warn("route set: %zu invalid and %zu excess routes left out", st->invalid,
+			  st->overflow);
+}
+
+/* One set for the attempt, from the configuration and the system's routes, before anything is
+ * installed. */
+static int compute_set(struct sstp_session *s, const struct plat_ip *peer4, bool pin)
+{
+	struct route_set_item *items;
+	struct plat_route_info *sys = NULL;
+	struct route_set_input in;
+	struct route_set_stats st;
+
+	s->n_rset = 0;
+	if (s->cfg.no_routes)
+		return 0;
+	items = calloc(s->cfg.n_routes ? s->cfg.n_routes : 1, sizeof(*items));
+	if (!items) {
+		sess_fail(s, SSTP_EXIT_ERROR, "out of memory computing the routes");
+		return -1;
+	}
+	for (size_t i = 0; i < s->cfg.n_routes; i++) {
+		items[i].dst = s->cfg.routes[i];
+		items[i].src = s->cfg.route_srcs ? s->cfg.route_srcs[i] : ROUTE_SRC_OPTION;
+	}
+	memset(&in, 0, sizeof(in));
+	in.items = items;
+	in.n_items = s->cfg.n_routes;
+	in.full_tunnel = s->cfg.full_tunnel;
+	in.gateway = pin ? &s->addrs[s->addr_idx] : NULL;
+	in.peer4 = peer4->addr[0] | peer4->addr[1] | peer4->addr[2] | peer4->addr[3] ? peer4 : NULL;
+	in.n_existing = system_routes(s, &sys);
+	in.existing = sys;
+	in.tun_ifname = plat_net_tun_name(s->net);
+	in.conflict = (enum route_conflict)s->cfg.route_conflict;
+	s->n_rset = route_set_compute(&in, s->rset, SESS_MAX_ROUTES, &st);
+	free(sys);
+	free(items);
+	log_set(s, &st);
+	return 0;
+}
+
+/* Install the set's tunnel routes of one family, each once. */
 static int add_routes(struct sstp_session *s, enum plat_family fam)
 {
-	struct plat_prefix full[2];
 	char buf[PLAT_PREFIX_STRMAX], what[96];
 	int r;
 
-	if (s->cfg.no_routes)
-		return 0;
-	if (s->cfg.full_tunnel) {
-		plat_full_tunnel_prefixes(fam, full);
-		for (int i = 0; i < 2; i++) {
-			if ((r = plat_net_route_add(s->net, &full[i])) < 0) {
-				snprintf(what, sizeof(what), "adding the full-tunnel route %s",
-					 plat_prefix_format(&full[i], buf, sizeof(buf)));
-				return net_failed(s, r, what);
-			}
-			add_route_status(s, &full[i]);
-		}
-	}
-	for (size_t i = 0; i < s->cfg.n_routes; i++) {
-		const struct plat_prefix *p = &s->cfg.routes[i];
+	for (size_t i = 0; i < s->n_rset; i++) {
+		const struct route_set_entry *e = &s->rset[i];
 
-		if (p->ip.family != fam)
+		if (e->action != ROUTE_ADD || e->dst.ip.family != fam)
 			continue;
-		if ((r = plat_net_route_add(s->net, p)) < 0) {
-			snprintf(what, sizeof(what), "adding the route %s",
-				 plat_prefix_format(p, buf, sizeof(buf)));
+		plat_prefix_format(&e->dst, buf, sizeof(buf));
+		r = plat_net_route_add_metric(s->net, &e->dst,
+					      e->metric == PLAT_NET_DEFAULT_METRIC ? 0 : e->metric);
+		if (r == -EEXIST) {
+			/* someone else's route appeared after the set was computed: theirs stays */
+			sstp_warn("route %s not added: %s", buf, plat_net_error(s->net));
+			continue;
+		}
+		if (r < 0) {
+			snprintf(what, sizeof(what), "adding the route %s", buf);
 			return net_failed(s, r, what);
 		}
-		add_route_status(s, p);
-		sstp_dbg("route %s via %s", s->st.routes[s->st.nroutes - 1], s->st.ifname);
+		add_route_status(s, e);
+		sstp_dbg("route %s via %s", buf, s->st.ifname);
 	}
 	return 0;
 }
@@ -112,6 +209,7 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 {
 	struct plat_ip local, peer;
 	unsigned mtu;
+	bool pin;
 	int r;
 
 	(void)now;
@@ -122,9 +220,17 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	memcpy(local.addr, s->ipv4_local, 4);
 	memcpy(peer.addr, s->ipv4_peer, 4);
 
-	if (s->plain_fd < 0 && !s->cfg.no_routes && s->n_addrs > 0 &&
-	    (r = plat_net_pin_gateway(s->net, &s->addrs[s->addr_idx])) < 0)
-		return net_failed(s, r, "pinning the route to the gateway");
+	pin = s->plain_fd < 0 && !s->cfg.no_routes && s->n_addrs > 0;
+	s->st.nroutes = 0;
+	s->st.pin[0] = '\0';
+	if (compute_set(s, &peer, pin) < 0)
+		return -1;
+	if (pin) {
+		if ((r = plat_net_pin_gateway(s->net, &s->addrs[s->addr_idx])) < 0)
+			return net_failed(s, r, "pinning the route to the gateway");
+		if (s->n_rset && s->rset[s->n_rset - 1].action == ROUTE_PIN)
+			plat_prefix_format(&s->rset[s->n_rset - 1].dst, s->st.pin, sizeof(s->st.pin));
+	}
 	if ((r = plat_net_tun_create(s->net, s->cfg.ifname)) < 0)
 		return net_failed(s, r, "creating the TUN device");
 	SSTP_STATUS_SET(s->st.ifname, plat_net_tun_name(s->net));
@@ -141,7 +247,6 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	plat_ip_format(&peer, s->st.ipv4_peer, sizeof(s->st.ipv4_peer));
 	if ((r = plat_net_set_up(s->net)) < 0)
 		return net_failed(s, r, "bringing the TUN device up");
-	s->st.nroutes = 0;
 	if (add_routes(s, PLAT_AF_INET) < 0)
 		return -1;
 	apply_dns(s);
@@ -194,6 +299,8 @@ void sess_net_undo(struct sstp_session *s)
 	s->st.ipv4_local[0] = s->st.ipv4_peer[0] = '\0';
 	s->st.ipv6_local[0] = s->st.ipv6_peer[0] = '\0';
 	s->st.nroutes = 0;
+	s->st.pin[0] = '\0';
+	s->n_rset = 0;
 	s->st.ndns = 0;
 	s->st.dns_backend[0] = '\0';
 	s->st.mtu = 0;

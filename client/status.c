@@ -114,8 +114,19 @@ void sstp_status_print_text(FILE *out, const struct sstp_conn_status *st)
 			 st->ipv6_peer);
 		line(out, "ipv6:", buf);
 	}
-	for (i = 0; i < st->nroutes && i < SSTP_STATUS_MAX_ROUTES; i++)
-		line(out, i == 0 ? "routes:" : "", st->routes[i][0] ? st->routes[i] : "-");
+	for (i = 0; i < st->nroutes && i < SSTP_STATUS_MAX_ROUTES; i++) {
+		if (st->route_src[i][0]) {
+			snprintf(buf, sizeof(buf), "%s (%s)", st->routes[i][0] ? st->routes[i] : "-",
+				 st->route_src[i]);
+			line(out, i == 0 ? "routes:" : "", buf);
+		} else {
+			line(out, i == 0 ? "routes:" : "", st->routes[i][0] ? st->routes[i] : "-");
+		}
+	}
+	if (st->pin[0]) {
+		snprintf(buf, sizeof(buf), "%s (pin: the gateway via the previous path)", st->pin);
+		line(out, "gateway pin:", buf);
+	}
 	if (st->ndns) {
 		size_t k = 0;
 
@@ -207,6 +218,40 @@ static void jnum(FILE *out, const char *key, uint64_t v, int *first)
 	fprintf(out, "%" PRIu64, v);
 }
 
+/* "route_sources": every route the session added, once, with where it came from: the tunnel's
+ * routes in the order of "routes", then the gateway pin. */
+static void json_route_sources(FILE *out, const struct sstp_conn_status *st, int *first)
+{
+	uint32_t i;
+
+	jkey(out, "route_sources", first);
+	fputc('[', out);
+	for (i = 0; i < st->nroutes && i < SSTP_STATUS_MAX_ROUTES; i++) {
+		const char *s = st->route_src[i];
+
+		fputs(i ? ",{\"route\":" : "{\"route\":", out);
+		sstp_json_string(out, st->routes[i]);
+		fputs(",\"sources\":[", out);
+		while (*s) {
+			char one[32];
+			size_t n = strcspn(s, ",");
+
+			snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) ? n : sizeof(one) - 1), s);
+			sstp_json_string(out, one);
+			s += n;
+			if (*s == ',' && *++s)
+				fputc(',', out);
+		}
+		fputs("]}", out);
+	}
+	if (st->pin[0]) {
+		fputs(i ? ",{\"route\":" : "{\"route\":", out);
+		sstp_json_string(out, st->pin);
+		fputs(",\"sources\":[\"pin\"]}", out);
+	}
+	fputc(']', out);
+}
+
 void sstp_status_print_json(FILE *out, const struct sstp_conn_status *st)
 {
 	int first = 1;
@@ -246,6 +291,7 @@ void sstp_status_print_json(FILE *out, const struct sstp_conn_status *st)
 		sstp_json_string(out, st->routes[i]);
 	}
 	fputc(']', out);
+	json_route_sources(out, st, &first);
 	jkey(out, "dns", &first);
 	{
 		int f2 = 1;

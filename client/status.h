@@ -47,7 +47,9 @@ struct sstp_conn_status {
 	char ipv6_local[48];    /* link-local from the IPv6CP interface identifier */
 	char ipv6_peer[48];
 	uint32_t nroutes;
-	char routes[SSTP_STATUS_MAX_ROUTES][48]; /* CIDR */
+	char routes[SSTP_STATUS_MAX_ROUTES][48]; /* CIDR, each once (the session's route set) */
+	char route_src[SSTP_STATUS_MAX_ROUTES][32]; /* its sources: "package,pool,option" ... */
+	char pin[48];           /* the host route to the gateway via the previous path, "" if none */
 	uint32_t ndns;
 	char dns[SSTP_STATUS_MAX_DNS][48];
 	char dns_backend[32];   /* "resolvconf", "systemd-resolved", "none" ... */

@@ -73,6 +73,11 @@ int plat_net_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 
 int plat_net_route_add(struct plat_net *n, const struct plat_prefix *dst)
 {
+	return plat_net_route_add_metric(n, dst, 0);
+}
+
+int plat_net_route_add_metric(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric)
+{
 	if (!bad_handle(n)) {
 		unsigned max = dst && dst->ip.family == PLAT_AF_INET6 ? 128u : 32u;
 		if (!dst || (dst->ip.family != PLAT_AF_INET && dst->ip.family != PLAT_AF_INET6) ||
@@ -86,7 +91,7 @@ int plat_net_route_add(struct plat_net *n, const struct plat_prefix *dst)
 	struct plat_prefix norm;
 	if (plat_prefix_parse(plat_prefix_format(dst, buf, sizeof(buf)), false, &norm) != 0)
 		return -EINVAL;
-	DISPATCH(n, route_add, n, &norm);
+	DISPATCH(n, route_add, n, &norm, metric);
 }
 
 int plat_net_dns_apply(struct plat_net *n, const struct plat_dns_config *cfg,

@@ -166,10 +166,11 @@ struct plat_net_ops {
 	 * Nothing is added (and 0 returned) when the path is loopback/local or the host route
 	 * already exists. Call before the first route_add. */
 	int (*pin_gateway)(struct plat_net *n, const struct plat_ip *server);
-	/* Route dst into the TUN (device route, configured metric; host bits are cleared first).
-	 * -EEXIST if a route to dst with that metric already exists (the user's or another
-	 * program's): it is left alone and not journaled, the session may go on with a warning. */
-	int (*route_add)(struct plat_net *n, const struct plat_prefix *dst);
+	/* Route dst into the TUN (device route; host bits are cleared first) with metric, 0 = the
+	 * configured one. -EEXIST if a route to dst with that metric already exists (the user's or
+	 * another program's): it is left alone and not journaled, the session may go on with a
+	 * warning. */
+	int (*route_add)(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric);
 	/* Apply DNS; *used (may be NULL) says which backend took it. -ENOTSUP if none could. */
 	int (*dns_apply)(struct plat_net *n, const struct plat_dns_config *cfg,
 			 enum plat_dns_backend *used);
@@ -225,6 +226,9 @@ int plat_net_addr_add(struct plat_net *n, const struct plat_ip *local, const str
 		      unsigned prefix_len);
 int plat_net_pin_gateway(struct plat_net *n, const struct plat_ip *server);
 int plat_net_route_add(struct plat_net *n, const struct plat_prefix *dst);
+/* The same with a metric of its own (0 = the configured one): the session's route set gives a
+ * route that must beat an equal one of another interface a lower metric. */
+int plat_net_route_add_metric(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric);
 int plat_net_dns_apply(struct plat_net *n, const struct plat_dns_config *cfg,
 		       enum plat_dns_backend *used);
 int plat_net_undo_all(struct plat_net *n);

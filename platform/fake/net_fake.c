@@ -172,13 +172,18 @@ static int fk_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 	return remember(f, line);
 }
 
-static int fk_route_add(struct plat_net *n, const struct plat_prefix *dst)
+static int fk_route_add(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric)
 {
 	struct plat_net_fake *f = F(n);
 	char a[PLAT_PREFIX_STRMAX], line[80];
 	int e;
 
-	snprintf(line, sizeof(line), "route_add %s", plat_prefix_format(dst, a, sizeof(a)));
+	/* the metric is shown only when the caller chose one */
+	if (metric)
+		snprintf(line, sizeof(line), "route_add %s metric %u",
+			 plat_prefix_format(dst, a, sizeof(a)), (unsigned)metric);
+	else
+		snprintf(line, sizeof(line), "route_add %s", plat_prefix_format(dst, a, sizeof(a)));
 	if ((e = check(f, "route_add", line)) != 0)
 		return e;
 	snprintf(line, sizeof(line), "undo route %s", a);

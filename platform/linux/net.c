@@ -287,7 +287,7 @@ static int lx_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 	return 0;
 }
 
-static int lx_route_add(struct plat_net *n, const struct plat_prefix *dst)
+static int lx_route_add(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric)
 {
 	struct plat_net_linux *l = L(n);
 	struct plat_nl_route rt;
@@ -300,13 +300,13 @@ static int lx_route_add(struct plat_net *n, const struct plat_prefix *dst)
 	memset(&rt, 0, sizeof(rt));
 	rt.dst = *dst;
 	rt.oif = n->tun_ifindex;
-	rt.metric = l->metric;
+	rt.metric = metric ? metric : l->metric;
 	rt.table = RT_TABLE_MAIN;
 	rt.protocol = PLAT_NET_RTPROT;
 	e = add_route(n, &rt, n->tun_name, &r);
 	if (e == -EEXIST)
 		return fail(n, e, "a route to %s with metric %u already exists (not ours): left alone",
-			    plat_prefix_format(dst, s, sizeof(s)), (unsigned)l->metric);
+			    plat_prefix_format(dst, s, sizeof(s)), (unsigned)rt.metric);
 	if (e)
 		return fail(n, e, "adding route %s dev %s: %s", plat_prefix_format(dst, s, sizeof(s)),
 			    n->tun_name, strerror(-e));

@@ -156,13 +156,15 @@ static int win_addr_add(struct plat_net *n, const struct plat_ip *local, const s
 }
 
 static int add_route(struct plat_net_win *w, const struct plat_prefix *dst, const struct plat_ip *gw,
-		     uint32_t ifindex, const char *ifname)
+		     uint32_t ifindex, const char *ifname, uint32_t metric)
 {
 	MIB_IPFORWARD_ROW2 row;
 	struct plat_jrec r;
 	int e;
 
-	if ((e = plat_win_route_row(dst, gw, ifindex, w->metric, &row)) < 0)
+	if (!metric)
+		metric = w->metric;
+	if ((e = plat_win_route_row(dst, gw, ifindex, metric, &row)) < 0)
 		return e;
 	memset(&r, 0, sizeof(r));
 	r.type = PLAT_JREC_ROUTE;
@@ -171,7 +173,7 @@ static int add_route(struct plat_net_win *w, const struct plat_prefix *dst, cons
 		r.other = *gw;
 	snprintf(r.ifname, sizeof(r.ifname), "%s", ifname);
 	r.ifindex = ifindex;
-	r.metric = w->metric;
+	r.metric = metric;
 	r.table = 254; /* "main": Windows has one routing table per compartment */
 	r.proto = PLAT_NET_RTPROT;
 	if ((e = jadd(w, &r)) != 0)
@@ -202,7 +204,7 @@ static int win_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 		return 0; /* loopback or a local address: nothing to pin */
 	host.ip = *server;
 	host.len = server->family == PLAT_AF_INET ? 32 : 128;
-	e = add_route(W(n), &host, &cur.gateway, ifindex, cur.ifname);
+	e = add_route(W(n), &host, &cur.gateway, ifindex, cur.ifname, 0);
 	if (e == -EEXIST)
 		return 0; /* a host route to the server exists already */
 	if (e)
@@ -211,14 +213,14 @@ static int win_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 	return 0;
 }
 
-static int win_route_add(struct plat_net *n, const struct plat_prefix *dst)
+static int win_route_add(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric)
 {
 	char s[PLAT_PREFIX_STRMAX];
 	int e = need_tun(n);
 
 	if (e)
 		return e;
-	e = add_route(W(n), dst, NULL, n->tun_ifindex, n->tun_name);
+	e = add_route(W(n), dst, NULL, n->tun_ifindex, n->tun_name, metric);
 	if (e == -EEXIST)
 		return fail(n, e, "a route to %s already exists on %s: left alone",
 			    plat_prefix_format(dst, s, sizeof(s)), n->tun_name);
