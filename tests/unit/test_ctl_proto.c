@@ -149,9 +149,12 @@ static void fill_status(struct sstp_conn_status *st)
 	st->mtu = 1400;
 	SSTP_STATUS_SET(st->ipv4_local, "10.0.0.2");
 	SSTP_STATUS_SET(st->ipv6_local, "fe80::1");
-	for (int i = 0; i < SSTP_STATUS_MAX_ROUTES; i++)
+	for (int i = 0; i < SSTP_STATUS_MAX_ROUTES; i++) {
 		snprintf(st->routes[i], sizeof(st->routes[i]), "10.%d.0.0/16", i);
+		snprintf(st->route_src[i], sizeof(st->route_src[i]), "package,pool,option");
+	}
 	st->nroutes = SSTP_STATUS_MAX_ROUTES;
+	SSTP_STATUS_SET(st->pin, "203.0.113.5/32");
 	SSTP_STATUS_SET(st->dns[0], "10.0.0.53");
 	st->ndns = 1;
 	SSTP_STATUS_SET(st->tls_suite, "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384");
@@ -203,6 +206,12 @@ static void test_status_malformed(void **state)
 	sstp_ctl_begin(&w, buf, sizeof(buf), SSTP_CTL_RESP_STATUS, 1);
 	for (int i = 0; i < SSTP_STATUS_MAX_ROUTES + 1; i++)
 		sstp_ctl_put_str(&w, 0x4c, "10.0.0.0/8");
+	assert_true(sstp_ctl_parse(buf, (size_t)sstp_ctl_finish(&w), &m, &why) > 0);
+	assert_int_equal(sstp_ctl_get_status(&m, &out, &why), -1);
+	/* 65 route sources */
+	sstp_ctl_begin(&w, buf, sizeof(buf), SSTP_CTL_RESP_STATUS, 1);
+	for (int i = 0; i < SSTP_STATUS_MAX_ROUTES + 1; i++)
+		sstp_ctl_put_str(&w, 0x5c, "pool");
 	assert_true(sstp_ctl_parse(buf, (size_t)sstp_ctl_finish(&w), &m, &why) > 0);
 	assert_int_equal(sstp_ctl_get_status(&m, &out, &why), -1);
 	/* unknown tags are skipped */

@@ -27,6 +27,7 @@
 #include "exit_codes.h"
 #include "log.h"
 #include "plat_net_fake.h"
+#include "route_set.h"
 #include "session.h"
 #include "sstp_codec.h"
 
@@ -332,6 +333,32 @@ static int hook_child(void *ctx, struct sstp_session *s, int pid, int code)
 	return 0; /* end the session cleanly: exit 0 */
 }
 
+/* The route set of an Azure-shaped package (issue 22): the VNet route equal to the pool and given
+ * twice, a nested --route, the peer's host route, and a VNet route the LAN has with our metric. */
+static bool g_route_set;
+
+static void set_routes(struct sstp_session_cfg *cfg, struct plat_net *net)
+{
+	static struct plat_prefix p[5];
+	static const unsigned src[5] = { ROUTE_SRC_PACKAGE, ROUTE_SRC_POOL, ROUTE_SRC_OPTION,
+					 ROUTE_SRC_PACKAGE, ROUTE_SRC_PACKAGE };
+	static const char *const cidr[5] = { "10.9.0.0/16", "10.9.0.0/16", "10.9.128.0/17",
+					     "10.0.0.1/32", "10.8.0.0/16" };
+	struct plat_route_info lan;
+
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(plat_prefix_parse(cidr[i], false, &p[i]), 0);
+	cfg->routes = p;
+	cfg->route_srcs = src;
+	cfg->n_routes = 5;
+	memset(&lan, 0, sizeof(lan));
+	assert_int_equal(plat_prefix_parse("10.8.0.0/16", false, &lan.dst), 0);
+	snprintf(lan.ifname, sizeof(lan.ifname), "eth0");
+	lan.metric = PLAT_NET_DEFAULT_METRIC;
+	lan.table = 254;
+	assert_int_equal(plat_net_fake_add_route(net, &lan), 0);
+}
+
 static void run_session(struct run *r, enum srv_mode mode, uint32_t phase_ms)
 {
 	struct sstp_session_cfg cfg;
@@ -373,6 +400,8 @@ static void run_session(struct run *r, enum srv_mode mode, uint32_t phase_ms)
 	assert_int_equal(plat_prefix_parse("10.9.0.0/16", false, &route), 0);
 	cfg.routes = &route;
 	cfg.n_routes = 1;
+	if (g_route_set)
+		set_routes(&cfg, r->net);
 	cfg.phase_timeout_ms = phase_ms;
 	cfg.test_plain_fd = sv[0];
 	cfg.test_cert_der = cert_der;
@@ -414,6 +443,42 @@ static void test_full_flow(void **state)
 	assert_true(plat_net_fake_logged(r.net, "addr_add 10.0.0.2 peer 10.0.0.1/32"));
 	assert_true(plat_net_fake_logged(r.net, "route_add 10.9.0.0/16"));
 	assert_true(plat_net_fake_logged(r.net, "undo_all"));
+	plat_net_close(r.net);
+}
+
+static size_t count_lines(const char *log, const char *prefix)
+{
+	size_t n = 0, k = strlen(prefix);
+
+	for (const char *l = log; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "")
+		if (strncmp(l, prefix, k) == 0 && (l[k] == '\n' || l[k] == '\0' || l[k] == ' '))
+			n++;
+	return n;
+}
+
+static void test_route_set(void **state)
+{
+	struct run r;
+	const char *log;
+
+	(void)state;
+	g_route_set = true;
+	run_session(&r, SRV_NORMAL, 5000);
+	g_route_set = false;
+	assert_int_equal(r.code, 0);
+	assert_int_equal(r.up_calls, 1);
+	log = plat_net_fake_log(r.net);
+	assert_int_equal(count_lines(log, "route_add 10.9.0.0/16"), 1);
+	assert_int_equal(count_lines(log, "undo route 10.9.0.0/16"), 1);
+	assert_int_equal(count_lines(log, "route_add 10.8.0.0/16 metric 49"), 1);
+	assert_int_equal(count_lines(log, "route_add 10.9.128.0/17"), 0);
+	assert_int_equal(count_lines(log, "route_add 10.0.0.1/32"), 0);
+	assert_int_equal(r.up_status.nroutes, 2);
+	assert_string_equal(r.up_status.routes[0], "10.8.0.0/16");
+	assert_string_equal(r.up_status.route_src[0], "package");
+	assert_string_equal(r.up_status.routes[1], "10.9.0.0/16");
+	assert_string_equal(r.up_status.route_src[1], "package,pool");
+	assert_string_equal(r.up_status.pin, ""); /* the test transport pins nothing */
 	plat_net_close(r.net);
 }
 
@@ -480,6 +545,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_flow),
+		cmocka_unit_test(test_route_set),
 		cmocka_unit_test(test_pap_rejected),
 		cmocka_unit_test(test_http_503),
 		cmocka_unit_test(test_silent_server_times_out),
