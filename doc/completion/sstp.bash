@@ -19,13 +19,14 @@ _sstp() {
     done
     local global="-v --verbose -q --quiet --syslog --state-dir -h --help"
     local conn="--package --cert --key --cert-password-file --ca --pin-sha256 --insecure --sni -u --user
-        --password-file --password-stdin --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --dns --no-dns
+        --password-file --password-stdin --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --route-conflict --dns --no-dns
         --no-ipv6 --mtu -i --interface --reconnect --no-reconnect --wait -t --timeout -n --name"
     case "$prev" in
         --package|--cert|--key|--cert-password-file|--ca|--password-file|--proxy-password-file|--junit|--out|--root)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --auth) COMPREPLY=($(compgen -W "mschapv2 eap-mschapv2 pap eap-tls" -- "$cur")); return ;;
+        --route-conflict) COMPREPLY=($(compgen -W "prefer-tunnel skip" -- "$cur")); return ;;
         --route|--dns|--mtu|--timeout|-t|--sni|--pin-sha256|--proxy|--proxy-user|--user|-u|--name|-n|--interface|-i|--check|--probe|--cn|--bits|--days)
             return ;;
     esac

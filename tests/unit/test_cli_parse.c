@@ -37,7 +37,8 @@ static void test_connect_full(void **state)
 			       "30", "--no-reconnect", "--background", "--wait", "--check", "10.0.0.5:80",
 			       "--name", "work", "-vv", "--json", "--sni", "other.example.com",
 			       "--pin-sha256", "abc", "--auth", "mschapv2,pap", "--interface", "vpn0",
-			       "--full-tunnel", "--proxy", "http://proxy:3128", "--no-ipv6"), 0);
+			       "--full-tunnel", "--proxy", "http://proxy:3128", "--no-ipv6",
+			       "--route-conflict", "skip"), 0);
 	assert_int_equal(cli.cmd, SSTP_CMD_CONNECT);
 	assert_string_equal(cli.conn.target, "vpn.example.com:8443");
 	assert_int_equal(cli.conn.n_ca, 2);
@@ -45,6 +46,7 @@ static void test_connect_full(void **state)
 	assert_string_equal(cli.conn.user, "bob");
 	assert_string_equal(cli.conn.password_file, "/run/pw");
 	assert_int_equal(cli.conn.n_routes, 2);
+	assert_string_equal(cli.conn.route_conflict, "skip");
 	assert_int_equal(cli.conn.n_dns, 1);
 	assert_int_equal(cli.conn.mtu, 1300);
 	assert_int_equal(cli.conn.timeout_s, 30);
@@ -81,6 +83,7 @@ static void test_secrets_refused(void **state)
 {
 	(void)state;
 	expect_usage(PARSE(&cli, err, "connect", "x", "--password", "hunter2"), "--password is not accepted");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--route-conflict", "replace"), "skip or prefer-tunnel");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--password=hunter2"), "/proc");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--cert-password", "p"), "--password-file");
 	expect_usage(PARSE(&cli, err, "cert", "client", "--pass", "p"), "not accepted");

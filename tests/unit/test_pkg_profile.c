@@ -37,6 +37,7 @@ static const char good[] =
 	"mtu = 1400\n"
 	"no-dns\n"
 	"full-tunnel = yes\n"
+	"route-conflict = skip\n"
 	"reconnect = off\n"
 	"vnet-name = \" spaced name \"\n"
 	"vnet-id = eb180077-da16-41b1-aeb5-5ee425b85e57\n";
@@ -70,6 +71,7 @@ static void test_parse_good(void **state)
 	assert_string_equal(p.cert_password_file, "/run/secrets/p12pass");
 	assert_string_equal(p.user, "alice@example.net");
 	assert_string_equal(p.auth, "eap-tls,mschapv2");
+	assert_string_equal(p.route_conflict, "skip");
 	assert_int_equal(p.mtu, 1400);
 	assert_true(p.no_dns);
 	assert_false(p.no_routes);
@@ -173,6 +175,7 @@ static void test_parse_errors(void **state)
 	expect_error("mtu = 12\n", "line 1: mtu");
 	expect_error("mtu = 1400x\n", "line 1: mtu");
 	expect_error("no-dns = maybe\n", "line 1: no-dns: expected true or false");
+	expect_error("route-conflict = replace\n", "line 1: route-conflict: expected skip or prefer-tunnel");
 	expect_error("server\n", "line 1: 'server' needs a value");
 	expect_error("server = \n", "line 1: 'server' has an empty value");
 	expect_error("[main]\nserver = a\n", "line 1: sections are not used");
