@@ -102,6 +102,7 @@ static int compute_set(struct sstp_session *s, const struct plat_ip *peer4, bool
 	struct plat_route_info *sys = NULL;
 	struct route_set_input in;
 	struct route_set_stats st;
+	struct plat_ip peer6;
 
 	s->n_rset = 0;
 	if (s->cfg.no_routes)
@@ -121,6 +122,14 @@ static int compute_set(struct sstp_session *s, const struct plat_ip *peer4, bool
 	in.full_tunnel = s->cfg.full_tunnel;
 	in.gateway = pin ? &s->addrs[s->addr_idx] : NULL;
 	in.peer4 = peer4->addr[0] | peer4->addr[1] | peer4->addr[2] | peer4->addr[3] ? peer4 : NULL;
+	if (s->ipv6_up) { /* IPV6CP finished first: its link-local peer is known already */
+		memset(&peer6, 0, sizeof(peer6));
+		peer6.family = PLAT_AF_INET6;
+		peer6.addr[0] = 0xfe;
+		peer6.addr[1] = 0x80;
+		memcpy(peer6.addr + 8, s->ipv6_peer_iid, 8);
+		in.peer6 = &peer6;
+	}
 	in.n_existing = system_routes(s, &sys);
 	in.existing = sys;
 	in.tun_ifname = plat_net_tun_name(s->net);
