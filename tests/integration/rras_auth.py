@@ -168,6 +168,8 @@ class EapAuth:
                 return ("fail", "Access-Challenge without EAP-Message")
             self._to_client(now, eap)
             return None
+        if eap and self.fixed_id is not None:
+            eap = eap[:1] + bytes([self.fixed_id]) + eap[2:]
         if reply.code == radius.ACCESS_ACCEPT:
             self.call.send_ppp(EAP, eap if eap else cp_build(3, self.ident, b""))
             hlak = hlak_from(reply)

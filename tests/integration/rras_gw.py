@@ -13,7 +13,7 @@ mismatch; IPCP from a pool; IPv4 through a TUN per call (proxy ARP on the servic
 test's business). MikroTik: PAP and MS-CHAPv2 only, TLS 1.2 only, a client certificate required on
 the outer TLS, PAP Ack with trailing bytes.
 
-Variants: --hold SECS (end the call after SECS, as a RADIUS Session-Timeout does), --no-lcp-echo,
+Variants: --hold SECS (report a call still up after SECS), --session-timeout SECS, --no-lcp-echo,
 --reuse-eap-id, --corrupt-nonce (checks CALL_CONNECTED against another nonce than the one sent).
 Log lines on stdout (the tests grep them): "call N: ...".
 """
@@ -116,6 +116,8 @@ class Call:
         self.deadline = time.monotonic() + 60.0
         self.last_rx = time.monotonic()
         self.echo_sent = None
+        self.echo_asked = False
+        self.held = False
         self.up_since = None
         self.extra_pending = {}
         self.radius = radius.Client(cfg.radius, cfg.secret)
@@ -259,12 +261,15 @@ class Call:
                     self.send_ppp(proto, pkt)
                     self.extra_pending[proto] = (now + 3.0, n + 1, pkt)
         if self.state == "connected":
-            if self.cfg.hold and now - self.up_since >= self.cfg.hold:
-                self.disconnect("hold of %d s over" % self.cfg.hold)
+            if self.cfg.hold and not self.held and now - self.up_since >= self.cfg.hold:
+                self.held = True
+                self.log("held %d s: the call is still up" % self.cfg.hold)
+            if self.cfg.session_timeout and now - self.up_since >= self.cfg.session_timeout:
+                self.disconnect("session timeout of %d s" % self.cfg.session_timeout)
             idle = now - self.last_rx
             if self.echo_sent is None and idle >= self.cfg.hello:
                 self.send_raw(sstp_control(ECHO_REQ))
-                self.echo_sent = now
+                self.echo_sent, self.echo_asked = now, True
             elif self.echo_sent is not None and now - self.echo_sent >= self.cfg.hello:
                 raise CallEnded("no answer to the SSTP echo for %d s" % self.cfg.hello)
 
@@ -294,7 +299,9 @@ class Call:
         elif mtype == ECHO_REQ:
             self.send_raw(sstp_control(ECHO_RESP))
         elif mtype == ECHO_RESP:
-            pass
+            if self.echo_asked and "SSTP-echo-answered" not in self.notes:
+                self.note("SSTP-echo-answered")
+                self.log("the client answered our SSTP ECHO_REQUEST")
         elif mtype == DISCONNECT:
             self.send_raw(sstp_control(DISCONNECT_ACK))
             raise CallEnded("client sent CALL_DISCONNECT")
@@ -487,7 +494,9 @@ def parse_args(argv):
     p.add_argument("--server-ip", default="10.232.0.254")
     p.add_argument("--dns", default="10.232.0.1,10.232.0.2")
     p.add_argument("--server-name", default="RRAS-GW")
-    p.add_argument("--hold", type=int, default=0, help="end each call after SECS (0: never)")
+    p.add_argument("--hold", type=int, default=0, help="log 'held SECS s' when a call has been up SECS")
+    p.add_argument("--session-timeout", type=int, default=0, help="end each call after SECS, as "
+                   "RRAS does on a RADIUS Session-Timeout (0: never)")
     p.add_argument("--hello", type=int, default=60, help="SSTP echo after SECS idle ([MS-SSTP] 3.1.2.3)")
     p.add_argument("--no-lcp-echo", action="store_true")
     p.add_argument("--reuse-eap-id", action="store_true")

@@ -27,6 +27,8 @@ pending() { [ "${RGW_PENDING:-0}" = 1 ] || [ "$(eval echo "\${RGW_PENDING_$1:-0}
 rgw_require
 [ -x "$SSTP_BIN" ] || rig_skip "sstp binary not found at $SSTP_BIN (set SSTP_BIN or SSTP_BUILD_DIR)"
 rgw_up
+rig_check "gateway self-test (MS-SSTP binding vectors, RFC 2548 keys, malformed input)" \
+    python3 "$HERE/rras_selftest.py"
 SX_STATE=$RIG_DIR/sstp-state
 SX_PW=$RIG_DIR/sstp-password
 SX_OUT=$RIG_DIR/sstp-out
@@ -90,6 +92,18 @@ up_case pap mikrotik 8444 "MikroTik PAP" $PWARGS --auth pap
 rig_check "MikroTik: TLS 1.2 was used" has mikrotik "TLS TLSv1.2"
 up_case mtchap mikrotik 8444 "MikroTik MS-CHAPv2" $PWARGS --auth mschapv2
 
+# ---- the gateway's SSTP hello (ECHO_REQUEST after idle) is answered; the call holds ------------------
+rgw_start rras-hello 8449 --auth mschapv2 --hello 4 --hold 15 || rig_fatal "gateway"
+mark rras-hello
+# shellcheck disable=SC2086
+sx hello connect "$RIG_GW_NAME:8449" $COMMON $PWARGS --auth mschapv2 --name hello --background --json
+rig_check "hello: connect exits 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/hello.err" >&2
+rig_check "hello: the client answered the gateway's SSTP echo" rig_wait 30 "echo" has rras-hello "answered our SSTP ECHO"
+rig_check "hello: the call held 15 s" rig_wait 40 "hold" has rras-hello "held 15 s"
+rig_check "hello: ping through the tunnel" sx_ping "$RIG_SVC_IP" 10
+sx hello-dc disconnect hello
+rig_check "client namespace as before" sx_same_as "$BEFORE"
+
 # ---- a wrong password exits 6 ------------------------------------------------------------------------
 mark rras-chap
 # shellcheck disable=SC2086
@@ -109,7 +123,7 @@ rig_check "binding mismatch: the gateway aborted the call" has rras-badnonce "bi
 rig_log "binding mismatch refused after $(( $(sx_ms) - T0 )) ms"
 rig_check "client namespace as before" sx_same_as "$BEFORE"
 
-. "$HERE/test_rras_gw_pending.sh"
+. "$HERE/rras_gw_pending.sh"
 
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]
