@@ -215,7 +215,7 @@ class Call:
             raise CallEnded("not an SSTP request: %r" % head[:80])
         date = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())
         if self.cfg.variant == "rras":
-            self.send_raw(("HTTP/1.1 200\r\nContent-Length: 18446744073709551615\r\n"
+            self.send_raw(("HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n"
                            "Server: Microsoft-HTTPAPI/2.0\r\nDate: %s\r\n\r\n" % date).encode())
         else:
             self.send_raw(b"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\n")

@@ -116,8 +116,9 @@ def lcp_server_opts(auth, mru, magic, windows=True):
     opts.append((3, auth_option(auth)))
     opts.append((5, magic))
     if windows:
-        # what RRAS requests (Callback CBCP, MRRU 1614, Endpoint Discriminator class 1)
-        opts += [(13, b"\x06"), (17, struct.pack(">H", 1614)), (19, b"\x01" + os.urandom(16))]
+        # what RRAS requests: Callback (operation 6, CBCP), MRRU 1614, Endpoint Discriminator class 1
+        # with a 24-byte value: a 60-byte SSTP packet as in the Windows Server 2016 log of axot/isstp#5
+        opts += [(13, b"\x06"), (17, struct.pack(">H", 1614)), (19, b"\x01" + os.urandom(24))]
     return opts
 
 
