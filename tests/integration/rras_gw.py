@@ -372,8 +372,8 @@ class Call:
             elif self.tun is not None:
                 os.write(self.tun, data)
             return
-        if proto == IPCP and self.state != "connected":
-            self.note("IPCP-before-CALL_CONNECTED")
+        if proto == IPCP and self.state != "connected" and data[:1] == bytes([CONFREQ]):
+            self.note("client-IPCP-ConfReq-before-CALL_CONNECTED")
         try:
             self.on_ppp(now, proto, data)
         except Malformed as e:
