@@ -127,6 +127,7 @@ class EapAuth:
         self.ident = os.urandom(1)[0]
         self.state = None
         self.user = None
+        self.rounds = 0
         self.fixed_id = self.ident if call.cfg.reuse_eap_id else None
 
     def start(self, now):
@@ -150,6 +151,9 @@ class EapAuth:
         if len(body) < 1:
             raise Malformed("EAP Response without a type")
         self.rt.stop()
+        self.rounds += 1
+        if self.rounds > 100:
+            return ("fail", "over 100 EAP round trips")
         pkt = data[:struct.unpack(">H", data[2:4])[0]]
         if self.fixed_id is not None:
             pkt = pkt[:1] + bytes([self.ident]) + pkt[2:]

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rras_radius as radius  # noqa: E402
@@ -172,6 +173,9 @@ class Call:
             reason = str(e)
         except (OSError, Malformed, radius.RadiusError) as e:
             reason = "%s: %s" % (type(e).__name__, e)
+        except Exception as e:  # noqa: BLE001 - a gateway bug must end the call visibly, not the thread silently
+            traceback.print_exc()
+            reason = "GATEWAY BUG %s: %s" % (type(e).__name__, e)
         finally:
             self.log("notes: %s" % (" ".join(self.notes) or "none"))
             self.log("ended: %s" % reason)

@@ -22,7 +22,9 @@ if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending BIGCHAIN; then
            big_issue bigcert bigcert int2 leaf; }; then
         rig_fatal "big chain"
     fi
-    cat "$RIG_PKI/bigcert.crt" "$RIG_PKI/int2.crt" "$RIG_PKI/int1.crt" > "$RIG_PKI/bigchain.pem"
+    # leaf, both intermediates and the root, as a Windows client with the whole chain in its store
+    # sends it: with ClientKeyExchange and a 512-byte CertificateVerify the flight is over 5 KB
+    cat "$RIG_PKI/bigcert.crt" "$RIG_PKI/int2.crt" "$RIG_PKI/int1.crt" "$RIG_PKI/ca.crt" > "$RIG_PKI/bigchain.pem"
     rig_log "client chain: $(openssl crl2pkcs7 -nocrl -certfile "$RIG_PKI/bigchain.pem" -outform DER | wc -c) bytes of DER"
     up_case bigchain rras-eap 8443 "RRAS EAP-TLS, 3-level RSA-4096 chain, MRU 4091" \
         --cert "$RIG_PKI/bigchain.pem" --key "$RIG_PKI/bigcert.key" --auth eap-tls

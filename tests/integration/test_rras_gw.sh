@@ -127,5 +127,6 @@ fi
 
 . "$HERE/rras_gw_pending.sh"
 
+rig_check "no gateway bug in any call" sh -c "! grep -q 'GATEWAY BUG' '$RIG_DIR'/logs/*.log"
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]

@@ -83,7 +83,7 @@ libdir = /usr/lib/freeradius
 pidfile = $d/run/radiusd.pid
 max_request_time = 30
 cleanup_delay = 2
-max_requests = 256
+max_requests = 4096
 hostname_lookups = no
 log {
 	destination = stdout
@@ -125,7 +125,7 @@ modules {
 		default_eap_type = mschapv2
 		timer_expire = 60
 		ignore_unknown_eap_types = no
-		max_sessions = 64
+		max_sessions = 4096
 		tls-config tls-common {
 			private_key_file = $RIG_PKI/nps.key
 			certificate_file = $RIG_PKI/nps.crt
