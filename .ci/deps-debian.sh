@@ -13,7 +13,8 @@ softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod sofths
 zip unzip python3 tcpdump tinyproxy
 xvfb xdotool imagemagick trayer dunst dbus systemd"
 # the NPS behind the RRAS/MikroTik-faithful test gateway (tests/integration/rras_gw.py, issue 16)
-TEST="$TEST freeradius"
+# and hostap's eapol_test, which proves its PEAP MSK
+TEST="$TEST freeradius eapoltest"
 
 # ---- Windows cross build (issue 12, tests/windows/build.sh) -------------------------------------
 # mingw-w64 cross compiler, wine64 to run the unit tests, dpkg-dev for `apt-get source`, and a

@@ -32,6 +32,19 @@ fi
 
 # ---- PEAPv0 / EAP-MSCHAPv2 (NPS policy "PEAP only"; FreeRADIUS offers PEAP to this user) ----------
 # Fails today: no PEAP (EAP type 25) in the client; waits for PEAP with the MS-SSTP HLAK.
+# The server side of PEAP proven without sstp: hostap's eapol_test (Debian eapoltest) runs
+# PEAPv0/EAP-MSCHAPv2 against the same FreeRADIUS and compares the MSK it derives with the
+# MS-MPPE keys of the Access-Accept (what the gateway turns into the HLAK).
+if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && command -v eapol_test >/dev/null; then
+    printf '%s\n' 'network={' ' key_mgmt=IEEE8021X' ' eap=PEAP' " identity=\"$RGW_PEAP_USER\"" \
+        " password=\"$RIG_PASS\"" " ca_cert=\"$RIG_PKI/ca.crt\"" ' phase1="peapver=0"' \
+        ' phase2="auth=MSCHAPV2"' '}' > "$RIG_DIR/eapol-peap.conf"
+    timeout 60 ip netns exec "$RIG_NS_SRV" eapol_test -c "$RIG_DIR/eapol-peap.conf" -a 127.0.0.1 -p 1812 \
+        -s "$RGW_SECRET" -t 30 > "$RIG_DIR/logs/eapol-peap.log" 2>&1
+    rig_check "FreeRADIUS PEAPv0/EAP-MSCHAPv2 with eapol_test: SUCCESS" grep -q "^SUCCESS" "$RIG_DIR/logs/eapol-peap.log"
+    rig_check "eapol_test's PEAP MSK equals the MS-MPPE keys of the Access-Accept" \
+        grep -q "MPPE keys OK: 1  mismatch: 0" "$RIG_DIR/logs/eapol-peap.log"
+fi
 if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending PEAP; then
     up_case peap rras-eap 8443 "RRAS PEAP-MSCHAPv2" --user "$RGW_PEAP_USER" --password-file "$SX_PW" \
         --auth "${RGW_PEAP_AUTH:-peap}"
