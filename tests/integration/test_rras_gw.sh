@@ -12,6 +12,7 @@
 #   RGW_PENDING_EAPID=1     a server that reuses EAP identifiers
 #   RGW_PENDING_LCPECHO=1   SSTP echo answered, LCP echo not: the call must hold 45 s
 #   RGW_PENDING_NCPORDER=1  no IPCP Configure-Request from the client before CALL_CONNECTED
+#   RGW_PENDING_UPN=1       EAP-TLS identity = the certificate's UPN (NPS looks the account up by it)
 #   RGW_PENDING=1           all of the above
 # RGW_SOAK=1 adds a hold of RGW_SOAK_SECS (150) with traffic every 10 s; RGW_SOAK_ONLY=1 runs only
 # that (ctest -L soak runs it for 600 s; not in CI).

@@ -145,6 +145,7 @@ modules {
 		}
 		tls {
 			tls = tls-common
+			virtual_server = check-eap-tls
 		}
 		peap {
 			tls = tls-common
@@ -180,6 +181,25 @@ server default {
 			mschap
 		}
 		eap
+	}
+}
+# NPS finds the account of an EAP-TLS client by the identity it sends, which Windows takes from the
+# certificate's UPN: a certificate with a UPN is refused when the identity is anything else.
+server check-eap-tls {
+	authorize {
+		if (&TLS-Client-Cert-Subject-Alt-Name-Upn && (&User-Name != &TLS-Client-Cert-Subject-Alt-Name-Upn)) {
+			update reply {
+				&Reply-Message := "identity is not the certificate's UPN"
+			}
+			update config {
+				&Auth-Type := Reject
+			}
+		}
+		else {
+			update config {
+				&Auth-Type := Accept
+			}
+		}
 	}
 }
 server inner-tunnel {
