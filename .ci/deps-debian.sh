@@ -12,6 +12,9 @@ TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 so
 softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc p11-kit-modules
 zip unzip python3 tcpdump tinyproxy
 xvfb xdotool imagemagick trayer dunst dbus systemd"
+# the NPS behind the RRAS/MikroTik-faithful test gateway (tests/integration/rras_gw.py, issue 16)
+# and hostap's eapol_test, which proves its PEAP MSK
+TEST="$TEST freeradius eapoltest"
 
 # ---- Windows cross build (issue 12, tests/windows/build.sh) -------------------------------------
 # mingw-w64 cross compiler, wine64 to run the unit tests, dpkg-dev for `apt-get source`, and a
