@@ -238,6 +238,9 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	cfg->want_ipv6 = !c->no_ipv6 && !p->no_ipv6;
 	cfg->mtu = c->mtu ? c->mtu : p->mtu;
 	cfg->ifname = c->ifname ? c->ifname : p->ifname;
+	cfg->script = c->script ? c->script : p->script;
+	cfg->up_cmd = c->up ? c->up : p->up;
+	cfg->down_cmd = c->down ? c->down : p->down;
 	cfg->reconnect = c->reconnect >= 0 ? c->reconnect == 1 : (c->background && p->reconnect);
 	cfg->wait = c->wait;
 	cfg->timeout_ms = (c->timeout_s ? c->timeout_s : p->timeout) * 1000u;

@@ -191,7 +191,8 @@ static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *r
 		o->pin_sha256 ? "--pin-sha256" : o->insecure ? "--insecure" : o->user ? "--user" :
 		o->proxy ? "--proxy" : o->sni ? "--sni" : o->auth ? "--auth" :
 		o->n_routes ? "--route" : o->full_tunnel ? "--full-tunnel" : o->n_dns ? "--dns" :
-		o->n_checks && cli->cmd != SSTP_CMD_CHECK ? "--check" : o->name ? "--name" : o->ifname ? "--interface" : NULL;
+		o->n_checks && cli->cmd != SSTP_CMD_CHECK ? "--check" : o->name ? "--name" : o->ifname ? "--interface" :
+		o->script ? "--script" : o->up ? "--up" : o->down ? "--down" : NULL;
 
 	memset(req, 0, sizeof(*req));
 	req->type = SSTP_CTL_REQ_CONNECT;
