@@ -16,8 +16,6 @@
 #include "plat_proc.h"
 #include "status.h"
 
-#define JSON_SCHEMA 1
-
 int sstp_cli_profile_find(const char *name, struct sstp_profile_ref *ref, char *err,
 			  size_t errlen)
 {
@@ -107,7 +105,7 @@ int sstp_cmd_list(const struct sstp_cli *cli)
 		return SSTP_EXIT_ERROR;
 	}
 	if (cli->json)
-		printf("{\n  \"schema\": %d,\n  \"profiles\": [", JSON_SCHEMA);
+		printf("{\n  \"schema\": %d,\n  \"profiles\": [", SSTP_JSON_SCHEMA);
 	const char *bases[2] = {dirs.user, dirs.system};
 	struct sstp_strlist seen = {0};
 	for (int i = 0; i < 2; i++) {
@@ -165,10 +163,15 @@ static void on_key(void *ctx, const char *key, const char *value, unsigned line)
 	s->n++;
 }
 
-static void hex_colons(const unsigned char *d, size_t n, char *out)
+/* AB:CD:... as openssl prints it for people; abcd... (as package show --json) for programs. */
+static void hex_fp(const unsigned char *d, size_t n, char *out, bool plain)
 {
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 3 * i, "%02X%s", d[i], i + 1 < n ? ":" : "");
+	for (size_t i = 0; i < n; i++) {
+		if (plain)
+			sprintf(out + 2 * i, "%02x", d[i]);
+		else
+			sprintf(out + 3 * i, "%02X%s", d[i], i + 1 < n ? ":" : "");
+	}
 }
 
 /* The roots of one ca file: "sha256 subject" per certificate, or why it cannot be read. */
@@ -185,7 +188,7 @@ static void show_roots(FILE *out, bool json, const char *path, bool *first)
 			 (unsigned)-rc);
 	for (mbedtls_x509_crt *c = &chain; !msg[0] && c && c->raw.p; c = c->next) {
 		mbedtls_md(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), c->raw.p, c->raw.len, h);
-		hex_colons(h, sizeof(h), fp);
+		hex_fp(h, sizeof(h), fp, json);
 		if (mbedtls_x509_dn_gets(subject, sizeof(subject), &c->subject) < 0)
 			snprintf(subject, sizeof(subject), "?");
 		if (json) {
@@ -285,7 +288,7 @@ int sstp_cmd_show(const struct sstp_cli *cli)
 	}
 	bool json = cli->json, first = true;
 	if (json) {
-		printf("{\n  \"schema\": %d,\n  \"name\": ", JSON_SCHEMA);
+		printf("{\n  \"schema\": %d,\n  \"name\": ", SSTP_JSON_SCHEMA);
 		sstp_json_string(stdout, cli->name);
 		printf(",\n  \"scope\": \"%s\",\n  \"file\": ", ref.system ? "system" : "user");
 		sstp_json_string(stdout, ref.file);

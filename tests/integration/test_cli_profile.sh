@@ -49,8 +49,19 @@ keys = {k["key"]: k for k in d["keys"]}
 assert d["schema"] == 1 and d["scope"] == "system", d
 assert keys["route"]["value"] == "10.0.0.0/16" and keys["route"]["line"] == 4, keys["route"]
 assert keys["timeout"]["source"] == "default" and keys["timeout"]["line"] is None
-assert d["roots"][0]["sha256"] == sys.argv[2], d["roots"]
+assert d["roots"][0]["sha256"] == sys.argv[2].replace(":", "").lower(), d["roots"]
 EOF
+
+# every JSON output here matches doc/json.md
+run status_json 10 "$SSTP_BIN" status --json --state-dir "$T/state"
+run pkg_json 0 "$SSTP_BIN" package show "$SRC/tests/data/pkg/gw-demo.zip" --json
+for d in list:list_json show:show_json status:status_json package:pkg_json; do
+    if python3 "$SRC/tests/integration/json_check.py" "$SRC/doc/json.md" "${d%%:*}" "$T/${d##*:}.out"; then
+        ok "${d##*:} matches doc/json.md"
+    else
+        bad "${d##*:} does not match doc/json.md"
+    fi
+done
 
 cp "$SSTP_SYSTEM_DIR/corp/profile.conf" "$T/before"
 run set_bad 9 "$SSTP_BIN" set corp mtu=1400 timeout=0

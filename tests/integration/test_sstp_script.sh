@@ -57,6 +57,8 @@ IFACE=$(sx_json "$J" 'j["interface"]')
 PID=$(sx_json "$J" 'j["pid"]')
 echo "   scr: $IFACE $ADDR, pid $PID"
 rig_check "address $ADDR from the hub's pool" sx_in_pool "$ADDR"
+rig_check "connect --json matches doc/json.md" python3 "$HERE/json_check.py" "$HERE/../../doc/json.md" connect "$SX_OUT/conn.out" || cat "$SX_OUT/conn.out" >&2
+rig_check "status --json matches doc/json.md" python3 "$HERE/json_check.py" "$HERE/../../doc/json.md" status "$J"
 rig_check "the script put $ADDR on $IFACE" \
     rig_ns_exec cli sh -c "ip -o -4 addr show dev '$IFACE' | grep -qF ' $ADDR'"
 rig_check "the script routed $RIG_HUB_NET through $IFACE" \
