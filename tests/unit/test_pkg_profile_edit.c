@@ -205,6 +205,65 @@ static void test_set_refused(void **state)
 	expect_set_fail("server = gw\nbogus = 1\n", "user=x", "line 2: unknown key 'bogus'");
 }
 
+static char *slurp(const char *rel)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", SSTP_SOURCE_DIR, rel);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	char *b = calloc(1, 256 * 1024);
+	assert_non_null(b);
+	size_t n = fread(b, 1, 256 * 1024 - 1, f);
+	b[n] = '\0';
+	fclose(f);
+	return b;
+}
+
+/* key as a whole word of a list: between blanks, quotes or parentheses */
+static bool has_word(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = strstr(text, key); p; p = strstr(p + 1, key))
+		if (p > text && strchr(" \"(", p[-1]) && p[n] && strchr(" \")", p[n]))
+			return true;
+	return false;
+}
+
+/* every key the parser knows is documented in sstp.conf(5) and completed by bash and zsh */
+static void test_keys_documented(void **state)
+{
+	char *man = slurp("doc/sstp.conf.5"), *bash = slurp("doc/completion/sstp.bash");
+	char *zsh = slurp("doc/completion/_sstp");
+	(void)state;
+	assert_non_null(strstr(bash, "_sstp_keys=\""));
+	assert_non_null(strstr(zsh, "keys=("));
+	for (size_t i = 0; i < sstp_profile_key_count(); i++) {
+		const struct sstp_profile_key_info *k = sstp_profile_key_at(i);
+		char entry[128];
+		size_t n = 0;
+		if (k->secret)
+			continue;
+		n = (size_t)snprintf(entry, sizeof(entry), ".TP\n.B ");
+		for (const char *c = k->key; *c && n + 3 < sizeof(entry); c++) {
+			if (*c == '-')
+				entry[n++] = '\\';
+			entry[n++] = *c;
+		}
+		entry[n++] = '\n';
+		entry[n] = '\0';
+		if (!strstr(man, entry))
+			fail_msg("sstp.conf.5 has no entry for key '%s'", k->key);
+		if (!has_word(strstr(bash, "_sstp_keys=\""), k->key))
+			fail_msg("sstp.bash does not complete key '%s'", k->key);
+		if (!has_word(strstr(zsh, "keys=("), k->key))
+			fail_msg("_sstp does not complete key '%s'", k->key);
+	}
+	free(man);
+	free(bash);
+	free(zsh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_set_in_place),
 		cmocka_unit_test(test_set_refused),
+		cmocka_unit_test(test_keys_documented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
