@@ -95,7 +95,11 @@ int sstp_pkg_fetch(const char *url, const struct sstp_fetch_opts *opts, unsigned
  * message. Does NOT require SSTP (see sstp_package_check_sstp) so `package show` can show any. */
 int sstp_package_from_zip(const void *zip, size_t len, struct sstp_package *out,
 			  char *err, size_t errlen);
-/* Read a package from a file path or an https URL. */
+/* Read a standalone VpnSettings.xml (the Generic folder's file alone) as a package. 0 or
+ * SSTP_EXIT_PROFILE with a message naming the line. */
+int sstp_package_from_xml(const void *xml, size_t len, struct sstp_package *out, char *err,
+			  size_t errlen);
+/* Read a package (zip, or a standalone VpnSettings.xml) from a file path or an https URL. */
 int sstp_package_read(const char *src, const struct sstp_fetch_opts *fopts,
 		      struct sstp_package *out, char *err, size_t errlen);
 /* 0 when the gateway offers SSTP; else SSTP_EXIT_PROFILE and err says which protocols it offers
