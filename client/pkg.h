@@ -128,6 +128,19 @@ struct sstp_import_opts {
 	size_t n_local;                     /* from platform/; may be NULL / 0 */
 };
 
+/* Foreign connection files (pkg_foreign.c): a Windows phonebook entry (entry NULL: the first
+ * SSTP one) and a NetworkManager-sstp keyfile, as a profile (no files written; passwords never
+ * read). 0 or SSTP_EXIT_PROFILE with a sentence naming the file part; p is initialised. */
+int sstp_profile_from_pbk(const char *text, size_t len, const char *entry,
+			  struct sstp_profile *p, char *err, size_t errlen);
+int sstp_profile_from_nmconnection(const char *text, size_t len, struct sstp_profile *p,
+				   char *err, size_t errlen);
+/* A path ending in .pbk or .nmconnection. */
+bool sstp_pkg_is_foreign(const char *src);
+/* `sstp import` of such a file: the profile, validated, saved as for a package. */
+int sstp_pkg_import_foreign(const char *src, const struct sstp_import_opts *opts, FILE *out,
+			    char *err, size_t errlen);
+
 /* Turn a package into a profile (no files written): server, routes, pools, DNS, vnet, auth.
  * CA paths are not set (import does that). 0 or SSTP_EXIT_ERROR. */
 int sstp_package_to_profile(const struct sstp_package *pkg, struct sstp_profile *out);

@@ -7,6 +7,8 @@
 # the script's disconnect, and the client namespace is exactly as before. sstp runs in a mount
 # namespace of its own: vpnc-script's /etc/resolv.conf is the rig's private bind mount
 # (/etc/netns/<ns>/resolv.conf) and its /var/run/vpnc a private tmpfs, so the host is untouched.
+# Then a rasphone.pbk entry and a NetworkManager-sstp keyfile, written as Windows and
+# NetworkManager write them, import to profiles that connect.
 # Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -89,6 +91,61 @@ sxp bad connect $(sx_gw_args) --script "$RIG_DIR/failing-script" --name bad --ti
 rig_check "failing script: exit 1" [ "$SX_RC" = 1 ] || cat "$SX_OUT/bad.err" >&2
 rig_check "failing script: says so" grep -q "the script $RIG_DIR/failing-script failed" "$SX_OUT/bad.err"
 rig_check "failing script: client namespace as before" sx_same_as "$BEFORE"
+
+# ---- profiles imported from a Windows phonebook entry and a NetworkManager-sstp keyfile ------
+# written the way Windows (UTF-16LE with a byte order mark, CRLF) and NetworkManager write them
+IMP=$RIG_DIR/imported
+{
+    printf '[Rig SSTP]\r\nEncoding=1\r\nPBVersion=8\r\nType=2\r\nVpnStrategy=5\r\n'
+    printf 'ExcludedProtocols=8\r\nIpPrioritizeRemote=0\r\nIpDnsAddress=0.0.0.0\r\n\r\n'
+    printf 'MEDIA=rastapi\r\nPort=VPN2-0\r\nDevice=WAN Miniport (SSTP)\r\n\r\n'
+    printf 'DEVICE=vpn\r\nPhoneNumber=%s\r\nAreaCode=\r\nCountryCode=0\r\n' "$RIG_GW_NAME"
+} | iconv -f UTF-8 -t UTF-16LE | { printf '\377\376'; cat; } > "$RIG_DIR/rasphone.pbk"
+cat > "$RIG_DIR/rig.nmconnection" <<EOF
+[connection]
+id=rig nm
+uuid=3b0d9a52-6a57-4a8e-9a53-1f3c0e0d2a77
+type=vpn
+autoconnect=false
+
+[vpn]
+ca-cert=$RIG_PKI/ca.crt
+connection-type=password
+gateway=$RIG_GW_NAME
+password-flags=1
+refuse-eap=yes
+user=$RIG_USER
+service-type=org.freedesktop.NetworkManager.sstp
+
+[vpn-secrets]
+password=$RIG_PASS
+
+[ipv4]
+method=auto
+never-default=true
+route1=$RIG_HUB_NET
+
+[ipv6]
+addr-gen-mode=stable-privacy
+method=ignore
+EOF
+SSTP_SYSTEM_DIR=$IMP "$SSTP_BIN" import "$RIG_DIR/rasphone.pbk" --name frompbk --user "$RIG_USER" \
+    --ca "$RIG_PKI/ca.crt" > "$SX_OUT/imp1.out" 2>&1
+rig_check "import rasphone.pbk exits 0" [ $? = 0 ] || cat "$SX_OUT/imp1.out" >&2
+SSTP_SYSTEM_DIR=$IMP "$SSTP_BIN" import "$RIG_DIR/rig.nmconnection" > "$SX_OUT/imp2.out" 2>&1
+rig_check "import .nmconnection exits 0" [ $? = 0 ] || cat "$SX_OUT/imp2.out" >&2
+rig_check "the keyfile's password is not in the profile" sx_lacks "$IMP/rig-nm/profile.conf" "$RIG_PASS"
+rig_check "the keyfile's route is in the profile" grep -qx "route = $RIG_HUB_NET" "$IMP/rig-nm/profile.conf"
+for prof in frompbk rig-nm; do
+    # a phonebook entry names no routes (Windows keeps them elsewhere): the test adds the hub's
+    extra=(); [ "$prof" = frompbk ] && extra=(--route "$RIG_HUB_NET")
+    sx "c-$prof" connect "$IMP/$prof" --password-file "$SX_PW" "${extra[@]}" --name "$prof" --background --timeout 60
+    rig_check "$prof: connects to the rig" [ "$SX_RC" = 0 ] || cat "$SX_OUT/c-$prof.err" >&2
+    rig_check "$prof: ping the service host through the tunnel" sx_ping "$RIG_SVC_IP"
+    sx "d-$prof" disconnect "$prof"
+    rig_check "$prof: disconnect exits 0" [ "$SX_RC" = 0 ]
+done
+rig_check "after the imported profiles: client namespace as before" sx_same_as "$BEFORE"
 
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]
