@@ -293,6 +293,17 @@ static int add_list(const char **list, size_t *n, const char *v)
 	return 0;
 }
 
+/* --script PROG, --up CMD, --down CMD. */
+static int apply_hook(struct sstp_connect_opts *c, const struct opt *o, const char *arg,
+		      enum sstp_cmd cmd, char *err, size_t errlen)
+{
+	if (!*arg || strlen(arg) > SSTP_HOOK_MAX)
+		return fail(err, errlen, cmd, "--%s needs a %s of 1 to %u bytes", o->lng,
+			    o->id == O_SCRIPT ? "program path" : "command", SSTP_HOOK_MAX);
+	*(o->id == O_SCRIPT ? &c->script : o->id == O_UP ? &c->up : &c->down) = arg;
+	return 0;
+}
+
 /* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
 static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, char *err,
 		 size_t errlen)
@@ -433,17 +444,9 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		c->ifname = arg;
 		break;
 	case O_SCRIPT:
-		if (!*arg)
-			return fail(err, errlen, cmd, "--script needs a program path");
-		c->script = arg;
-		break;
 	case O_UP:
 	case O_DOWN:
-		if (!*arg || strlen(arg) > SSTP_HOOK_MAX)
-			return fail(err, errlen, cmd, "--%s needs a command of 1 to %u bytes", o->lng,
-				    SSTP_HOOK_MAX);
-		*(o->id == O_UP ? &c->up : &c->down) = arg;
-		break;
+		return apply_hook(c, o, arg, cmd, err, errlen);
 	case O_ALL: cli->all = true; break;
 	case O_JUNIT: cli->junit = arg; break;
 	case O_FORCE: cli->force = true; break;

@@ -324,6 +324,22 @@ static int check_auth(const char *v)
 	return 0;
 }
 
+/* mtu and timeout: decimal numbers in the range of their connect options. */
+static int set_number(struct sstp_profile *p, const struct key_def *k, const char *v,
+		      unsigned line, char *err, size_t errlen)
+{
+	bool mtu = k->kind == K_MTU;
+	unsigned long lo = mtu ? SSTP_MTU_MIN : 1, hi = mtu ? SSTP_MTU_MAX : SSTP_TIMEOUT_MAX;
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (v[0] < '0' || v[0] > '9' || errno || *end || n < lo || n > hi)
+		return fail(err, errlen, line, "%s: expected %s from %lu to %lu, not '%.32s'",
+			    k->info.key, mtu ? "a number" : "seconds", lo, hi, v);
+	*(unsigned *)((char *)p + k->off) = (unsigned)n;
+	return 0;
+}
+
 static int set_value(struct sstp_profile *p, const struct key_def *k, const char *v,
 		     const char *basedir, unsigned line, char *err, size_t errlen)
 {
@@ -406,26 +422,9 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 			return fail(err, errlen, line, "%s: expected true or false, not '%s'", k->info.key, v);
 		*(bool *)(base + k->off) = b;
 		return 0;
-	case K_MTU: {
-		char *end;
-		errno = 0;
-		unsigned long m = strtoul(v, &end, 10);
-		if (v[0] < '0' || v[0] > '9' || errno || *end || m < SSTP_MTU_MIN || m > SSTP_MTU_MAX)
-			return fail(err, errlen, line, "mtu: expected a number from %u to %u, not '%.32s'",
-				    SSTP_MTU_MIN, SSTP_MTU_MAX, v);
-		p->mtu = (unsigned)m;
-		return 0;
-	}
-	case K_TIMEOUT: {
-		char *end;
-		errno = 0;
-		unsigned long t = strtoul(v, &end, 10);
-		if (v[0] < '0' || v[0] > '9' || errno || *end || t < 1 || t > SSTP_TIMEOUT_MAX)
-			return fail(err, errlen, line, "timeout: expected seconds from 1 to %u, not "
-				    "'%.32s'", SSTP_TIMEOUT_MAX, v);
-		p->timeout = (unsigned)t;
-		return 0;
-	}
+	case K_MTU:
+	case K_TIMEOUT:
+		return set_number(p, k, v, line, err, errlen);
 	case K_IFNAME:
 		if (!sstp_ifname_valid(v))
 			return fail(err, errlen, line, "interface: expected a device name of 1 to %u "

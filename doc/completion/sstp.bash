@@ -59,7 +59,7 @@ _sstp() {
             else COMPREPLY=($(compgen -W "$(_sstp_sessions)" -- "$cur")); fi ;;
         import)
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-n --name --cert --key -u --user --ca -f --force $global" -- "$cur"))
-            else COMPREPLY=($(compgen -f -X '!*.zip' -- "$cur") $(compgen -d -- "$cur")); fi ;;
+            else COMPREPLY=($(compgen -f -- "$cur" | grep -E '\.(zip|xml|pbk|nmconnection)$') $(compgen -d -- "$cur")); fi ;;
         package)
             if [ "$prev" = package ]; then COMPREPLY=($(compgen -W "show" -- "$cur"))
             elif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--json $global" -- "$cur"))
