@@ -20,7 +20,7 @@ enum opt_id {
 	O_PW_FILE, O_PROXY, O_PROXY_USER, O_PROXY_PW_FILE, O_SNI, O_AUTH, O_ROUTE, O_NO_ROUTES,
 	O_FULL_TUNNEL, O_DNS, O_NO_DNS, O_ROUTE_CONFLICT,
 	O_NO_IPV6, O_MTU, O_RECONNECT, O_NO_RECONNECT, O_BACKGROUND, O_WAIT, O_TIMEOUT, O_CHECK,
-	O_NAME, O_IFNAME, O_ALL, O_PROBE, O_JUNIT, O_FORCE, O_CN, O_OUT, O_ROOT, O_BITS, O_DAYS,
+	O_NAME, O_IFNAME, O_SCRIPT, O_UP, O_DOWN, O_ALL, O_PROBE, O_JUNIT, O_FORCE, O_CN, O_OUT, O_ROOT, O_BITS, O_DAYS,
 };
 
 #define C(x) (1u << SSTP_CMD_##x)
@@ -42,7 +42,8 @@ static const struct opt opts[] = {
 	{ "quiet", 'q', 0, O_QUIET, ANY },
 	{ "syslog", 0, 0, O_SYSLOG, ANY },
 	{ "state-dir", 0, 1, O_STATE_DIR, ANY },
-	{ "json", 0, 0, O_JSON, C(CONNECT) | C(STATUS) | C(CHECK) | C(PACKAGE_SHOW) },
+	{ "json", 0, 0, O_JSON, C(CONNECT) | C(STATUS) | C(CHECK) | C(PACKAGE_SHOW) | C(LIST) |
+	  C(SHOW) },
 	{ "package", 0, 1, O_PACKAGE, CONN },
 	{ "cert", 0, 1, O_CERT, CONN | C(IMPORT) },
 	{ "key", 0, 1, O_KEY, CONN | C(IMPORT) },
@@ -74,6 +75,9 @@ static const struct opt opts[] = {
 	{ "check", 0, 1, O_CHECK, C(CONNECT) },
 	{ "name", 'n', 1, O_NAME, CONN | C(IMPORT) },
 	{ "interface", 'i', 1, O_IFNAME, CONN },
+	{ "script", 's', 1, O_SCRIPT, CONN },
+	{ "up", 0, 1, O_UP, CONN },
+	{ "down", 0, 1, O_DOWN, CONN },
 	{ "all", 'a', 0, O_ALL, C(DISCONNECT) },
 	{ "probe", 0, 1, O_PROBE, C(CHECK) },
 	{ "junit", 0, 1, O_JUNIT, C(CHECK) },
@@ -100,7 +104,9 @@ static const struct {
 	{ "check", SSTP_CMD_CHECK },       { "import", SSTP_CMD_IMPORT },
 	{ "package", SSTP_CMD_PACKAGE_SHOW }, { "cert", SSTP_CMD_CERT },
 	{ "cleanup", SSTP_CMD_CLEANUP },   { "help", SSTP_CMD_HELP },
-	{ "version", SSTP_CMD_VERSION },
+	{ "version", SSTP_CMD_VERSION },   { "list", SSTP_CMD_LIST },
+	{ "show", SSTP_CMD_SHOW },         { "remove", SSTP_CMD_REMOVE },
+	{ "set", SSTP_CMD_SET },           { "edit", SSTP_CMD_EDIT },
 };
 
 const char *sstp_cmd_name(enum sstp_cmd cmd)
@@ -289,6 +295,17 @@ static int add_list(const char **list, size_t *n, const char *v)
 	return 0;
 }
 
+/* --script PROG, --up CMD, --down CMD. */
+static int apply_hook(struct sstp_connect_opts *c, const struct opt *o, const char *arg,
+		      enum sstp_cmd cmd, char *err, size_t errlen)
+{
+	if (!*arg || strlen(arg) > SSTP_HOOK_MAX)
+		return fail(err, errlen, cmd, "--%s needs a %s of 1 to %u bytes", o->lng,
+			    o->id == O_SCRIPT ? "program path" : "command", SSTP_HOOK_MAX);
+	*(o->id == O_SCRIPT ? &c->script : o->id == O_UP ? &c->up : &c->down) = arg;
+	return 0;
+}
+
 /* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
 static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, char *err,
 		 size_t errlen)
@@ -395,8 +412,9 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 	case O_NO_DNS: c->no_dns = true; break;
 	case O_NO_IPV6: c->no_ipv6 = true; break;
 	case O_MTU:
-		if (parse_uint(arg, 576, 4087, &v) < 0)
-			return fail(err, errlen, cmd, "--mtu needs a number between 576 and 4087, not '%s'", arg);
+		if (parse_uint(arg, SSTP_MTU_MIN, SSTP_MTU_MAX, &v) < 0)
+			return fail(err, errlen, cmd, "--mtu needs a number between %u and %u, not '%s'",
+				    SSTP_MTU_MIN, SSTP_MTU_MAX, arg);
 		c->mtu = v;
 		break;
 	case O_RECONNECT: c->reconnect = 1; break;
@@ -404,7 +422,7 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 	case O_BACKGROUND: c->background = true; break;
 	case O_WAIT: c->wait = true; break;
 	case O_TIMEOUT:
-		if (parse_uint(arg, 1, 86400, &v) < 0)
+		if (parse_uint(arg, 1, SSTP_TIMEOUT_MAX, &v) < 0)
 			return fail(err, errlen, cmd, "--timeout needs seconds between 1 and 86400, not '%s'", arg);
 		c->timeout_s = v;
 		break;
@@ -428,10 +446,15 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 			c->name = arg;
 		break;
 	case O_IFNAME:
-		if (!*arg || strlen(arg) > 15 || strchr(arg, '/') || strchr(arg, ' '))
-			return fail(err, errlen, cmd, "--interface needs a device name of 1 to 15 characters");
+		if (!sstp_ifname_valid(arg))
+			return fail(err, errlen, cmd, "--interface needs a device name of 1 to 15 "
+				    "characters (letters, digits, '-', '_', '.')");
 		c->ifname = arg;
 		break;
+	case O_SCRIPT:
+	case O_UP:
+	case O_DOWN:
+		return apply_hook(c, o, arg, cmd, err, errlen);
 	case O_ALL: cli->all = true; break;
 	case O_JUNIT: cli->junit = arg; break;
 	case O_FORCE: cli->force = true; break;
@@ -517,6 +540,21 @@ static int positional(struct sstp_cli *cli, const char *w, int *pos, char *err, 
 			return 0;
 		}
 		break;
+	case SSTP_CMD_SHOW:
+	case SSTP_CMD_REMOVE:
+	case SSTP_CMD_EDIT:
+	case SSTP_CMD_SET:
+		if (n == 0) {
+			cli->name = w;
+			return 0;
+		}
+		if (cmd == SSTP_CMD_SET && cli->n_assign < SSTP_CLI_MAX_LIST) {
+			if (!strchr(w, '=') || w[0] == '=')
+				return fail(err, errlen, cmd, "'%s' is not KEY=VALUE", w);
+			cli->assign[cli->n_assign++] = w;
+			return 0;
+		}
+		break;
 	case SSTP_CMD_PACKAGE_SHOW:
 		if (n == 0) {
 			if (strcmp(w, "show") != 0)
@@ -584,6 +622,15 @@ static int finish(struct sstp_cli *cli, int npos, char *err, size_t errlen)
 	case SSTP_CMD_IMPORT:
 		if (!cli->source)
 			return fail(err, errlen, cmd, "needs a PACKAGE.zip or URL");
+		break;
+	case SSTP_CMD_SHOW:
+	case SSTP_CMD_REMOVE:
+	case SSTP_CMD_EDIT:
+	case SSTP_CMD_SET:
+		if (!cli->name)
+			return fail(err, errlen, cmd, "needs a profile NAME");
+		if (cmd == SSTP_CMD_SET && !cli->n_assign)
+			return fail(err, errlen, cmd, "needs at least one KEY=VALUE");
 		break;
 	case SSTP_CMD_PACKAGE_SHOW:
 		if (npos < 1)

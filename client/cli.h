@@ -24,6 +24,11 @@ enum sstp_cmd {
 	SSTP_CMD_PACKAGE_SHOW,
 	SSTP_CMD_CERT,
 	SSTP_CMD_CLEANUP,
+	SSTP_CMD_LIST,       /* profiles: list, show, remove, set, edit (cli_profile.c) */
+	SSTP_CMD_SHOW,
+	SSTP_CMD_REMOVE,
+	SSTP_CMD_SET,
+	SSTP_CMD_EDIT,
 };
 
 enum sstp_cert_cmd {
@@ -80,6 +85,8 @@ struct sstp_connect_opts {
 	size_t n_checks;
 	const char *name;               /* --name: session name */
 	const char *ifname;             /* --interface */
+	const char *script;             /* --script: vpnc-script compatible program */
+	const char *up, *down;          /* --up / --down: shell commands */
 };
 
 struct sstp_cli {
@@ -98,6 +105,9 @@ struct sstp_cli {
 	int run_argc;
 	/* check */
 	const char *junit;
+	/* set: the KEY=VALUE words (point into argv) */
+	const char *assign[SSTP_CLI_MAX_LIST];
+	size_t n_assign;
 	/* import / package show / cert */
 	const char *source;             /* PACKAGE|URL, or FILE for cert thumbprint/check */
 	const char *import_name;

@@ -65,7 +65,7 @@ void sstp_check_report_json(FILE *out, const char *name, const struct sstp_conn_
 {
 	char t[300];
 
-	fputs("{\"name\":", out);
+	fprintf(out, "{\"schema\":%d,\"name\":", SSTP_JSON_SCHEMA);
 	sstp_json_string(out, name);
 	fprintf(out, ",\"connected\":%s,\"exit_code\":%d,\"error\":", connected ? "true" : "false",
 		code);

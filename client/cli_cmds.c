@@ -51,6 +51,8 @@ int sstp_cmd_status(const struct sstp_cli *cli)
 {
 	const char *dir = sstp_cli_state_dir(cli);
 	char names[MAX_SESSIONS][72], err[320];
+	static struct sstp_conn_status all[MAX_SESSIONS];
+	const struct sstp_conn_status *ptrs[MAX_SESSIONS];
 	struct sstp_conn_status st;
 	size_t n;
 	int shown = 0, r;
@@ -58,34 +60,29 @@ int sstp_cmd_status(const struct sstp_cli *cli)
 	if (cli->name) {
 		r = get_status(dir, cli->name, &st, err, sizeof(err));
 		if (r) {
-			if (cli->json && r == SSTP_EXIT_NOT_CONNECTED) {
-				printf("{\"name\":");
-				sstp_json_string(stdout, cli->name);
-				printf(",\"state\":\"disconnected\"}\n");
-			}
+			if (cli->json && r == SSTP_EXIT_NOT_CONNECTED)
+				sstp_status_print_json_list(stdout, NULL, 0);
 			sstp_err("%s", err);
 			return r;
 		}
 		if (cli->json) {
-			sstp_status_print_json(stdout, &st);
-			putchar('\n');
+			const struct sstp_conn_status *one = &st;
+
+			sstp_status_print_json_list(stdout, &one, 1);
 		} else {
 			sstp_status_print_text(stdout, &st);
 		}
 		return 0;
 	}
 	n = plat_ctl_list(dir, names, MAX_SESSIONS);
-	if (cli->json)
-		putchar('[');
 	for (size_t i = 0; i < n; i++) {
 		if (get_status(dir, names[i], &st, err, sizeof(err)) != 0) {
 			sstp_dbg("%s", err);
 			continue;
 		}
 		if (cli->json) {
-			if (shown)
-				putchar(',');
-			sstp_status_print_json(stdout, &st);
+			all[shown] = st;
+			ptrs[shown] = &all[shown];
 		} else {
 			if (shown)
 				putchar('\n');
@@ -94,7 +91,7 @@ int sstp_cmd_status(const struct sstp_cli *cli)
 		shown++;
 	}
 	if (cli->json)
-		printf("]\n");
+		sstp_status_print_json_list(stdout, ptrs, (size_t)shown);
 	if (!shown) {
 		if (!cli->json)
 			printf("no sessions are running\n");

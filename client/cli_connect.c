@@ -78,7 +78,7 @@ static void announce(struct conn_ctx *x, struct sstp_session *s)
 	}
 	if (x->cli->json && x->cli->cmd == SSTP_CMD_CONNECT) {
 		sstp_session_status(s, &st);
-		sstp_status_print_json(stdout, &st);
+		sstp_status_print_json_doc(stdout, &st);
 		putchar('\n');
 		fflush(stdout);
 	}
@@ -215,7 +215,7 @@ static int wait_for_child(struct sstp_cli *cli, const char *name, int fd, int pi
 			     err, sizeof(err)) == 0 && m.type == SSTP_CTL_RESP_STATUS &&
 	    sstp_ctl_get_status(&m, &st, NULL) == 0) {
 		if (cli->json) {
-			sstp_status_print_json(stdout, &st);
+			sstp_status_print_json_doc(stdout, &st);
 			putchar('\n');
 		} else if (cli->verbosity >= 0) {
 			sstp_status_print_text(stdout, &st);

@@ -17,6 +17,11 @@ static const char overview[] =
 	"  import PACKAGE.zip|URL [--name NAME] [--cert FILE]\n"
 	"                                  make a profile from an Azure VPN client package\n"
 	"  package show PACKAGE.zip|URL [--json]\n"
+	"  list [--json]                   list the profiles (user, then system)\n"
+	"  show NAME [--json]              every key of a profile, where it came from, root hashes\n"
+	"  set NAME KEY=VALUE...           change keys of a profile (KEY= removes the key)\n"
+	"  edit NAME                       edit a profile in $VISUAL/$EDITOR, saved only if valid\n"
+	"  remove NAME                     delete a profile and the files beside it\n"
 	"  cert root|client|thumbprint|check ...   certificate tooling for Azure P2S\n"
 	"  cleanup [NAME]                  undo network changes a crashed session left behind\n"
 	"  helper [--socket PATH] [--state-dir DIR] [--group NAME] [--socket-mode OCTAL]\n"
@@ -65,7 +70,10 @@ static const char connect_opts[] =
 	"  --reconnect, --no-reconnect   reconnect after a drop (default: on with --background)\n"
 	"  --wait                    retry failed attempts until --timeout instead of failing\n"
 	"  -t, --timeout S           give up connecting after S seconds (exit 3)\n"
-	"  -n, --name NAME           session name for status/disconnect (default: profile or host)\n";
+	"  -n, --name NAME           session name for status/disconnect (default: profile or host)\n"
+	"  -s, --script PROG         vpnc-script compatible program; it, not sstp, sets the\n"
+	"                            addresses, routes and DNS\n"
+	"  --up CMD, --down CMD      shell command after the tunnel is up / before it goes down\n";
 
 static const char connect_extra[] =
 	"  -b, --background          detach once the tunnel is up and print its status\n"
@@ -126,6 +134,20 @@ void sstp_cli_usage(FILE *out, enum sstp_cmd cmd)
 		      "       sstp cert thumbprint FILE [--password-file FILE | --password-stdin]\n"
 		      "       sstp cert check FILE [--root ROOT] [--password-file FILE | --password-stdin]\n",
 		      out);
+		break;
+	case SSTP_CMD_LIST:
+	case SSTP_CMD_SHOW:
+	case SSTP_CMD_SET:
+	case SSTP_CMD_EDIT:
+	case SSTP_CMD_REMOVE:
+		fputs("usage: sstp list [--json]\n"
+		      "       sstp show NAME [--json]\n"
+		      "       sstp set NAME KEY=VALUE [KEY=VALUE...]\n"
+		      "       sstp edit NAME\n"
+		      "       sstp remove NAME\n\n"
+		      "Profiles are /etc/sstp/NAME/profile.conf (root) and ~/.config/sstp/NAME/profile.conf\n"
+		      "(everyone else); the keys are those of sstp.conf(5). A bad key or value is\n"
+		      "refused with exit 9 and the profile is left unchanged.\n", out);
 		break;
 	case SSTP_CMD_CLEANUP:
 		fputs("usage: sstp cleanup [NAME]\n\n"

@@ -243,12 +243,15 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	for (size_t i = 0; i < p->dns_domains.n && i < SSTP_SETUP_MAX_DOMAINS; i++)
 		su->domains[cfg->n_dns_domains++] = p->dns_domains.v[i];
 	cfg->dns_domains = su->domains;
-	cfg->want_ipv6 = !c->no_ipv6;
+	cfg->want_ipv6 = !c->no_ipv6 && !p->no_ipv6;
 	cfg->mtu = c->mtu ? c->mtu : p->mtu;
-	cfg->ifname = c->ifname;
+	cfg->ifname = c->ifname ? c->ifname : p->ifname;
+	cfg->script = c->script ? c->script : p->script;
+	cfg->up_cmd = c->up ? c->up : p->up;
+	cfg->down_cmd = c->down ? c->down : p->down;
 	cfg->reconnect = c->reconnect >= 0 ? c->reconnect == 1 : (c->background && p->reconnect);
 	cfg->wait = c->wait;
-	cfg->timeout_ms = c->timeout_s * 1000u;
+	cfg->timeout_ms = (c->timeout_s ? c->timeout_s : p->timeout) * 1000u;
 	cfg->state_dir = cli->state_dir;
 	cfg->dump_packets = cli->verbosity >= 2;
 	return 0;

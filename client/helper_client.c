@@ -192,7 +192,8 @@ static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *r
 		o->proxy ? "--proxy" : o->sni ? "--sni" : o->auth ? "--auth" :
 		o->n_routes ? "--route" : o->full_tunnel ? "--full-tunnel" :
 		o->route_conflict ? "--route-conflict" : o->n_dns ? "--dns" :
-		o->n_checks && cli->cmd != SSTP_CMD_CHECK ? "--check" : o->name ? "--name" : o->ifname ? "--interface" : NULL;
+		o->n_checks && cli->cmd != SSTP_CMD_CHECK ? "--check" : o->name ? "--name" : o->ifname ? "--interface" :
+		o->script ? "--script" : o->up ? "--up" : o->down ? "--down" : NULL;
 
 	memset(req, 0, sizeof(*req));
 	req->type = SSTP_CTL_REQ_CONNECT;
@@ -318,10 +319,13 @@ static int get_status(struct sstp_helper_conn *c, const char *name, struct sstp_
 	return 0;
 }
 
+/* One session: as the document of connect --json, or as a status list of one. */
 static void print_status(const struct sstp_cli *cli, const struct sstp_conn_status *st)
 {
-	if (cli->json) {
-		sstp_status_print_json(stdout, st);
+	if (cli->json && cli->cmd == SSTP_CMD_STATUS) {
+		sstp_status_print_json_list(stdout, &st, 1);
+	} else if (cli->json) {
+		sstp_status_print_json_doc(stdout, st);
 		putchar('\n');
 	} else {
 		sstp_status_print_text(stdout, st);
@@ -523,6 +527,7 @@ static bool running(const struct sstp_conn_status *st)
 static int client_status(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 {
 	static struct sstp_conn_status list[MAX_SHOWN];
+	const struct sstp_conn_status *ptrs[MAX_SHOWN];
 	char err[400];
 	size_t n, shown = 0;
 	int r;
@@ -535,11 +540,8 @@ static int client_status(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 		}
 		if (r == 0) /* the helper remembers how it ended */
 			print_status(cli, &list[0]);
-		else if (cli->json && r == SSTP_EXIT_NOT_CONNECTED) {
-			printf("{\"name\":");
-			sstp_json_string(stdout, cli->name);
-			printf(",\"state\":\"disconnected\"}\n");
-		}
+		else if (cli->json && r == SSTP_EXIT_NOT_CONNECTED)
+			sstp_status_print_json_list(stdout, NULL, 0);
 		if (r)
 			sstp_err("%s", err);
 		return r ? r : SSTP_EXIT_NOT_CONNECTED;
@@ -548,15 +550,11 @@ static int client_status(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 		sstp_err("%s", err);
 		return r;
 	}
-	if (cli->json)
-		putchar('[');
 	for (size_t i = 0; i < n; i++) {
 		if (!running(&list[i]))
 			continue;
 		if (cli->json) {
-			if (shown)
-				putchar(',');
-			sstp_status_print_json(stdout, &list[i]);
+			ptrs[shown] = &list[i];
 		} else {
 			if (shown)
 				putchar('\n');
@@ -565,7 +563,7 @@ static int client_status(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 		shown++;
 	}
 	if (cli->json)
-		printf("]\n");
+		sstp_status_print_json_list(stdout, ptrs, shown);
 	if (!shown) {
 		if (!cli->json)
 			printf("no sessions are running\n");

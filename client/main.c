@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli_cmds.h"
+#include "cli_profile.h"
 #include "exit_codes.h"
 #include "helper.h"
 #include "helper_client.h"
@@ -60,6 +61,11 @@ int main(int argc, char **argv)
 	case SSTP_CMD_IMPORT: return sstp_cmd_import(&cli);
 	case SSTP_CMD_PACKAGE_SHOW: return sstp_cmd_package_show(&cli);
 	case SSTP_CMD_CERT: return sstp_cmd_cert(&cli);
+	case SSTP_CMD_LIST: return sstp_cmd_list(&cli);
+	case SSTP_CMD_SHOW: return sstp_cmd_show(&cli);
+	case SSTP_CMD_SET: return sstp_cmd_set(&cli);
+	case SSTP_CMD_EDIT: return sstp_cmd_edit(&cli);
+	case SSTP_CMD_REMOVE: return sstp_cmd_remove(&cli);
 	default:
 		sstp_cli_usage(stderr, SSTP_CMD_NONE);
 		return SSTP_EXIT_USAGE;

@@ -95,7 +95,11 @@ int sstp_pkg_fetch(const char *url, const struct sstp_fetch_opts *opts, unsigned
  * message. Does NOT require SSTP (see sstp_package_check_sstp) so `package show` can show any. */
 int sstp_package_from_zip(const void *zip, size_t len, struct sstp_package *out,
 			  char *err, size_t errlen);
-/* Read a package from a file path or an https URL. */
+/* Read a standalone VpnSettings.xml (the Generic folder's file alone) as a package. 0 or
+ * SSTP_EXIT_PROFILE with a message naming the line. */
+int sstp_package_from_xml(const void *xml, size_t len, struct sstp_package *out, char *err,
+			  size_t errlen);
+/* Read a package (zip, or a standalone VpnSettings.xml) from a file path or an https URL. */
 int sstp_package_read(const char *src, const struct sstp_fetch_opts *fopts,
 		      struct sstp_package *out, char *err, size_t errlen);
 /* 0 when the gateway offers SSTP; else SSTP_EXIT_PROFILE and err says which protocols it offers
@@ -123,6 +127,19 @@ struct sstp_import_opts {
 	const struct sstp_local_net *local; /* local networks for the overlap warning (cmd_import), */
 	size_t n_local;                     /* from platform/; may be NULL / 0 */
 };
+
+/* Foreign connection files (pkg_foreign.c): a Windows phonebook entry (entry NULL: the first
+ * SSTP one) and a NetworkManager-sstp keyfile, as a profile (no files written; passwords never
+ * read). 0 or SSTP_EXIT_PROFILE with a sentence naming the file part; p is initialised. */
+int sstp_profile_from_pbk(const char *text, size_t len, const char *entry,
+			  struct sstp_profile *p, char *err, size_t errlen);
+int sstp_profile_from_nmconnection(const char *text, size_t len, struct sstp_profile *p,
+				   char *err, size_t errlen);
+/* A path ending in .pbk or .nmconnection. */
+bool sstp_pkg_is_foreign(const char *src);
+/* `sstp import` of such a file: the profile, validated, saved as for a package. */
+int sstp_pkg_import_foreign(const char *src, const struct sstp_import_opts *opts, FILE *out,
+			    char *err, size_t errlen);
 
 /* Turn a package into a profile (no files written): server, routes, pools, DNS, vnet, auth.
  * CA paths are not set (import does that). 0 or SSTP_EXIT_ERROR. */

@@ -221,6 +221,8 @@ int sstp_pkg_cmd_import(const char *src, const struct sstp_import_opts *opts, FI
 	fo.progress = stderr;
 	if (errlen)
 		err[0] = '\0';
+	if (sstp_pkg_is_foreign(src))
+		return sstp_pkg_import_foreign(src, opts, out, err, errlen);
 	int rc = sstp_package_read(src, &fo, &p, err, errlen);
 	if (rc)
 		return rc;

@@ -220,6 +220,44 @@ static int from_installer(struct sstp_package *p, struct sstp_zip *z, long idx, 
 	return rc;
 }
 
+/* What every VpnSettings.xml must give, inside a package or alone. */
+static int generic_done(struct sstp_package *p, char *err, size_t errlen)
+{
+	if (!p->gateway) {
+		snprintf(err, errlen, "package: Generic/VpnSettings.xml names no gateway (VpnServer)");
+		return SSTP_EXIT_PROFILE;
+	}
+	if (!p->vpn_type && p->protocols == 0)
+		p->protocols = SSTP_PKG_PROTO_SSTP; /* no VpnType: the installer path's default */
+	return 0;
+}
+
+int sstp_package_from_xml(const void *xml, size_t len, struct sstp_package *out, char *err,
+			  size_t errlen)
+{
+	sstp_package_init(out);
+	if (len > SSTP_PKG_XML_MAX) {
+		snprintf(err, errlen, "VpnSettings.xml: larger than %u bytes", (unsigned)SSTP_PKG_XML_MAX);
+		return SSTP_EXIT_PROFILE;
+	}
+	out->source = SSTP_PKG_SRC_GENERIC;
+	int rc = sstp_pkg_xml_parse(xml, len, out, err, errlen);
+	if (rc == 0)
+		rc = generic_done(out, err, errlen);
+	if (rc)
+		sstp_package_free(out);
+	return rc;
+}
+
+/* A standalone VpnSettings.xml rather than a zip: '<' first, after a BOM and blanks. */
+static bool looks_like_xml(const unsigned char *b, size_t n)
+{
+	size_t i = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+		i++;
+	return i < n && b[i] == '<';
+}
+
 static int from_generic(struct sstp_package *p, struct sstp_zip *z, long xml, char *err,
 			size_t errlen)
 {
@@ -243,13 +281,7 @@ static int from_generic(struct sstp_package *p, struct sstp_zip *z, long xml, ch
 		if (rc)
 			return rc;
 	}
-	if (!p->gateway) {
-		snprintf(err, errlen, "package: Generic/VpnSettings.xml names no gateway (VpnServer)");
-		return SSTP_EXIT_PROFILE;
-	}
-	if (!p->vpn_type && p->protocols == 0)
-		p->protocols = SSTP_PKG_PROTO_SSTP; /* no VpnType: the installer path's default */
-	return 0;
+	return generic_done(p, err, errlen);
 }
 
 static long find_installer(const struct sstp_zip *z)
@@ -319,7 +351,10 @@ int sstp_package_read(const char *src, const struct sstp_fetch_opts *fopts,
 	}
 	if (rc)
 		return rc;
-	rc = sstp_package_from_zip(buf, len, out, err, errlen);
+	if (looks_like_xml(buf, len))
+		rc = sstp_package_from_xml(buf, len, out, err, errlen);
+	else
+		rc = sstp_package_from_zip(buf, len, out, err, errlen);
 	free(buf);
 	return rc;
 }

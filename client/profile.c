@@ -44,6 +44,10 @@ void sstp_profile_free(struct sstp_profile *p)
 	free(p->proxy_password_file);
 	free(p->vnet_name);
 	free(p->vnet_id);
+	free(p->ifname);
+	free(p->script);
+	free(p->up);
+	free(p->down);
 	free(p->dir);
 	sstp_profile_init(p);
 }
@@ -93,6 +97,17 @@ bool sstp_profile_name_valid(const char *name)
 	return strstr(name, "..") == NULL;
 }
 
+bool sstp_ifname_valid(const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+	if (n == 0 || n > SSTP_IFNAME_MAX || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!name_char(v[i]) || v[i] == '@')
+			return false;
+	return true;
+}
+
 int sstp_profile_name_sanitize(const char *in, char *out, size_t outlen)
 {
 	if (!in || !out || outlen < 2)
@@ -117,49 +132,67 @@ int sstp_profile_name_sanitize(const char *in, char *out, size_t outlen)
 /* ---- parsing ---- */
 
 enum key_kind { K_STR, K_PATH, K_LIST_PATH, K_LIST_STR, K_ROUTE, K_POOL, K_DNS, K_BOOL, K_MTU,
-		K_SERVER, K_NAME, K_AUTH, K_PROXY, K_SECRET, K_CONFLICT };
+		K_SERVER, K_NAME, K_AUTH, K_PROXY, K_SECRET, K_IFNAME, K_TIMEOUT, K_CMD, K_CONFLICT };
 
 struct key_def {
-	const char *key;
 	enum key_kind kind;
 	size_t off; /* offset of the field in struct sstp_profile */
+	struct sstp_profile_key_info info;
 };
 
 #define F(m) offsetof(struct sstp_profile, m)
+#define I(k, range, def, opt) {k, range, def, opt, false, false, false}
+#define IL(k, range, opt) {k, range, "", opt, true, false, false}
+#define IP(k, opt) {k, "path or URI", "", opt, false, true, false}
+#define IS(k) {k, "refused", "", NULL, false, false, true}
+#define B(k) I(k, "true|false", "false", "--" k)
 static const struct key_def keys[] = {
-	{"name", K_NAME, F(name)},
-	{"server", K_SERVER, F(server)},
-	{"sni", K_STR, F(sni)},
-	{"ca", K_LIST_PATH, F(ca)},
-	{"pin-sha256", K_STR, F(pin_sha256)},
-	{"route", K_ROUTE, 0},
-	{"pool", K_POOL, 0},
-	{"dns", K_DNS, 0},
-	{"dns-domain", K_LIST_STR, F(dns_domains)},
-	{"cert", K_PATH, F(cert)},
-	{"key", K_PATH, F(key)},
-	{"cert-password-file", K_PATH, F(cert_password_file)},
-	{"user", K_STR, F(user)},
-	{"password-file", K_PATH, F(password_file)},
-	{"auth", K_AUTH, F(auth)},
-	{"proxy", K_PROXY, F(proxy)},
-	{"proxy-user", K_STR, F(proxy_user)},
-	{"proxy-password-file", K_PATH, F(proxy_password_file)},
-	{"proxy-password", K_SECRET, 0},
-	{"mtu", K_MTU, F(mtu)},
-	{"no-routes", K_BOOL, F(no_routes)},
-	{"no-dns", K_BOOL, F(no_dns)},
-	{"full-tunnel", K_BOOL, F(full_tunnel)},
-	{"route-conflict", K_CONFLICT, F(route_conflict)},
-	{"reconnect", K_BOOL, F(reconnect)},
-	{"vnet-name", K_STR, F(vnet_name)},
-	{"vnet-id", K_STR, F(vnet_id)},
-	{"password", K_SECRET, 0},
-	{"cert-password", K_SECRET, 0},
-	{"key-password", K_SECRET, 0},
-	{"secret", K_SECRET, 0},
-	{"psk", K_SECRET, 0},
+	{K_NAME, F(name), I("name", "letters, digits, - _ . @ (1-64)", "the directory name", NULL)},
+	{K_SERVER, F(server), I("server", "host[:port]", "", "SERVER argument")},
+	{K_STR, F(sni), I("sni", "host name", "server", "--sni")},
+	{K_LIST_PATH, F(ca), {"ca", "path", "", "--ca", true, true, false}},
+	{K_STR, F(pin_sha256), I("pin-sha256", "base64 or hex SHA-256", "", "--pin-sha256")},
+	{K_ROUTE, 0, IL("route", "IPv4/IPv6 prefix", "--route")},
+	{K_POOL, 0, IL("pool", "IPv4/IPv6 prefix", NULL)},
+	{K_DNS, 0, IL("dns", "IPv4/IPv6 address", "--dns")},
+	{K_LIST_STR, F(dns_domains), IL("dns-domain", "domain name", NULL)},
+	{K_PATH, F(cert), IP("cert", "--cert")},
+	{K_PATH, F(key), IP("key", "--key")},
+	{K_PATH, F(cert_password_file), IP("cert-password-file", "--cert-password-file")},
+	{K_STR, F(user), I("user", "user name", "", "--user")},
+	{K_PATH, F(password_file), IP("password-file", "--password-file")},
+	{K_AUTH, F(auth), I("auth", "eap-tls,eap-mschapv2,mschapv2,pap", "all", "--auth")},
+	{K_PROXY, F(proxy), I("proxy", "http://[USER@]HOST[:PORT] without password", "",
+			      "--proxy")},
+	{K_STR, F(proxy_user), I("proxy-user", "user name", "", "--proxy-user")},
+	{K_PATH, F(proxy_password_file), IP("proxy-password-file", "--proxy-password-file")},
+	{K_MTU, F(mtu), I("mtu", "576-4087", "negotiated", "--mtu")},
+	{K_BOOL, F(no_routes), B("no-routes")},
+	{K_BOOL, F(no_dns), B("no-dns")},
+	{K_BOOL, F(full_tunnel), B("full-tunnel")},
+	{K_CONFLICT, F(route_conflict), I("route-conflict", "prefer-tunnel|skip", "prefer-tunnel",
+					    "--route-conflict")},
+	{K_BOOL, F(reconnect), I("reconnect", "true|false", "true", "--reconnect/--no-reconnect")},
+	{K_BOOL, F(no_ipv6), B("no-ipv6")},
+	{K_IFNAME, F(ifname), I("interface", "1-15 characters", "sstpN", "--interface")},
+	{K_TIMEOUT, F(timeout), I("timeout", "1-86400 seconds", "none", "--timeout")},
+	{K_PATH, F(script), {"script", "path", "", "--script", false, true, false}},
+	{K_CMD, F(up), I("up", "shell command", "", "--up")},
+	{K_CMD, F(down), I("down", "shell command", "", "--down")},
+	{K_STR, F(vnet_name), I("vnet-name", "text", "", NULL)},
+	{K_STR, F(vnet_id), I("vnet-id", "text", "", NULL)},
+	{K_SECRET, 0, IS("password")},
+	{K_SECRET, 0, IS("cert-password")},
+	{K_SECRET, 0, IS("key-password")},
+	{K_SECRET, 0, IS("proxy-password")},
+	{K_SECRET, 0, IS("secret")},
+	{K_SECRET, 0, IS("psk")},
 };
+#undef B
+#undef IS
+#undef IP
+#undef IL
+#undef I
 #undef F
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -294,6 +327,22 @@ static int check_auth(const char *v)
 	return 0;
 }
 
+/* mtu and timeout: decimal numbers in the range of their connect options. */
+static int set_number(struct sstp_profile *p, const struct key_def *k, const char *v,
+		      unsigned line, char *err, size_t errlen)
+{
+	bool mtu = k->kind == K_MTU;
+	unsigned long lo = mtu ? SSTP_MTU_MIN : 1, hi = mtu ? SSTP_MTU_MAX : SSTP_TIMEOUT_MAX;
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (v[0] < '0' || v[0] > '9' || errno || *end || n < lo || n > hi)
+		return fail(err, errlen, line, "%s: expected %s from %lu to %lu, not '%.32s'",
+			    k->info.key, mtu ? "a number" : "seconds", lo, hi, v);
+	*(unsigned *)((char *)p + k->off) = (unsigned)n;
+	return 0;
+}
+
 static int set_value(struct sstp_profile *p, const struct key_def *k, const char *v,
 		     const char *basedir, unsigned line, char *err, size_t errlen)
 {
@@ -306,11 +355,11 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 	switch (k->kind) {
 	case K_SECRET:
 		return fail(err, errlen, line, "'%s': secrets are never stored in a profile; use "
-			    "password-file, cert-password-file or a keystore URI", k->key);
+			    "password-file, cert-password-file or a keystore URI", k->info.key);
 	case K_NAME:
 		if (!sstp_profile_name_valid(v))
-			return fail(err, errlen, line, "invalid profile name (use letters, digits, "
-				    "'-', '_', '.', '@')");
+			return fail(err, errlen, line, "name: '%.64s' is not a valid profile name "
+				    "(letters, digits, '-', '_', '.', '@')", v);
 		/* fallthrough */
 	case K_STR:
 		if (!v[0])
@@ -341,7 +390,7 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 	case K_PATH:
 		if (strncasecmp(v, "pkcs11:", 7) == 0 && strstr(v, "pin-value"))
 			return fail(err, errlen, line, "%s: a PKCS#11 PIN is a secret and is never "
-				    "stored in a profile", k->key);
+				    "stored in a profile", k->info.key);
 		free(*sp);
 		*sp = NULL;
 		return resolve_path(v, basedir, sp) == 0 ? 0 : fail(err, errlen, line, "out of memory");
@@ -349,7 +398,7 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 		struct sstp_strlist *l = (struct sstp_strlist *)(base + k->off);
 		char *path = NULL;
 		if (l->n >= SSTP_PROFILE_MAX_LIST)
-			return fail(err, errlen, line, "too many '%s' entries", k->key);
+			return fail(err, errlen, line, "too many '%s' entries", k->info.key);
 		if (resolve_path(v, basedir, &path) != 0 || sstp_strlist_add(l, path) != 0) {
 			free(path);
 			return fail(err, errlen, line, "out of memory");
@@ -360,16 +409,16 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 	case K_LIST_STR: {
 		struct sstp_strlist *l = (struct sstp_strlist *)(base + k->off);
 		if (l->n >= SSTP_PROFILE_MAX_LIST)
-			return fail(err, errlen, line, "too many '%s' entries", k->key);
+			return fail(err, errlen, line, "too many '%s' entries", k->info.key);
 		return sstp_strlist_add(l, v) == 0 ? 0 : fail(err, errlen, line, "out of memory");
 	}
 	case K_ROUTE:
 	case K_POOL:
 		if (sstp_cidr_parse(v, &c) != 0)
 			return fail(err, errlen, line, "%s: '%s' is not an IPv4/IPv6 prefix like "
-				    "10.0.0.0/16", k->key, v);
+				    "10.0.0.0/16", k->info.key, v);
 		if ((k->kind == K_ROUTE ? sstp_profile_add_route(p, &c) : sstp_profile_add_pool(p, &c)))
-			return fail(err, errlen, line, "too many '%s' entries", k->key);
+			return fail(err, errlen, line, "too many '%s' entries", k->info.key);
 		return 0;
 	case K_DNS:
 		if (sstp_ip_parse(v, &ip) != 0)
@@ -379,18 +428,27 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 		return 0;
 	case K_BOOL:
 		if (parse_bool(v, &b) != 0)
-			return fail(err, errlen, line, "%s: expected true or false, not '%s'", k->key, v);
+			return fail(err, errlen, line, "%s: expected true or false, not '%s'", k->info.key, v);
 		*(bool *)(base + k->off) = b;
 		return 0;
-	case K_MTU: {
-		char *end;
-		errno = 0;
-		unsigned long m = strtoul(v, &end, 10);
-		if (v[0] < '0' || v[0] > '9' || errno || *end || m < 576 || m > 9000)
-			return fail(err, errlen, line, "mtu: expected a number from 576 to 9000");
-		p->mtu = (unsigned)m;
-		return 0;
-	}
+	case K_MTU:
+	case K_TIMEOUT:
+		return set_number(p, k, v, line, err, errlen);
+	case K_IFNAME:
+		if (!sstp_ifname_valid(v))
+			return fail(err, errlen, line, "interface: expected a device name of 1 to %u "
+				    "characters (letters, digits, '-', '_', '.'), not '%.32s'",
+				    SSTP_IFNAME_MAX, v);
+		free(*sp);
+		*sp = strdup(v);
+		return *sp ? 0 : fail(err, errlen, line, "out of memory");
+	case K_CMD:
+		if (strlen(v) > SSTP_HOOK_MAX)
+			return fail(err, errlen, line, "%s: the command is longer than %u bytes",
+				    k->info.key, SSTP_HOOK_MAX);
+		free(*sp);
+		*sp = strdup(v);
+		return *sp ? 0 : fail(err, errlen, line, "out of memory");
 	case K_SERVER:
 		if (parse_server(p, v) != 0)
 			return fail(err, errlen, line, "server: expected host or host:port");
@@ -402,7 +460,7 @@ static int set_value(struct sstp_profile *p, const struct key_def *k, const char
 static const struct key_def *find_key(const char *k, size_t n)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (strlen(keys[i].key) == n && strncmp(keys[i].key, k, n) == 0)
+		if (strlen(keys[i].info.key) == n && strncmp(keys[i].info.key, k, n) == 0)
 			return &keys[i];
 	return NULL;
 }
@@ -417,8 +475,31 @@ static bool blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+size_t sstp_profile_key_count(void)
+{
+	return NKEYS;
+}
+
+const struct sstp_profile_key_info *sstp_profile_key_at(size_t i)
+{
+	return i < NKEYS ? &keys[i].info : NULL;
+}
+
+const struct sstp_profile_key_info *sstp_profile_key_find(const char *key)
+{
+	const struct key_def *k = key ? find_key(key, strlen(key)) : NULL;
+	return k ? &k->info : NULL;
+}
+
 int sstp_profile_parse(struct sstp_profile *p, const char *text, size_t len, const char *basedir,
 		       char *err, size_t errlen)
+{
+	return sstp_profile_parse_cb(p, text, len, basedir, NULL, NULL, err, errlen);
+}
+
+int sstp_profile_parse_cb(struct sstp_profile *p, const char *text, size_t len,
+			  const char *basedir, sstp_profile_key_cb cb, void *ctx, char *err,
+			  size_t errlen)
 {
 	unsigned first_seen[NKEYS] = {0};
 	char linebuf[SSTP_PROFILE_MAX_LINE + 1];
@@ -484,20 +565,22 @@ int sstp_profile_parse(struct sstp_profile *p, const char *text, size_t len, con
 		} else if (k->kind == K_BOOL) {
 			v = "true";
 		} else {
-			return fail(err, errlen, line, "'%s' needs a value ('%s = ...')", k->key, k->key);
+			return fail(err, errlen, line, "'%s' needs a value ('%s = ...')", k->info.key, k->info.key);
 		}
 		size_t ki = (size_t)(k - keys);
 		if (is_scalar(k->kind)) {
 			if (first_seen[ki])
 				return fail(err, errlen, line, "'%s' given twice (first on line %u)",
-					    k->key, first_seen[ki]);
+					    k->info.key, first_seen[ki]);
 			first_seen[ki] = line;
 		}
 		if (!v[0] && k->kind != K_STR && k->kind != K_NAME)
-			return fail(err, errlen, line, "'%s' has an empty value", k->key);
+			return fail(err, errlen, line, "'%s' has an empty value", k->info.key);
 		int rc = set_value(p, k, v, basedir, line, err, errlen);
 		if (rc)
 			return rc;
+		if (cb)
+			cb(ctx, k->info.key, v, line);
 	}
 	return 0;
 }
@@ -625,6 +708,14 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 	put_str(&s, "route-conflict", p->route_conflict);
 	if (!p->reconnect)
 		sb_printf(&s, "reconnect = false\n");
+	if (p->no_ipv6)
+		sb_printf(&s, "no-ipv6 = true\n");
+	put_str(&s, "interface", p->ifname);
+	if (p->timeout)
+		sb_printf(&s, "timeout = %u\n", p->timeout);
+	put_str(&s, "script", p->script);
+	put_str(&s, "up", p->up);
+	put_str(&s, "down", p->down);
 	put_str(&s, "vnet-name", p->vnet_name);
 	put_str(&s, "vnet-id", p->vnet_id);
 	if (s.bad || s.n > SSTP_PROFILE_MAX_FILE) {

@@ -61,6 +61,12 @@ void sstp_strlist_free(struct sstp_strlist *l);
 #define SSTP_PROFILE_MAX_LIST 256u           /* entries of one repeatable key */
 #define SSTP_PROFILE_NAME_MAX 64u            /* characters of a profile name */
 #define SSTP_PROFILE_FILE "profile.conf"     /* file name inside a profile's directory */
+/* Ranges shared by the profile keys and their `sstp connect` twins. */
+#define SSTP_MTU_MIN 576u
+#define SSTP_MTU_MAX 4087u      /* the largest PPP frame an SSTP data packet carries */
+#define SSTP_TIMEOUT_MAX 86400u /* seconds */
+#define SSTP_IFNAME_MAX 15u     /* characters of an interface name */
+#define SSTP_HOOK_MAX 1024u     /* bytes of an up/down command */
 
 /* The connection. Every pointer is owned by the struct and freed by sstp_profile_free;
  * NULL means "not set" (the connect code applies its defaults). */
@@ -96,6 +102,13 @@ struct sstp_profile {
 	bool full_tunnel;           /* default route through the tunnel */
 	char *route_conflict;       /* "skip" or "prefer-tunnel" (the default when NULL) */
 	bool reconnect;             /* reconnect after a drop (default true) */
+	bool no_ipv6;               /* do not negotiate IPv6CP */
+	char *ifname;               /* interface name (--interface) */
+	unsigned timeout;           /* seconds until the tunnel is up; 0 = default */
+	char *script;               /* vpnc-script compatible program (--script): it, not sstp, sets
+				     * addresses, routes and DNS */
+	char *up;                   /* shell command after the tunnel is up */
+	char *down;                 /* shell command before it goes down */
 	char *vnet_name;            /* Azure VNet name / id, informational */
 	char *vnet_id;
 	char *dir;                  /* directory the profile was loaded from / saved to, or NULL */
@@ -115,6 +128,8 @@ int sstp_profile_add_dns(struct sstp_profile *p, const struct sstp_ip *ip);
 /* Letters, digits, '-', '_', '.', '@', 1..SSTP_PROFILE_NAME_MAX chars, not starting with '.' or
  * '-': a name can never point outside the profile directories. */
 bool sstp_profile_name_valid(const char *name);
+/* An interface name: 1..SSTP_IFNAME_MAX letters, digits, '-', '_', '.' (not "." or ".."). */
+bool sstp_ifname_valid(const char *v);
 /* The scheme length of a keystore URI ("pkcs11:", "certstore:", "keychain:"...): two or more
  * letters, digits, '+', '-', '.' after a leading letter, then ':' (so "C:\\x" is a path); else 0. */
 size_t sstp_profile_keystore_scheme(const char *v);
@@ -127,6 +142,43 @@ int sstp_profile_name_sanitize(const char *in, char *out, size_t outlen);
  * and is left holding what was parsed so far on error (free it either way). */
 int sstp_profile_parse(struct sstp_profile *p, const char *text, size_t len, const char *basedir,
 		       char *err, size_t errlen);
+/* Like sstp_profile_parse; each accepted `key = value` is also reported to cb (when not NULL)
+ * with its line number, before the next line is read (`sstp show` names where a value came
+ * from). */
+typedef void (*sstp_profile_key_cb)(void *ctx, const char *key, const char *value, unsigned line);
+int sstp_profile_parse_cb(struct sstp_profile *p, const char *text, size_t len,
+			  const char *basedir, sstp_profile_key_cb cb, void *ctx, char *err,
+			  size_t errlen);
+
+/* What the profile format knows about each key (the table `sstp show`, `sstp set`, the man page
+ * and the completions follow). */
+struct sstp_profile_key_info {
+	const char *key;      /* "mtu" */
+	const char *range;    /* "576-4087", "true|false", "path", ... */
+	const char *deflt;    /* the value in effect when the key is absent ("" = unset) */
+	const char *option;   /* the `sstp connect` twin ("--mtu"), or NULL */
+	bool list;            /* may be given more than once */
+	bool path;            /* a file path (relative: to the profile's directory) */
+	bool secret;          /* refused: secrets are never stored */
+};
+size_t sstp_profile_key_count(void);
+/* The i-th key (0 <= i < count), or NULL. */
+const struct sstp_profile_key_info *sstp_profile_key_at(size_t i);
+/* The key of that name, or NULL. */
+const struct sstp_profile_key_info *sstp_profile_key_find(const char *key);
+
+/* `sstp set`: apply "KEY=VALUE" assignments to profile text. The lines of each assigned key are
+ * replaced by its new values at the place of its first line (or appended), other lines are kept,
+ * an empty VALUE removes the key. The result must parse and name a server, else nothing is
+ * returned and err names the key (and the line of the result). *out is malloc'ed (caller frees).
+ * 0 or SSTP_EXIT_PROFILE. */
+int sstp_profile_text_set(const char *text, size_t len, const char *const *assign, size_t n,
+			  const char *basedir, char **out, size_t *outlen, char *err,
+			  size_t errlen);
+/* Parse text as a profile that must name a server. 0 or SSTP_EXIT_PROFILE with err. */
+int sstp_profile_validate_text(const char *text, size_t len, const char *basedir, char *err,
+			       size_t errlen);
+
 /* Render a profile as text; *out is malloc'ed, the caller frees it. 0 or SSTP_EXIT_ERROR. */
 int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen);
 

@@ -217,6 +217,7 @@ void sess_tunnel_up(struct sstp_session *s, uint64_t now)
 	sstp_info("connected to %s: %s on %s%s%s", s->cfg.server, s->st.ipv4_local, s->st.ifname,
 		  s->st.reconnects ? " (reconnect " : "",
 		  s->st.reconnects ? "done)" : "");
+	sess_hook_up(s);
 	if (s->hooks.up && (rc = s->hooks.up(s->hooks.ctx, s)) != 0)
 		sstp_session_stop(s, rc, NULL);
 }
@@ -422,6 +423,7 @@ int sstp_session_run(struct sstp_session *s)
 	}
 	if ((r = sess_ctl_open(s)) != 0)
 		return r;
+	sess_script_pre_init(s);
 	s->start_ms = plat_now_ms();
 	start_attempt(s, s->start_ms);
 	while (!s->finished) {

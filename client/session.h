@@ -52,6 +52,9 @@ struct sstp_session_cfg {
 	bool want_ipv6;
 	unsigned mtu;                   /* 0: from PPP (min of both MRUs) */
 	const char *ifname;             /* NULL: first free sstpN */
+	const char *script;             /* vpnc-script compatible program: it sets addresses, routes
+					 * and DNS (sstp only creates the TUN); NULL: sstp does */
+	const char *up_cmd, *down_cmd;  /* shell commands after up / before down; NULL: none */
 	bool reconnect;                 /* reconnect after the tunnel was up and dropped */
 	bool wait;                      /* before the first up: retry transient failures */
 	uint32_t timeout_ms;            /* budget until the tunnel is up (all attempts); 0 = none */

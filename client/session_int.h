@@ -132,6 +132,7 @@ struct sstp_session {
 
 	/* network */
 	bool ipv4_up, ipv6_up, net_ready, net_applied;
+	bool script_connected, up_cmd_ran; /* session_script.c */
 	uint8_t ipv4_local[4], ipv4_peer[4], dns1[4], dns2[4];
 	uint8_t ipv6_local_iid[8], ipv6_peer_iid[8];
 	/* the route set of this attempt (session_net.c), computed before anything is installed */
@@ -184,6 +185,14 @@ bool sess_flush(struct sstp_session *s);
 int sess_net_apply(struct sstp_session *s, uint64_t now);
 void sess_net_apply_ipv6(struct sstp_session *s);
 void sess_net_undo(struct sstp_session *s);
+/* session_script.c: --script (vpnc-script interface) and the --up/--down commands */
+void sess_script_pre_init(struct sstp_session *s);
+/* With a script, after the TUN exists: the script configures it (reason connect, or reconnect
+ * when it is still configured from before). 0, or -1 after sess_fail. */
+int sess_script_connect(struct sstp_session *s);
+void sess_script_disconnect(struct sstp_session *s);
+void sess_hook_up(struct sstp_session *s);   /* starts --up, not waited for */
+void sess_hook_down(struct sstp_session *s); /* runs --down to its end (bounded) */
 
 /* session_ctl.c */
 int sess_ctl_open(struct sstp_session *s);

@@ -229,7 +229,7 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	memcpy(local.addr, s->ipv4_local, 4);
 	memcpy(peer.addr, s->ipv4_peer, 4);
 
-	pin = s->plain_fd < 0 && !s->cfg.no_routes && s->n_addrs > 0;
+	pin = s->plain_fd < 0 && !s->cfg.no_routes && !s->cfg.script && s->n_addrs > 0;
 	s->st.nroutes = 0;
 	s->st.pin[0] = '\0';
 	if (compute_set(s, &peer, pin) < 0)
@@ -246,14 +246,21 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	mtu = s->cfg.mtu ? s->cfg.mtu : ppp_mtu(s->ppp);
 	if (mtu > PPP_MRU_MAX - PPP_DATA_HDR_LEN)
 		mtu = PPP_MRU_MAX - PPP_DATA_HDR_LEN;
+	s->st.mtu = mtu;
+	plat_ip_format(&local, s->st.ipv4_local, sizeof(s->st.ipv4_local));
+	plat_ip_format(&peer, s->st.ipv4_peer, sizeof(s->st.ipv4_peer));
+	/* [profiles] a --script (vpnc-script) sets MTU, addresses, routes and DNS itself */
+	if (s->cfg.script) {
+		if (sess_script_connect(s) < 0)
+			return -1;
+		s->net_ready = true;
+		return 0;
+	}
 	if ((r = plat_net_set_mtu(s->net, mtu)) < 0)
 		return net_failed(s, r, "setting the MTU");
-	s->st.mtu = mtu;
 	if ((r = plat_net_addr_add(s->net, &local, peer.addr[0] | peer.addr[1] | peer.addr[2] |
 				   peer.addr[3] ? &peer : NULL, 32)) < 0)
 		return net_failed(s, r, "adding the tunnel address");
-	plat_ip_format(&local, s->st.ipv4_local, sizeof(s->st.ipv4_local));
-	plat_ip_format(&peer, s->st.ipv4_peer, sizeof(s->st.ipv4_peer));
 	if ((r = plat_net_set_up(s->net)) < 0)
 		return net_failed(s, r, "bringing the TUN device up");
 	if (add_routes(s, PLAT_AF_INET) < 0)
@@ -277,6 +284,8 @@ void sess_net_apply_ipv6(struct sstp_session *s)
 	struct plat_ip local, peer;
 	int r;
 
+	if (s->cfg.script)
+		return; /* [profiles] the script's business */
 	iid_addr(&local, s->ipv6_local_iid);
 	iid_addr(&peer, s->ipv6_peer_iid);
 	if ((r = plat_net_addr_add(s->net, &local, &peer, 64)) < 0) {
@@ -294,6 +303,9 @@ void sess_net_undo(struct sstp_session *s)
 
 	if (!s->net_applied)
 		return;
+	/* [profiles] --down, then the script's disconnect, while the TUN still exists */
+	sess_hook_down(s);
+	sess_script_disconnect(s);
 	/* The TUN fd dies with the undo: leave the loop first, or a new TUN that gets the same fd
 	 * number on reconnect would look already watched and never be polled. */
 	if (s->loop && plat_net_tun_fd(s->net) >= 0)

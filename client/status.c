@@ -2,6 +2,7 @@
 #include "status.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 static const char *const state_names[SSTP_STATE_COUNT] = {
@@ -252,10 +253,36 @@ static void json_route_sources(FILE *out, const struct sstp_conn_status *st, int
 	fputc(']', out);
 }
 
+static void print_json(FILE *out, const struct sstp_conn_status *st, bool schema);
+
 void sstp_status_print_json(FILE *out, const struct sstp_conn_status *st)
+{
+	print_json(out, st, false);
+}
+
+void sstp_status_print_json_doc(FILE *out, const struct sstp_conn_status *st)
+{
+	print_json(out, st, true);
+}
+
+void sstp_status_print_json_list(FILE *out, const struct sstp_conn_status *const *list, size_t n)
+{
+	fprintf(out, "{\"schema\":%d,\"sessions\":[", SSTP_JSON_SCHEMA);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		print_json(out, list[i], false);
+	}
+	fputs("]}\n", out);
+}
+
+static void print_json(FILE *out, const struct sstp_conn_status *st, bool schema)
 {
 	int first = 1;
 	uint32_t i;
+
+	if (schema)
+		jnum(out, "schema", SSTP_JSON_SCHEMA, &first);
 
 	jstr(out, "name", st->name, &first);
 	jstr(out, "state", sstp_state_name((enum sstp_conn_state)st->state), &first);

@@ -67,8 +67,14 @@ struct sstp_conn_status {
 
 /* Human-readable block, one "key: value" per line. */
 void sstp_status_print_text(FILE *out, const struct sstp_conn_status *st);
+/* The version of every JSON document sstp prints ("schema": N; fields in doc/json.md). */
+#define SSTP_JSON_SCHEMA 1
 /* One JSON object (no trailing newline); strings escaped per RFC 8259. */
 void sstp_status_print_json(FILE *out, const struct sstp_conn_status *st);
+/* The same object with "schema" first: the document `connect --json` prints. */
+void sstp_status_print_json_doc(FILE *out, const struct sstp_conn_status *st);
+/* `status --json`: {"schema": N, "sessions": [...]} with n objects, and a newline. */
+void sstp_status_print_json_list(FILE *out, const struct sstp_conn_status *const *list, size_t n);
 /* Write `s` as a JSON string literal with quotes (shared with other JSON writers of the CLI). */
 void sstp_json_string(FILE *out, const char *s);
 

@@ -11,6 +11,12 @@
  * handlers, and inherits stdin/stdout/stderr. 0 and *pid, or -errno (-ENOENT: no such command,
  * reported after the child failed to exec). */
 int plat_spawn(char *const argv[], int *pid);
+/* plat_spawn with extra environment variables ("NAME=value" strings, NULL-terminated; env may
+ * be NULL) added to the child's copy of ours. Same results as plat_spawn. */
+int plat_spawn_env(char *const argv[], char *const env[], int *pid);
+/* Wait for a child to end: up to timeout_ms, or without limit when timeout_ms < 0. 1 with *code
+ * (as plat_reap) when it ended, 0 when the time ran out, -errno. */
+int plat_wait(int pid, int timeout_ms, int *code);
 /* Run fn(ctx) in a forked child that exits with its return value (0-255). 0 and *pid, or -errno. */
 int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid);
 /* Memory shared with children forked afterwards (for results a child hands back), zeroed.

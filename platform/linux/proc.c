@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static void child_reset_signals(void)
@@ -28,33 +30,72 @@ static void child_reset_signals(void)
 	signal(SIGCHLD, SIG_DFL);
 }
 
-int plat_spawn(char *const argv[], int *pid)
+/* The environment of a child: ours, with each NAME=value of extra replacing or adding NAME.
+ * Built before fork (the child only calls exec). NULL when out of memory. */
+static char **merge_env(char *const extra[])
+{
+	extern char **environ;
+	size_t ne = 0, nx = 0, k = 0;
+
+	while (environ && environ[ne])
+		ne++;
+	while (extra && extra[nx])
+		nx++;
+	char **env = calloc(ne + nx + 1, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < ne; i++) {
+		size_t n = strcspn(environ[i], "=");
+		bool replaced = false;
+
+		for (size_t j = 0; j < nx && !replaced; j++)
+			replaced = strncmp(extra[j], environ[i], n) == 0 && extra[j][n] == '=';
+		if (!replaced)
+			env[k++] = environ[i];
+	}
+	for (size_t j = 0; j < nx; j++)
+		env[k++] = extra[j];
+	return env;
+}
+
+int plat_spawn_env(char *const argv[], char *const extra[], int *pid)
 {
 	int p[2], err = 0;
 	pid_t c;
 	ssize_t n;
+	char **env = NULL;
 
 	if (!argv || !argv[0])
 		return -EINVAL;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
+	if (extra && !(env = merge_env(extra)))
+		return -ENOMEM;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		err = -errno;
+		free(env);
+		return err;
+	}
 	c = fork();
 	if (c < 0) {
 		err = -errno;
 		close(p[0]);
 		close(p[1]);
+		free(env);
 		return err;
 	}
 	if (c == 0) {
 		close(p[0]);
 		child_reset_signals();
-		execvp(argv[0], argv);
+		if (env)
+			execvpe(argv[0], argv, env);
+		else
+			execvp(argv[0], argv);
 		err = errno;
 		if (write(p[1], &err, sizeof(err)) < 0) {
 			/* nothing more to do */
 		}
 		_exit(127);
 	}
+	free(env);
 	close(p[1]);
 	do
 		n = read(p[0], &err, sizeof(err));
@@ -66,6 +107,27 @@ int plat_spawn(char *const argv[], int *pid)
 	}
 	*pid = (int)c;
 	return 0;
+}
+
+int plat_spawn(char *const argv[], int *pid)
+{
+	return plat_spawn_env(argv, NULL, pid);
+}
+
+int plat_wait(int pid, int timeout_ms, int *code)
+{
+	struct timespec step = {0, 20 * 1000 * 1000};
+	long waited = 0;
+
+	for (;;) {
+		int r = plat_reap(pid, code);
+		if (r != 0)
+			return r;
+		if (timeout_ms >= 0 && waited >= timeout_ms)
+			return 0;
+		nanosleep(&step, NULL);
+		waited += 20;
+	}
 }
 
 int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid)

@@ -204,6 +204,52 @@ int plat_spawn(char *const argv[], int *pid)
 	return create(argv, CREATE_NEW_PROCESS_GROUP, NULL, NULL, NULL, pid);
 }
 
+int plat_spawn_env(char *const argv[], char *const env[], int *pid)
+{
+	/* CreateProcess hands the child a copy of our environment: set the variables around it
+	 * (the CLI and the session call this from their one thread) and restore them after */
+	char *saved[64] = {NULL};
+	char name[128];
+	size_t n = 0;
+	int r;
+
+	for (; env && env[n]; n++) {
+		size_t k = strcspn(env[n], "=");
+		if (n >= 64 || k == 0 || k >= sizeof(name) || !env[n][k])
+			break;
+		memcpy(name, env[n], k);
+		name[k] = '\0';
+		const char *old = getenv(name);
+		saved[n] = old ? _strdup(old) : NULL;
+		_putenv_s(name, env[n] + k + 1);
+	}
+	r = (env && env[n]) ? -EINVAL : plat_spawn(argv, pid);
+	for (size_t i = 0; i < n; i++) {
+		size_t k = strcspn(env[i], "=");
+		memcpy(name, env[i], k);
+		name[k] = '\0';
+		_putenv_s(name, saved[i] ? saved[i] : "");
+		free(saved[i]);
+	}
+	return r;
+}
+
+int plat_wait(int pid, int timeout_ms, int *code)
+{
+	HANDLE h = NULL;
+
+	lock();
+	struct child *c = find_child(pid);
+	if (c)
+		h = c->h;
+	unlock();
+	if (!h)
+		return -ECHILD;
+	if (WaitForSingleObject(h, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms) != WAIT_OBJECT_0)
+		return 0;
+	return plat_reap(pid, code);
+}
+
 int plat_win_spawn_with(char *const argv[], HANDLE std_in, HANDLE std_out, HANDLE std_err,
 			int *pid)
 {

@@ -200,7 +200,7 @@ bench_client_round() {
     bench_log "$c round $r: $BC_IF address after ${BC_T_ADDR}s, usable after ${BC_T_USABLE}s (pids $BC_PIDS)"
     if [ "$c" = sstp ] && [ "$r" = 1 ]; then
         "$SSTP_BIN" status "$label" --json --state-dir "$BENCH_STATE" > "$BENCH_DIR/logs/$label.status.json" 2>/dev/null
-        bench_rec "$c" tls "$r" "$(jq -r '.tls.version + " " + .tls.suite' "$BENCH_DIR/logs/$label.status.json" 2>/dev/null | tr ' ' _)" -
+        bench_rec "$c" tls "$r" "$(jq -r '.sessions[0].tls.version + " " + .sessions[0].tls.suite' "$BENCH_DIR/logs/$label.status.json" 2>/dev/null | tr ' ' _)" -
     fi
     bench_ping "$RIG_SVC_IP" "$BENCH_PING_COUNT"
     bench_rec "$c" rtt_avg_ms "$r" "$PING_AVG" ms

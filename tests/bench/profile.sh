@@ -51,7 +51,7 @@ ticks() { local s; s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }; 
 
 counters() { # "packets_in packets_out" of the session
     rig_ns_exec cli "$SSTP_BIN" status prof --json --state-dir "$STATE" 2>/dev/null |
-        jq -r '"\(.traffic.packets_in) \(.traffic.packets_out)"'
+        jq -r '.sessions[0] | "\(.traffic.packets_in) \(.traffic.packets_out)"'
 }
 
 LABEL=""

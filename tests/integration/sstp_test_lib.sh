@@ -79,8 +79,10 @@ sx_gw_args() {
 }
 
 # sx_json FILE EXPR: evaluate a Python expression on the JSON document in FILE (bound to `j`).
+# A `status --json` document ({"schema", "sessions": [...]}) of exactly one session binds `j` to
+# that session, so `status NAME --json` reads like the session object (doc/json.md).
 sx_json() {
-    python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print("" if v is None else (str(v).lower() if isinstance(v,bool) else v))' "$1" "$2" 2>/dev/null
+    python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j=j["sessions"][0] if isinstance(j,dict) and isinstance(j.get("sessions"),list) and len(j["sessions"])==1 else j; v=eval(sys.argv[2]); print("" if v is None else (str(v).lower() if isinstance(v,bool) else v))' "$1" "$2" 2>/dev/null
 }
 
 # The client namespace as the tests see it: links, addresses, routes (IPv4 and IPv6), the

@@ -72,7 +72,7 @@ rig_check "status: TLS version" [ -n "$(sx_json "$J" 'j["tls"]["version"]')" ]
 rig_check "status: EAP-TLS" [ "$(sx_json "$J" 'j["auth"]')" = EAP-TLS ]
 rig_check "status: crypto binding hash" [ -n "$(sx_json "$J" 'j["crypto_binding"]["hash"]')" ]
 rig_check "status: server certificate hash" [ -n "$(sx_json "$J" 'j["crypto_binding"]["server_cert_hash"]')" ]
-rig_check "status: the profile's route" python3 -c 'import json,sys; sys.exit(sys.argv[2] not in json.load(open(sys.argv[1]))["routes"])' "$J" "$RIG_HUB_NET"
+rig_check "status: the profile's route" python3 -c 'import json,sys; sys.exit(sys.argv[2] not in json.load(open(sys.argv[1]))["sessions"][0]["routes"])' "$J" "$RIG_HUB_NET"
 rig_check "HTTP through the helper's tunnel" [ "$(sx_http token.txt)" = "$RIG_HTTP_TOKEN" ]
 rig_check "member cannot read the key the session uses" \
     sh -c "! setpriv --reuid=$MEMBER --regid=$MEMBER --init-groups cat '$KEYS/hlpuser.key' 2>/dev/null"

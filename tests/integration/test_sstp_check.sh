@@ -23,6 +23,7 @@ rig_check "check, reachable probes: exit 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/ok.
 rig_check "check JSON: connected" [ "$(sx_json "$J" 'j["connected"]')" = true ]
 rig_check "check JSON: both probes ok" [ "$(sx_json "$J" '",".join(p["result"] for p in j["probes"])')" = ok,ok ]
 rig_check "check JSON: status of the tunnel included" sx_in_pool "$(sx_json "$J" 'j["status"]["ipv4"]["local"]')"
+rig_check "check JSON matches doc/json.md" python3 "$HERE/json_check.py" "$HERE/../../doc/json.md" check "$J"
 rig_check "check JUnit: 3 tests, 0 failures" \
     python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); sys.exit(not (r.get("tests")=="3" and r.get("failures")=="0"))' "$SX_OUT/ok.xml"
 rig_check "check: client namespace as before" sx_same_as "$BEFORE"
@@ -31,6 +32,7 @@ rig_check "check: client namespace as before" sx_same_as "$BEFORE"
 sx bad check $GW --probe "$SVC:$RIG_HTTP_PORT" --probe "$SVC:9" --probe "icmp:10.232.0.77" --json --junit "$SX_OUT/bad.xml"
 J=$SX_OUT/bad.out
 rig_check "check, unreachable probes: exit 12" [ "$SX_RC" = 12 ] || cat "$SX_OUT/bad.err" >&2
+rig_check "check JSON (failed probes) matches doc/json.md" python3 "$HERE/json_check.py" "$HERE/../../doc/json.md" check "$J"
 rig_check "check JSON: results ok,failed,failed" \
     [ "$(sx_json "$J" '",".join(p["result"] for p in j["probes"])')" = ok,failed,failed ]
 rig_check "check JSON: the closed port says why" \

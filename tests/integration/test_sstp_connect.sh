@@ -42,7 +42,7 @@ rig_check "status: route $RIG_HUB_NET" [ "$(sx_json "$J" '",".join(j["routes"])'
 rig_check "status: server and address" \
     [ "$(sx_json "$J" 'j["server"]+" "+j["server_address"]+" "+str(j["port"])')" = "$RIG_GW_NAME $RIG_GW_IP 443" ]
 rig_check "status: TLS version and suite" \
-    python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tls"]; sys.exit(not (t["version"].startswith("TLSv1.") and t["suite"]))' "$J"
+    python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["sessions"][0]["tls"]; sys.exit(not (t["version"].startswith("TLSv1.") and t["suite"]))' "$J"
 rig_check "status: auth MS-CHAPv2" [ "$(sx_json "$J" 'j["auth"]')" = MS-CHAPv2 ]
 rig_check "status: crypto binding SHA-256 over the server certificate" \
     [ "$(sx_json "$J" 'j["crypto_binding"]["hash"]+" "+j["crypto_binding"]["server_cert_hash"]')" = \
@@ -52,7 +52,7 @@ rig_check "HTTP token from the service host" [ "$(sx_http token.txt)" = "$RIG_HT
 rig_check "1 MiB over HTTP through the tunnel, sha256 intact" sx_blob_ok
 sx st2 status t1 --json
 rig_check "status: byte counters moved (more than 1 MiB in)" \
-    python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["traffic"]; sys.exit(not (t["bytes_in"] > 1048576 and t["bytes_out"] > 0 and t["packets_in"] > 0))' "$SX_OUT/st2.out"
+    python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["sessions"][0]["traffic"]; sys.exit(not (t["bytes_in"] > 1048576 and t["bytes_out"] > 0 and t["packets_in"] > 0))' "$SX_OUT/st2.out"
 rig_check "status (text) names the session and its state" grep -q "^t1: connected" \
     <(rig_ns_exec cli "$SSTP_BIN" status t1 --state-dir "$SX_STATE")
 rig_check "password not in /proc/$PID/cmdline" sx_lacks "/proc/$PID/cmdline" "$RIG_PASS"

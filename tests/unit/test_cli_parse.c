@@ -168,6 +168,40 @@ static void test_run_and_check(void **state)
 	expect_usage(PARSE(&cli, err, "check", "work"), "needs at least one --probe");
 }
 
+/* the profile verbs and the hook options */
+static void test_profile_verbs(void **state)
+{
+	(void)state;
+	assert_int_equal(PARSE(&cli, err, "list", "--json"), 0);
+	assert_int_equal(cli.cmd, SSTP_CMD_LIST);
+	assert_true(cli.json);
+	assert_int_equal(PARSE(&cli, err, "show", "corp", "--json"), 0);
+	assert_int_equal(cli.cmd, SSTP_CMD_SHOW);
+	assert_string_equal(cli.name, "corp");
+	assert_int_equal(PARSE(&cli, err, "set", "corp", "mtu=1400", "route=", "up=echo a=b"), 0);
+	assert_int_equal(cli.cmd, SSTP_CMD_SET);
+	assert_int_equal(cli.n_assign, 3);
+	assert_string_equal(cli.assign[2], "up=echo a=b");
+	assert_int_equal(PARSE(&cli, err, "edit", "corp"), 0);
+	assert_int_equal(cli.cmd, SSTP_CMD_EDIT);
+	assert_int_equal(PARSE(&cli, err, "remove", "corp"), 0);
+	assert_int_equal(cli.cmd, SSTP_CMD_REMOVE);
+	expect_usage(PARSE(&cli, err, "set", "corp"), "needs at least one KEY=VALUE");
+	expect_usage(PARSE(&cli, err, "set", "corp", "mtu"), "'mtu' is not KEY=VALUE");
+	expect_usage(PARSE(&cli, err, "set", "corp", "=1"), "'=1' is not KEY=VALUE");
+	expect_usage(PARSE(&cli, err, "show"), "needs a profile NAME");
+	expect_usage(PARSE(&cli, err, "remove", "a", "b"), "unexpected argument 'b'");
+	expect_usage(PARSE(&cli, err, "edit", "a", "--json"), "does not apply");
+	assert_int_equal(PARSE(&cli, err, "connect", "corp", "-s", "/usr/share/vpnc-scripts/vpnc-script",
+			       "--up", "logger up", "--down", "logger down"), 0);
+	assert_string_equal(cli.conn.script, "/usr/share/vpnc-scripts/vpnc-script");
+	assert_string_equal(cli.conn.up, "logger up");
+	assert_string_equal(cli.conn.down, "logger down");
+	expect_usage(PARSE(&cli, err, "connect", "corp", "--script="), "--script needs a program path");
+	expect_usage(PARSE(&cli, err, "connect", "corp", "--mtu", "4088"), "between 576 and 4087");
+	expect_usage(PARSE(&cli, err, "connect", "corp", "-i", "a b"), "--interface needs");
+}
+
 static void test_other_commands(void **state)
 {
 	(void)state;
@@ -273,7 +307,7 @@ int main(void)
 		cmocka_unit_test(test_secrets_refused), cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_conflicts),      cmocka_unit_test(test_run_and_check),
 		cmocka_unit_test(test_other_commands), cmocka_unit_test(test_server_syntax),
-		cmocka_unit_test(test_auth_and_names),
+		cmocka_unit_test(test_auth_and_names), cmocka_unit_test(test_profile_verbs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
