@@ -2,6 +2,7 @@
  * enabled methods, duplicate-Request handling, Success/Failure, and EAP-MSCHAPv2
  * (draft-kamath-pppext-eap-mschapv2) on top of the shared MS-CHAPv2 code. EAP-TLS framing is
  * in eap_tls.c. Every length is checked against the received bytes before use. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,8 @@ void eap_reset(struct ppp *p)
 
 	e->have_last = false;
 	e->last_len = 0;
+	e->last_req_len = 0;
+	e->cur_req = NULL;
 	e->method = 0;
 	e->notification[0] = '\0';
 	eaptls_reset(p);
@@ -71,6 +74,11 @@ void eap_send_response(struct ppp *p, uint8_t id, uint8_t type, const uint8_t *a
 	e->have_last = true;
 	e->last_id = id;
 	e->last_len = w.len;
+	e->last_req_len = SIZE_MAX; /* never matches unless the Request is recorded below */
+	if (e->cur_req != NULL && e->cur_req_len <= sizeof(e->last_req)) {
+		memcpy(e->last_req, e->cur_req, e->cur_req_len);
+		e->last_req_len = e->cur_req_len;
+	}
 	o = ppp_out_begin(p, PPP_PROTO_EAP);
 	ppp_wr_bytes(&o, e->last, e->last_len);
 	ppp_out_commit(p, &o);
@@ -108,9 +116,12 @@ static void mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t
 	const uint8_t *body;
 	size_t blen;
 
-	/* MS-Length covers OpCode..end; it may not claim more than we have. */
-	if (r.err || mslen < 4 || mslen > len)
+	/* MS-Length covers OpCode..end. Some servers count more than they send (hostap takes the
+	 * packet's length then): never read past what arrived. */
+	if (r.err || mslen < 4)
 		return;
+	if (mslen > len)
+		mslen = (uint16_t)len;
 	body = d + 4;
 	blen = (size_t)mslen - 4;
 	switch (op) {
@@ -166,17 +177,11 @@ static void mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t
 	}
 }
 
-static void eap_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now)
+static void eap_dispatch(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now)
 {
 	struct eap_state *e = &p->eap;
 	uint8_t type;
 
-	if (len < 1)
-		return;
-	if (e->have_last && id == e->last_id) {
-		resend_last(p); /* retransmitted Request: same answer, no reprocessing */
-		return;
-	}
 	type = d[0];
 	d++;
 	len--;
@@ -213,6 +218,25 @@ static void eap_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len,
 		send_nak(p, id);
 		break;
 	}
+}
+
+static void eap_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now)
+{
+	struct eap_state *e = &p->eap;
+
+	if (len < 1)
+		return;
+	if (e->have_last && id == e->last_id && len == e->last_req_len &&
+	    memcmp(d, e->last_req, len) == 0) {
+		resend_last(p); /* retransmitted Request: same answer, no reprocessing */
+		return;
+	}
+	/* A new Request (a reused identifier with new content counts as new). The Response sent
+	 * for it records it (eap_send_response). */
+	e->cur_req = d;
+	e->cur_req_len = len;
+	eap_dispatch(p, id, d, len, now);
+	e->cur_req = NULL;
 }
 
 static void eap_failure(struct ppp *p, uint64_t now)

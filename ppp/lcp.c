@@ -45,6 +45,7 @@ void lcp_init(struct ppp *p)
 {
 	memset(&p->lcp, 0, sizeof(p->lcp));
 	p->lcp.echo_next = UINT64_MAX;
+	p->lcp.heard = UINT64_MAX;
 	fsm_init(&p->lcp_fsm, p, PPP_PROTO_LCP, &ppp_lcp_callbacks);
 }
 
@@ -402,14 +403,16 @@ static bool lcp_extcode(struct fsm *f, uint8_t code, uint8_t id, const uint8_t *
 			rcv_protrej(p, data, len, f->now);
 		return true;
 	case LCP_ECHOREQ:
-		if (f->state == FSM_OPENED && len >= 4)
+		if (f->state == FSM_OPENED && len >= 4) {
+			p->lcp.heard = f->now;
 			send_echo_reply(p, id, data + 4, len - 4);
+		}
 		return true;
 	case LCP_ECHOREP:
 		if (f->state == FSM_OPENED && len >= 4) {
 			uint32_t m = ppp_get32(data);
 			if (!(p->lcp.got.neg_magic && m == p->lcp.got.magic)) /* not our own, looped */
-				p->lcp.echo_pending = 0;
+				p->lcp.echo_pending = 0; /* the echo schedule itself goes on */
 		}
 		return true;
 	case LCP_DISCREQ:
@@ -448,6 +451,21 @@ void lcp_tick(struct ppp *p, uint64_t now)
 		return;
 	if (l->echo_off) {
 		l->echo_next = UINT64_MAX;
+		return;
+	}
+	/* No echo before the network phase: a server busy with RADIUS/EAP may leave it unanswered
+	 * (or count it against us), and authentication has its own timeout. */
+	if (p->phase != PPP_PHASE_NETWORK) {
+		l->echo_pending = 0;
+		l->echo_next = now + p->cfg.echo_interval_ms;
+		return;
+	}
+	/* Backed off while the peer is heard from: any frame it sent within the interval proves it
+	 * alive, so the next echo waits a full interval after it (servers that answer SSTP echo but
+	 * not LCP echo keep the link as long as traffic flows). */
+	if (l->heard != UINT64_MAX && l->heard + p->cfg.echo_interval_ms > now) {
+		l->echo_pending = 0;
+		l->echo_next = l->heard + p->cfg.echo_interval_ms;
 		return;
 	}
 	if (l->echo_pending >= max) {

@@ -38,6 +38,7 @@ struct lcp_state {
 	unsigned echo_pending;
 	uint8_t echo_id;
 	bool echo_off;        /* peer Code-Rejected Echo */
+	uint64_t heard;       /* last time the peer was heard from (any frame but our own echo) */
 	uint16_t nakked_auth; /* auth protocol we last Nak'ed (accept it if the peer insists) */
 };
 
@@ -79,6 +80,12 @@ struct eap_state {
 	uint8_t last_id;
 	uint8_t last[PPP_FRAME_MAX];     /* last EAP Response (resent on a retransmitted Request) */
 	size_t last_len;
+	/* The Request last_id answered (type and data): a repeat is a retransmission only when
+	 * identifier AND content match; some servers reuse identifiers for new Requests. */
+	uint8_t last_req[PPP_FRAME_MAX];
+	size_t last_req_len;
+	const uint8_t *cur_req;          /* the Request being processed (NULL outside eap_request) */
+	size_t cur_req_len;
 	uint8_t method;                  /* EAP type in use: 0, 13 or 26 */
 	char notification[128];          /* last Notification text, printable only */
 	/* EAP-TLS */
