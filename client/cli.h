@@ -55,6 +55,7 @@ struct sstp_connect_opts {
 	const char *pin_sha256;
 	bool insecure;
 	const char *user;
+	const char *identity;           /* --identity: EAP identity (else user, else the certificate's) */
 	bool password_stdin;
 	const char *password_file;
 	const char *proxy;

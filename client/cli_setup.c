@@ -195,6 +195,7 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	cfg->proxy = c->proxy ? c->proxy : p->proxy;
 	cfg->proxy_user = c->proxy_user ? c->proxy_user : p->proxy_user;
 	cfg->user = c->user ? c->user : p->user;
+	cfg->identity = c->identity ? c->identity : p->identity;
 	if (c->auth || p->auth) {
 		if (sstp_parse_auth(c->auth ? c->auth : p->auth, &cfg->auth) < 0) {
 			snprintf(err, errlen, "unknown authentication method in '%s' (use mschapv2, "

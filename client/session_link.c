@@ -13,6 +13,7 @@
 #include "log.h"
 #include "ppp_mschap.h"
 #include "sstp_binding.h"
+#include "tls_identity.h"
 
 static void ppp_rand(void *ctx, uint8_t *buf, size_t n)
 {
@@ -84,7 +85,7 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 	struct ppp_config pc;
 	enum sstp_perr e;
 	const char *id;
-	char cn[128];
+	char cn[TLS_IDENTITY_MAX + 1];
 
 	sstp_call_cfg_defaults(&cc);
 	cc.server_cert_der = s->cert_der;
@@ -114,7 +115,7 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 		pc.password = s->cfg.password;
 		pc.password_len = strlen(s->cfg.password);
 	}
-	id = s->cfg.user;
+	id = s->cfg.user; /* the EAP identity: --identity, else the user, else the certificate's */
 	if (s->cfg.creds && (pc.auth & PPP_AUTH_EAP_TLS)) {
 		struct tls_eap_config ec;
 		char err[256];
@@ -132,9 +133,17 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 			return -1;
 		}
 		pc.tls = &s->eap_iface;
-		if (!id && tls_creds_subject_cn(s->cfg.creds, cn, sizeof(cn)) == 0)
-			id = cn;
+		if (!id && !s->cfg.identity) {
+			const char *src = NULL;
+
+			if (tls_creds_identity(s->cfg.creds, cn, sizeof(cn), &src) == 0) {
+				id = cn;
+				sstp_dbg("EAP-TLS: identity \"%s\" from the %s", cn, src);
+			}
+		}
 	}
+	if (s->cfg.identity)
+		id = s->cfg.identity; /* --identity / profile key identity: over anything else */
 	if (id) {
 		pc.eap_identity = id;
 		pc.eap_identity_len = strlen(id);
