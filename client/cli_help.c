@@ -39,6 +39,8 @@ static const char connect_opts[] =
 	"connection options:\n"
 	"  --package ZIP|URL         take server, CA and routes from an Azure VPN client package\n"
 	"  --cert FILE|URI           client certificate for EAP-TLS (PKCS#12, PEM, pkcs11:...)\n"
+	"  --tls-cert FILE|URI       client certificate for the TLS connection itself, when the\n"
+	"                            server requires one (may be the same as --cert)\n"
 	"  --identity NAME           EAP identity (default: --user, else the certificate's UPN,\n"
 	"                            e-mail or CN)\n"
 	"  --key FILE|URI            private key when not inside --cert\n"

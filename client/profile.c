@@ -37,6 +37,7 @@ void sstp_profile_free(struct sstp_profile *p)
 	free(p->cert_password_file);
 	free(p->user);
 	free(p->identity);
+	free(p->tls_cert);
 	free(p->password_file);
 	free(p->auth);
 	free(p->proxy);
@@ -141,6 +142,7 @@ static const struct key_def keys[] = {
 	{"cert-password-file", K_PATH, F(cert_password_file)},
 	{"user", K_STR, F(user)},
 	{"identity", K_STR, F(identity)},
+	{"tls-cert", K_PATH, F(tls_cert)},
 	{"password-file", K_PATH, F(password_file)},
 	{"auth", K_AUTH, F(auth)},
 	{"proxy", K_PROXY, F(proxy)},
@@ -604,6 +606,7 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 	put_str(&s, "cert-password-file", p->cert_password_file);
 	put_str(&s, "user", p->user);
 	put_str(&s, "identity", p->identity);
+	put_str(&s, "tls-cert", p->tls_cert);
 	put_str(&s, "password-file", p->password_file);
 	put_str(&s, "auth", p->auth);
 	put_str(&s, "proxy", p->proxy);

@@ -39,6 +39,7 @@ struct sstp_session_cfg {
 	const char *password;           /* MS-CHAPv2/PAP password, or NULL */
 	unsigned auth;                  /* PPP_AUTH_* allowed; 0 = what the credentials allow */
 	const struct tls_creds *creds;  /* EAP-TLS client identity, or NULL */
+	const struct tls_creds *tls_creds; /* outer-TLS client certificate, or NULL */
 	const struct plat_prefix *routes;
 	size_t n_routes;
 	bool full_tunnel;

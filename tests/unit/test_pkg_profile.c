@@ -116,7 +116,7 @@ static void test_proxy_keys(void **state)
 {
 	static const char text[] = "server = gw\nproxy = http://p.example:3128\n"
 				   "proxy-user = CORP\\bob\nproxy-password-file = /run/px\n"
-				   "identity = alice@corp.example\n";
+				   "identity = alice@corp.example\ntls-cert = /etc/sstp/m.p12\n";
 	struct sstp_profile p, q;
 	char err[256], *t = NULL;
 	size_t l = 0;
@@ -133,6 +133,7 @@ static void test_proxy_keys(void **state)
 	assert_string_equal(q.proxy_user, "CORP\\bob");
 	assert_string_equal(q.proxy_password_file, "/run/px");
 	assert_string_equal(q.identity, "alice@corp.example"); /* the EAP identity key */
+	assert_string_equal(q.tls_cert, "/etc/sstp/m.p12");    /* outer-TLS certificate */
 	free(t);
 	sstp_profile_free(&p);
 	sstp_profile_free(&q);

@@ -212,6 +212,24 @@ static void test_client_certificate(void **state)
 	tls_creds_free(creds);
 }
 
+/* A server that requires a client certificate, and none configured: the refusal says so and
+ * names the option that gives one (MikroTik verify-client-certificate=yes does this). */
+static void test_client_certificate_required(void **state)
+{
+	struct tls_config cfg = { .server_name = "localhost" };
+	static struct peer p;
+
+	(void)state;
+	start(&p, "-cert " TD "server.pem -key " TD "server.key -Verify 1 -CAfile " TD "ca.pem "
+		  "-verify_return_error -rev",
+	      &cfg);
+	assert_true(p.rc == TLS_ERR_PROTO || p.rc == TLS_ERR_IO); /* alert, or closed after it */
+	if (strstr(tls_error(p.s), "--tls-cert") == NULL)
+		fail_msg("no hint in: %s", tls_error(p.s));
+	assert_non_null(strstr(tls_error(p.s), "requires a client certificate"));
+	stop(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +238,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_server_without_server_auth, kill_peer),
 		cmocka_unit_test_teardown(test_unknown_issuer_and_chain, kill_peer),
 		cmocka_unit_test_teardown(test_client_certificate, kill_peer),
+		cmocka_unit_test_teardown(test_client_certificate_required, kill_peer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
