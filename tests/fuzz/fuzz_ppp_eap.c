@@ -1,6 +1,7 @@
 /* fuzz_ppp_eap.c - libFuzzer target for the EAP peer and EAP-TLS framing (the CVE-2020-8597
  * and CVE-2018-11574 classes). LCP is opened with Auth-Protocol EAP by a script; the input is a
- * list of length-prefixed EAP packets. Invariants: every message handed to the TLS engine is at
+ * list of length-prefixed EAP packets (first byte: methods and server MRU, 0xFE/0xFF = 4091).
+ * Invariants: every frame fits one SSTP data packet; every message handed to the TLS engine is at
  * most 64 KiB and made only of bytes the server sent in fragments; our own TLS output, read
  * back from our fragments (L on the first, M on all but the last, each within the peer MRU),
  * is byte-identical to what the engine produced. */
@@ -115,8 +116,9 @@ static void drain(struct ppp *p)
 	struct ppp_event ev;
 
 	while (ppp_next_output(p, &fr, &len) == 1) {
-		if (len < 4 || fr[0] != 0xFF || fr[1] != 0x03 || len - 4 > ppp_peer_mru(p))
-			abort();
+		if (len < 4 || fr[0] != 0xFF || fr[1] != 0x03 || len - 4 > ppp_peer_mru(p) ||
+		    len > 4091)
+			abort(); /* within the peer's MRU and one SSTP data packet */
 		if (ppp_get16(fr + 2) != PPP_PROTO_EAP)
 			continue;
 		if (len < 9 || ppp_get16(fr + 6) != len - 4 || fr[4] != 2)
@@ -169,8 +171,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t mine[32];
 		struct ppp_wr w = ppp_wr_init(mine, sizeof(mine));
 		mru_hi = (uint8_t)(data[0] >> 1);
-		fr[10] = (uint8_t)((128 + mru_hi * 11) >> 8);
-		fr[11] = (uint8_t)(128 + mru_hi * 11);
+		unsigned mru = mru_hi == 127 ? 4091 : 128 + mru_hi * 11u; /* 4091: RRAS, Azure */
+		fr[10] = (uint8_t)(mru >> 8);
+		fr[11] = (uint8_t)mru;
 		ppp_input(p, fr, 16, 0, &d);
 		p->lcp_fsm.cb->addci(&p->lcp_fsm, &w);
 		fr[4] = 2;
