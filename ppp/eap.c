@@ -21,6 +21,7 @@ enum {
 	EAPT_NOTIFICATION = 2,
 	EAPT_NAK = 3,
 	EAPT_TLS = 13,
+	EAPT_PEAP = 25,
 	EAPT_MSCHAPV2 = 26,
 };
 
@@ -39,6 +40,7 @@ void eap_reset(struct ppp *p)
 	e->last_len = 0;
 	e->last_req_len = 0;
 	e->cur_req = NULL;
+	e->refused = 0;
 	e->method = 0;
 	e->notification[0] = '\0';
 	eaptls_reset(p);
@@ -92,11 +94,13 @@ static void resend_last(struct ppp *p)
 	ppp_out_commit(p, &o);
 }
 
-static void send_nak(struct ppp *p, uint8_t id)
+static void send_nak(struct ppp *p, uint8_t id, uint8_t refused)
 {
 	uint8_t types[2];
 	size_t n = 0;
 
+	if (p->eap.refused == 0)
+		p->eap.refused = refused; /* named if the server then gives up */
 	if (tls_enabled(p))
 		types[n++] = EAPT_TLS;
 	if (mschapv2_enabled(p))
@@ -196,7 +200,7 @@ static void eap_dispatch(struct ppp *p, uint8_t id, const uint8_t *d, size_t len
 		break;
 	case EAPT_TLS:
 		if (!tls_enabled(p) || (e->method != 0 && e->method != EAPT_TLS)) {
-			send_nak(p, id);
+			send_nak(p, id, type);
 			break;
 		}
 		e->method = EAPT_TLS;
@@ -205,7 +209,7 @@ static void eap_dispatch(struct ppp *p, uint8_t id, const uint8_t *d, size_t len
 		break;
 	case EAPT_MSCHAPV2:
 		if (!mschapv2_enabled(p) || (e->method != 0 && e->method != EAPT_MSCHAPV2)) {
-			send_nak(p, id);
+			send_nak(p, id, type);
 			break;
 		}
 		e->method = EAPT_MSCHAPV2;
@@ -215,7 +219,7 @@ static void eap_dispatch(struct ppp *p, uint8_t id, const uint8_t *d, size_t len
 	case EAPT_NAK:
 		break; /* only valid in Responses */
 	default:
-		send_nak(p, id);
+		send_nak(p, id, type);
 		break;
 	}
 }
@@ -239,16 +243,40 @@ static void eap_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len,
 	e->cur_req = NULL;
 }
 
+/* What the server wanted, when it gives up after our Nak, and what would give it. */
+static const char *refused_text(const struct ppp *p, uint8_t type)
+{
+	switch (type) {
+	case EAPT_TLS:
+		return "after asking for EAP-TLS, which needs a client certificate (--cert FILE|URI)";
+	case EAPT_MSCHAPV2:
+		return p->cfg.password_len ? "after asking for EAP-MSCHAPv2, which --auth excludes"
+					   : "after asking for EAP-MSCHAPv2, which needs --user and a "
+					     "password";
+	case EAPT_PEAP:
+		return "after asking for PEAP (EAP type 25), which sstp does not speak yet: the "
+		       "server's policy must allow EAP-TLS, EAP-MSCHAPv2 or MS-CHAPv2";
+	case 4:
+		return "after asking for EAP-MD5 (EAP type 4), which sstp does not speak";
+	case 21:
+		return "after asking for EAP-TTLS (EAP type 21), which sstp does not speak";
+	default:
+		return "after asking for an EAP method sstp does not speak";
+	}
+}
+
 static void eap_failure(struct ppp *p, uint64_t now)
 {
 	struct eap_state *e = &p->eap;
-	char msg[PPP_MSG_LEN];
+	char msg[2 * PPP_MSG_LEN]; /* cut to PPP_MSG_LEN by ppp_auth_failure */
 	const char *what;
 
 	if (e->method == EAPT_TLS)
 		what = "during EAP-TLS (certificate refused or handshake failed on the server)";
 	else if (e->method == EAPT_MSCHAPV2)
 		what = "during EAP-MSCHAPv2";
+	else if (e->refused != 0)
+		what = refused_text(p, e->refused);
 	else
 		what = "before any method ran (no common EAP method?)";
 	snprintf(msg, sizeof(msg), "EAP: server sent EAP-Failure %s%s%s%s", what,

@@ -87,6 +87,7 @@ struct eap_state {
 	const uint8_t *cur_req;          /* the Request being processed (NULL outside eap_request) */
 	size_t cur_req_len;
 	uint8_t method;                  /* EAP type in use: 0, 13 or 26 */
+	uint8_t refused;                 /* first EAP type we Nak'ed (named in a later failure) */
 	char notification[128];          /* last Notification text, printable only */
 	/* EAP-TLS */
 	enum eaptls_phase tls;

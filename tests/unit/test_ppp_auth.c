@@ -619,6 +619,41 @@ static void test_eap_malformed(void **state)
 	ppp_free(p);
 }
 
+/* A server that asks only for a method we refuse and then sends EAP-Failure: the failure names
+ * what it asked for and what would give it (an NPS policy allowing only PEAP, EAP-TLS without
+ * --cert). */
+static void test_eap_failure_names_refused_method(void **state)
+{
+	static const struct {
+		uint8_t type;
+		const char *text;
+	} v[] = {{25, "PEAP (EAP type 25)"}, {13, "--cert"}, {21, "EAP-TTLS"}, {4, "EAP-MD5"}};
+	struct ppp_config cfg;
+	struct test_rand rnd;
+	static struct tframes f;
+	struct ppp_event ev;
+	(void)state;
+
+	test_config(&cfg, &rnd);
+	cfg.auth = PPP_AUTH_EAP_MSCHAPV2;
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		struct ppp *p = ppp_new(&cfg);
+
+		lcp_up_with(p, &f, eap_opt, sizeof(eap_opt), 0);
+		feed_eap_req(p, 1, 1, "", 0);
+		clear_frames(p, &f);
+		feed_eap_req(p, 2, v[k].type, "\x20", 1);
+		clear_frames(p, &f);
+		assert_int_equal(f.n, 1);
+		assert_int_equal(f.buf[0][8], 3); /* Nak */
+		feed_pkt(p, 0, PPP_PROTO_EAP, 4, 2, NULL, 0);
+		assert_int_equal(find_event(p, PPP_EV_AUTH_FAILED, &ev), 1);
+		if (strstr(ev.message, v[k].text) == NULL)
+			fail_msg("'%s' lacks '%s'", ev.message, v[k].text);
+		ppp_free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_eap_mschapv2),
 		cmocka_unit_test(test_eap_malformed),
 		cmocka_unit_test(test_eap_reuse_and_lenient),
+		cmocka_unit_test(test_eap_failure_names_refused_method),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
