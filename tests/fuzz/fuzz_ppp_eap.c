@@ -70,7 +70,7 @@ static const char *f_err(void *c)
 	return "fake";
 }
 
-static struct ppp_tls_engine eng = {NULL, f_begin, f_step, f_msk, f_err};
+static struct ppp_tls_engine eng = {NULL, f_begin, f_step, f_msk, f_err, NULL, NULL};
 
 /* Check one EAP-TLS Response fragment of ours and append it to the read-back buffer. */
 static void check_tls_fragment(const uint8_t *d, size_t len)

@@ -61,7 +61,8 @@ static const char *fake_error(void *ctx)
 }
 
 static struct fake_tls fake;
-static struct ppp_tls_engine engine = {&fake, fake_begin, fake_step, fake_msk, fake_error};
+static struct ppp_tls_engine engine = {&fake, fake_begin, fake_step, fake_msk, fake_error,
+				       NULL, NULL};
 static struct tframes f;
 
 static struct ppp *tls_up(uint16_t server_mru)
