@@ -52,7 +52,7 @@ static const char connect_opts[] =
 	"  -u, --user NAME           user name for MS-CHAPv2 / PAP\n"
 	"  --password-file FILE      read the password from FILE (first line)\n"
 	"  --password-stdin          read the password from standard input (first line)\n"
-	"  --auth LIST               allowed methods: mschapv2,eap-mschapv2,pap,eap-tls\n"
+	"  --auth LIST               allowed methods: mschapv2,eap-mschapv2,pap,eap-tls,peap\n"
 	"  --proxy URL               HTTP CONNECT proxy: http://[USER@]HOST[:PORT] (port 8080)\n"
 	"  --proxy-user NAME         proxy user (Basic, Digest or NTLM as libcurl offers)\n"
 	"  --proxy-password-file FILE  proxy password (first line); else $SSTP_PROXY_PASSWORD\n"

@@ -26,6 +26,7 @@ int sstp_parse_auth(const char *list, unsigned *out)
 		{ "mschapv2", PPP_AUTH_MSCHAPV2 }, { "ms-chapv2", PPP_AUTH_MSCHAPV2 },
 		{ "eap-mschapv2", PPP_AUTH_EAP_MSCHAPV2 }, { "pap", PPP_AUTH_PAP },
 		{ "eap-tls", PPP_AUTH_EAP_TLS }, { "eaptls", PPP_AUTH_EAP_TLS },
+		{ "peap", PPP_AUTH_PEAP }, { "peap-mschapv2", PPP_AUTH_PEAP },
 	};
 	const char *p = list;
 	unsigned bits = 0;
@@ -199,7 +200,7 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	if (c->auth || p->auth) {
 		if (sstp_parse_auth(c->auth ? c->auth : p->auth, &cfg->auth) < 0) {
 			snprintf(err, errlen, "unknown authentication method in '%s' (use mschapv2, "
-				 "eap-mschapv2, pap, eap-tls)", c->auth ? c->auth : p->auth);
+				 "eap-mschapv2, pap, eap-tls, peap)", c->auth ? c->auth : p->auth);
 			return c->auth ? SSTP_EXIT_USAGE : SSTP_EXIT_PROFILE;
 		}
 	}
@@ -491,7 +492,8 @@ static int load_secrets(struct sstp_conn_setup *su, const struct sstp_cli *cli, 
 			return r;
 	}
 	if (cfg->auth)
-		need_pw = (cfg->auth & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PAP)) != 0;
+		need_pw = (cfg->auth & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PAP |
+					PPP_AUTH_PEAP)) != 0;
 	else
 		need_pw = cfg->user && !su->creds && !su->keystore_uri;
 	if (c->password_file || (c->password_stdin && !stdin_used))

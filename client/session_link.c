@@ -116,12 +116,13 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 		pc.password_len = strlen(s->cfg.password);
 	}
 	id = s->cfg.user; /* the EAP identity: --identity, else the user, else the certificate's */
-	if (s->cfg.creds && (pc.auth & PPP_AUTH_EAP_TLS)) {
+	if ((s->cfg.creds && (pc.auth & PPP_AUTH_EAP_TLS)) || (pc.auth & PPP_AUTH_PEAP)) {
 		struct tls_eap_config ec;
 		char err[256];
 
 		memset(&ec, 0, sizeof(ec));
-		ec.creds = s->cfg.creds;
+		ec.creds = s->cfg.creds; /* PEAP: a certificate only if one was given */
+		ec.peap = (pc.auth & PPP_AUTH_PEAP) != 0;
 		ec.ca_paths = s->cfg.ca_paths;
 		ec.ca_blobs = s->cfg.ca_blobs;
 		ec.n_ca_blobs = s->cfg.n_ca_blobs;
@@ -129,11 +130,11 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 		ec.no_verify = s->cfg.insecure;
 		s->eap = tls_eap_engine_new(&ec, &s->eap_iface, err, sizeof(err));
 		if (!s->eap) {
-			sess_fail(s, SSTP_EXIT_PROFILE, "EAP-TLS set-up failed: %s", err);
+			sess_fail(s, SSTP_EXIT_PROFILE, "EAP-TLS/PEAP set-up failed: %s", err);
 			return -1;
 		}
 		pc.tls = &s->eap_iface;
-		if (!id && !s->cfg.identity) {
+		if (!id && !s->cfg.identity && s->cfg.creds) {
 			const char *src = NULL;
 
 			if (tls_creds_identity(s->cfg.creds, cn, sizeof(cn), &src) == 0) {

@@ -22,6 +22,7 @@ enum {
 	EAPT_NAK = 3,
 	EAPT_TLS = 13,
 	EAPT_PEAP = 25,
+	EAPT_TLV = 33,
 	EAPT_MSCHAPV2 = 26,
 };
 
@@ -41,6 +42,9 @@ void eap_reset(struct ppp *p)
 	e->last_req_len = 0;
 	e->cur_req = NULL;
 	e->refused = 0;
+	e->in_tunnel = false;
+	e->tun_len = 0;
+	e->peap_ok = false;
 	e->method = 0;
 	e->notification[0] = '\0';
 	eaptls_reset(p);
@@ -49,6 +53,12 @@ void eap_reset(struct ppp *p)
 static bool tls_enabled(const struct ppp *p)
 {
 	return (p->cfg.auth & PPP_AUTH_EAP_TLS) && p->cfg.tls != NULL;
+}
+
+static bool peap_enabled(const struct ppp *p)
+{
+	return (p->cfg.auth & PPP_AUTH_PEAP) && p->cfg.tls != NULL && p->cfg.tls->open != NULL &&
+	       p->cfg.tls->seal != NULL;
 }
 
 static bool mschapv2_enabled(const struct ppp *p)
@@ -63,6 +73,20 @@ void eap_send_response(struct ppp *p, uint8_t id, uint8_t type, const uint8_t *a
 	struct ppp_wr w = ppp_wr_init(e->last, sizeof(e->last));
 	struct ppp_wr o;
 
+	if (e->in_tunnel) { /* PEAPv0: inner Responses without the EAP header, but TLV ones */
+		w = ppp_wr_init(e->tun, sizeof(e->tun));
+		if (type == EAPT_TLV) {
+			ppp_wr_u8(&w, EAP_RESPONSE);
+			ppp_wr_u8(&w, id);
+			ppp_wr_u16(&w, (uint16_t)(5 + alen + blen));
+		}
+		ppp_wr_u8(&w, type);
+		ppp_wr_bytes(&w, a, alen);
+		ppp_wr_bytes(&w, b, blen);
+		e->tun_len = w.len;
+		e->tun_err = w.err;
+		return;
+	}
 	ppp_wr_u8(&w, EAP_RESPONSE);
 	ppp_wr_u8(&w, id);
 	ppp_wr_u16(&w, (uint16_t)(5 + alen + blen));
@@ -96,13 +120,15 @@ static void resend_last(struct ppp *p)
 
 static void send_nak(struct ppp *p, uint8_t id, uint8_t refused)
 {
-	uint8_t types[2];
+	uint8_t types[3];
 	size_t n = 0;
 
 	if (p->eap.refused == 0)
 		p->eap.refused = refused; /* named if the server then gives up */
 	if (tls_enabled(p))
 		types[n++] = EAPT_TLS;
+	if (peap_enabled(p))
+		types[n++] = EAPT_PEAP;
 	if (mschapv2_enabled(p))
 		types[n++] = EAPT_MSCHAPV2;
 	if (n == 0)
@@ -110,8 +136,7 @@ static void send_nak(struct ppp *p, uint8_t id, uint8_t refused)
 	eap_send_response(p, id, EAPT_NAK, types, n, NULL, 0);
 }
 
-static void mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len,
-			     uint64_t now)
+void eap_mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now)
 {
 	struct ppp_rd r = ppp_rd_init(d, len);
 	uint8_t op = ppp_rd_u8(&r);
@@ -119,6 +144,9 @@ static void mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t
 	uint16_t mslen = ppp_rd_u16(&r);
 	const uint8_t *body;
 	size_t blen;
+	/* inside PEAP, failures are named PEAP-MSCHAPv2 */
+	const enum ppp_auth_method inner_m =
+		p->eap.in_tunnel ? PPP_METHOD_PEAP : PPP_METHOD_EAP_MSCHAPV2;
 
 	/* MS-Length covers OpCode..end. Some servers count more than they send (hostap takes the
 	 * packet's length then): never read past what arrived. */
@@ -135,7 +163,7 @@ static void mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t
 		if (blen < 17 || body[0] != 16)
 			return;
 		if (mschap_make_response(p, body + 1, value) != 0) {
-			ppp_auth_failure(p, PPP_METHOD_EAP_MSCHAPV2, 0, false,
+			ppp_auth_failure(p, inner_m, 0, false,
 					 "EAP-MSCHAPv2: internal crypto failure", now);
 			return;
 		}
@@ -161,7 +189,7 @@ static void mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t
 		if (!p->mschap.have_response)
 			return;
 		if (!mschap_check_success(p, body, blen)) {
-			ppp_auth_failure(p, PPP_METHOD_EAP_MSCHAPV2, 0, false,
+			ppp_auth_failure(p, inner_m, 0, false,
 					 "EAP-MSCHAPv2: the server's authenticator response (S=) is "
 					 "wrong: it does not know the password, refusing it",
 					 now);
@@ -173,7 +201,7 @@ static void mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t
 	case MSCHAPV2_FAILURE: {
 		const uint8_t ack = MSCHAPV2_FAILURE;
 		eap_send_response(p, id, EAPT_MSCHAPV2, &ack, 1, NULL, 0);
-		mschap_report_failure(p, PPP_METHOD_EAP_MSCHAPV2, body, blen, now);
+		mschap_report_failure(p, inner_m, body, blen, now);
 		break;
 	}
 	default:
@@ -207,6 +235,15 @@ static void eap_dispatch(struct ppp *p, uint8_t id, const uint8_t *d, size_t len
 		p->auth_method = PPP_METHOD_EAP_TLS;
 		eaptls_request(p, id, d, len, now);
 		break;
+	case EAPT_PEAP:
+		if (!peap_enabled(p) || (e->method != 0 && e->method != EAPT_PEAP)) {
+			send_nak(p, id, type);
+			break;
+		}
+		e->method = EAPT_PEAP;
+		p->auth_method = PPP_METHOD_PEAP;
+		eaptls_request(p, id, d, len, now);
+		break;
 	case EAPT_MSCHAPV2:
 		if (!mschapv2_enabled(p) || (e->method != 0 && e->method != EAPT_MSCHAPV2)) {
 			send_nak(p, id, type);
@@ -214,7 +251,7 @@ static void eap_dispatch(struct ppp *p, uint8_t id, const uint8_t *d, size_t len
 		}
 		e->method = EAPT_MSCHAPV2;
 		p->auth_method = PPP_METHOD_EAP_MSCHAPV2;
-		mschapv2_request(p, id, d, len, now);
+		eap_mschapv2_request(p, id, d, len, now);
 		break;
 	case EAPT_NAK:
 		break; /* only valid in Responses */
@@ -254,8 +291,7 @@ static const char *refused_text(const struct ppp *p, uint8_t type)
 					   : "after asking for EAP-MSCHAPv2, which needs --user and a "
 					     "password";
 	case EAPT_PEAP:
-		return "after asking for PEAP (EAP type 25), which sstp does not speak yet: the "
-		       "server's policy must allow EAP-TLS, EAP-MSCHAPv2 or MS-CHAPv2";
+		return "after asking for PEAP (EAP type 25), which needs --auth peap and a password";
 	case 4:
 		return "after asking for EAP-MD5 (EAP type 4), which sstp does not speak";
 	case 21:
@@ -275,6 +311,8 @@ static void eap_failure(struct ppp *p, uint64_t now)
 		what = "during EAP-TLS (certificate refused or handshake failed on the server)";
 	else if (e->method == EAPT_MSCHAPV2)
 		what = "during EAP-MSCHAPv2";
+	else if (e->method == EAPT_PEAP)
+		what = "during PEAP";
 	else if (e->refused != 0)
 		what = refused_text(p, e->refused);
 	else
@@ -292,6 +330,11 @@ static void eap_success(struct ppp *p, uint64_t now)
 
 	if (e->method == EAPT_TLS && eaptls_success(p, hlak)) {
 		ppp_auth_success(p, PPP_METHOD_EAP_TLS, hlak, now);
+		ppp_wipe(hlak, sizeof(hlak));
+		return;
+	}
+	if (e->method == EAPT_PEAP && e->peap_ok && p->mschap.verified && eaptls_success(p, hlak)) {
+		ppp_auth_success(p, PPP_METHOD_PEAP, hlak, now); /* MS-SSTP: MSK[0..31] */
 		ppp_wipe(hlak, sizeof(hlak));
 		return;
 	}

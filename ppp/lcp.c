@@ -163,7 +163,7 @@ static bool lcp_rejci(struct fsm *f, const uint8_t *opt, size_t len)
 
 static bool eap_usable(const struct ppp *p)
 {
-	return ((p->cfg.auth & PPP_AUTH_EAP_TLS) && p->cfg.tls != NULL) ||
+	return ((p->cfg.auth & (PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) && p->cfg.tls != NULL) ||
 	       (p->cfg.auth & PPP_AUTH_EAP_MSCHAPV2);
 }
 
@@ -172,7 +172,7 @@ static bool put_preferred_auth(const struct ppp *p, struct ppp_wr *w)
 {
 	unsigned a = p->cfg.auth;
 
-	if ((a & PPP_AUTH_EAP_TLS) && p->cfg.tls != NULL) {
+	if ((a & (PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) && p->cfg.tls != NULL) {
 		const uint8_t o[4] = {CI_AUTH, 4, 0xC2, 0x27};
 		ppp_wr_bytes(w, o, sizeof(o));
 	} else if (a & PPP_AUTH_MSCHAPV2) {
@@ -202,7 +202,7 @@ static char judge_auth(struct ppp *p, const uint8_t *v, size_t vlen, struct lcp_
 	} else if (proto == PPP_PROTO_CHAP && vlen == 3 && v[2] == CHAP_MSCHAPV2) {
 		ok = (a & PPP_AUTH_MSCHAPV2) != 0;
 	} else if (proto == PPP_PROTO_EAP && vlen == 2) {
-		bool tls = (a & PPP_AUTH_EAP_TLS) && p->cfg.tls != NULL;
+		bool tls = (a & (PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) && p->cfg.tls != NULL;
 		bool other = (a & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_PAP)) != 0;
 		/* EAP-MSCHAPv2 only when nothing else can do, or the peer insists after a Nak. */
 		ok = tls || (eap_usable(p) && (!other || p->lcp.nakked_auth == PPP_PROTO_EAP));
@@ -213,7 +213,8 @@ static char judge_auth(struct ppp *p, const uint8_t *v, size_t vlen, struct lcp_
 		his->chap_alg = proto == PPP_PROTO_CHAP ? v[2] : 0;
 		return 'a';
 	}
-	if ((a & PPP_AUTH_ALL) == 0 || (a == PPP_AUTH_EAP_TLS && p->cfg.tls == NULL))
+	if ((a & PPP_AUTH_ALL) == 0 ||
+	    ((a & ~(unsigned)(PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) == 0 && p->cfg.tls == NULL))
 		return 'r';
 	p->lcp.nakked_auth = proto;
 	return 'n';

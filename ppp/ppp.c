@@ -289,9 +289,9 @@ void ppp_link_up(struct ppp *p, uint64_t now)
 		break;
 	default:
 		/* EAP: the method (TLS or MS-CHAPv2) is known once the server proposes one. */
-		p->auth_method = (p->cfg.auth & PPP_AUTH_EAP_TLS) && p->cfg.tls
-					 ? PPP_METHOD_EAP_TLS
-					 : PPP_METHOD_EAP_MSCHAPV2;
+		p->auth_method = (p->cfg.auth & PPP_AUTH_EAP_TLS) && p->cfg.tls ? PPP_METHOD_EAP_TLS
+				 : (p->cfg.auth & PPP_AUTH_PEAP) && p->cfg.tls	 ? PPP_METHOD_PEAP
+										 : PPP_METHOD_EAP_MSCHAPV2;
 		eap_reset(p);
 		break;
 	}
@@ -595,6 +595,8 @@ const char *ppp_auth_method_name(enum ppp_auth_method m)
 		return "EAP-MSCHAPv2";
 	case PPP_METHOD_EAP_TLS:
 		return "EAP-TLS";
+	case PPP_METHOD_PEAP:
+		return "PEAP-MSCHAPv2";
 	}
 	return "?";
 }

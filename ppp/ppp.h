@@ -38,7 +38,8 @@
 #define PPP_AUTH_MSCHAPV2 0x02u
 #define PPP_AUTH_EAP_MSCHAPV2 0x04u
 #define PPP_AUTH_EAP_TLS 0x08u
-#define PPP_AUTH_ALL 0x0Fu
+#define PPP_AUTH_PEAP 0x10u /* PEAPv0 with inner EAP-MSCHAPv2 (needs tls with open/seal) */
+#define PPP_AUTH_ALL 0x1Fu
 
 enum ppp_auth_method {
 	PPP_METHOD_NONE = 0, /* the server asked for no authentication */
@@ -46,6 +47,7 @@ enum ppp_auth_method {
 	PPP_METHOD_MSCHAPV2,
 	PPP_METHOD_EAP_MSCHAPV2,
 	PPP_METHOD_EAP_TLS,
+	PPP_METHOD_PEAP, /* PEAPv0 / EAP-MSCHAPv2 */
 };
 
 /* Engine configuration. ppp_new() copies everything it needs (user, password and identity are

@@ -291,7 +291,7 @@ struct tls_eap_engine *tls_eap_engine_new(const struct tls_eap_config *cfg,
 	struct tls_eap_engine *e;
 	int anchors, ret;
 
-	if (cfg == NULL || cfg->creds == NULL) {
+	if (cfg == NULL || (cfg->creds == NULL && !cfg->peap)) {
 		snprintf(err, errlen, "EAP-TLS needs a client certificate");
 		return NULL;
 	}
@@ -343,8 +343,9 @@ struct tls_eap_engine *tls_eap_engine_new(const struct tls_eap_config *cfg,
 		goto fail;
 	}
 	mbedtls_ssl_conf_ciphersuites(&e->conf, e->suites);
-	ret = mbedtls_ssl_conf_own_cert(&e->conf, tls_creds_crt(cfg->creds),
-					tls_creds_pk(cfg->creds));
+	ret = cfg->creds == NULL ? 0
+				 : mbedtls_ssl_conf_own_cert(&e->conf, tls_creds_crt(cfg->creds),
+							     tls_creds_pk(cfg->creds));
 	if (ret != 0) {
 		snprintf(err, errlen, "cannot use the client certificate (-0x%04x)", (unsigned)-ret);
 		goto fail;

@@ -25,7 +25,7 @@ _sstp() {
         --package|--cert|--key|--cert-password-file|--ca|--password-file|--proxy-password-file|--junit|--out|--root)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --auth) COMPREPLY=($(compgen -W "mschapv2 eap-mschapv2 pap eap-tls" -- "$cur")); return ;;
+        --auth) COMPREPLY=($(compgen -W "mschapv2 eap-mschapv2 pap eap-tls peap" -- "$cur")); return ;;
         --route|--dns|--mtu|--timeout|-t|--sni|--pin-sha256|--proxy|--proxy-user|--user|-u|--name|-n|--interface|-i|--check|--probe|--cn|--bits|--days)
             return ;;
     esac

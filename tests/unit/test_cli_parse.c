@@ -255,6 +255,8 @@ static void test_auth_and_names(void **state)
 	assert_int_equal(a, PPP_AUTH_PAP);
 	assert_int_equal(sstp_parse_auth("eap-mschapv2, pap", &a), 0);
 	assert_int_equal(a, PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PAP);
+	assert_int_equal(sstp_parse_auth("peap,eap-tls", &a), 0);
+	assert_int_equal(a, PPP_AUTH_PEAP | PPP_AUTH_EAP_TLS);
 	assert_int_equal(sstp_parse_auth("chap", &a), -1);
 	assert_int_equal(sstp_parse_auth("", &a), -1);
 	assert_int_equal(sstp_parse_auth(",", &a), -1);
