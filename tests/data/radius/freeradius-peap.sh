@@ -10,7 +10,8 @@ dir=$1 port=$2 user=$3 pass=$4
 here=$(cd "$(dirname "$0")" && pwd)
 tls=$here/../tls
 command -v freeradius >/dev/null || { echo "freeradius not installed" >&2; exit 77; }
-[ -d /etc/freeradius/3.0 ] || { echo "no /etc/freeradius/3.0" >&2; exit 77; }
+[ -r /etc/freeradius/3.0/radiusd.conf ] || {
+  echo "/etc/freeradius/3.0 missing or unreadable (run as root)" >&2; exit 77; }
 rm -rf "$dir/raddb"
 cp -a /etc/freeradius/3.0 "$dir/raddb"
 r=$dir/raddb
