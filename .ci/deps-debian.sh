@@ -10,7 +10,7 @@ libp11-kit-dev
 libgtk-3-dev libayatana-appindicator3-dev"
 TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 socat
 softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc p11-kit-modules
-zip unzip python3 tcpdump tinyproxy
+zip unzip python3 tcpdump tinyproxy freeradius
 xvfb xdotool imagemagick trayer dunst dbus systemd"
 # the NPS behind the RRAS/MikroTik-faithful test gateway (tests/integration/rras_gw.py, issue 16)
 # and hostap's eapol_test, which proves its PEAP MSK
@@ -65,5 +65,6 @@ apt-get install -y -qq --no-install-recommends $missing
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
     systemctl disable --now softether-vpnserver.service >/dev/null 2>&1 || true
     systemctl disable --now tinyproxy.service >/dev/null 2>&1 || true # tests run their own
+    systemctl disable --now freeradius.service >/dev/null 2>&1 || true # likewise
 fi
 echo "deps-debian.sh: done"

@@ -18,7 +18,7 @@ enum opt_id {
 	O_HELP = 1, O_VERSION, O_VERBOSE, O_QUIET, O_JSON, O_STATE_DIR, O_SYSLOG,
 	O_PACKAGE, O_CERT, O_KEY, O_CERT_PW_FILE, O_CA, O_PIN, O_INSECURE, O_USER, O_PW_STDIN,
 	O_PW_FILE, O_PROXY, O_PROXY_USER, O_PROXY_PW_FILE, O_SNI, O_AUTH, O_ROUTE, O_NO_ROUTES,
-	O_FULL_TUNNEL, O_DNS, O_NO_DNS, O_ROUTE_CONFLICT,
+	O_FULL_TUNNEL, O_DNS, O_NO_DNS, O_ROUTE_CONFLICT, O_IDENTITY, O_TLS_CERT,
 	O_NO_IPV6, O_MTU, O_RECONNECT, O_NO_RECONNECT, O_BACKGROUND, O_WAIT, O_TIMEOUT, O_CHECK,
 	O_NAME, O_IFNAME, O_SCRIPT, O_UP, O_DOWN, O_ALL, O_PROBE, O_JUNIT, O_FORCE, O_CN, O_OUT, O_ROOT, O_BITS, O_DAYS,
 };
@@ -52,6 +52,8 @@ static const struct opt opts[] = {
 	{ "pin-sha256", 0, 1, O_PIN, CONN },
 	{ "insecure", 0, 0, O_INSECURE, CONN },
 	{ "user", 'u', 1, O_USER, CONN | C(IMPORT) },
+	{ "identity", 0, 1, O_IDENTITY, CONN },
+	{ "tls-cert", 0, 1, O_TLS_CERT, CONN },
 	{ "password-stdin", 0, 0, O_PW_STDIN, CONN | C(CERT) },
 	{ "password-file", 0, 1, O_PW_FILE, CONN | C(CERT) },
 	{ "proxy", 0, 1, O_PROXY, CONN },
@@ -348,6 +350,12 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		if (!*arg || strlen(arg) > 255)
 			return fail(err, errlen, cmd, "--user needs a name of 1 to 255 bytes");
 		c->user = arg;
+		break;
+	case O_TLS_CERT: c->tls_cert = arg; break;
+	case O_IDENTITY:
+		if (!*arg || strlen(arg) > 255)
+			return fail(err, errlen, cmd, "--identity needs a name of 1 to 255 bytes");
+		c->identity = arg;
 		break;
 	case O_PW_STDIN:
 		c->password_stdin = true;

@@ -60,6 +60,8 @@ struct sstp_connect_opts {
 	const char *pin_sha256;
 	bool insecure;
 	const char *user;
+	const char *identity;           /* --identity: EAP identity (else user, else the certificate's) */
+	const char *tls_cert;           /* --tls-cert: client certificate for the outer TLS handshake */
 	bool password_stdin;
 	const char *password_file;
 	const char *proxy;

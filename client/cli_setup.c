@@ -27,6 +27,7 @@ int sstp_parse_auth(const char *list, unsigned *out)
 		{ "mschapv2", PPP_AUTH_MSCHAPV2 }, { "ms-chapv2", PPP_AUTH_MSCHAPV2 },
 		{ "eap-mschapv2", PPP_AUTH_EAP_MSCHAPV2 }, { "pap", PPP_AUTH_PAP },
 		{ "eap-tls", PPP_AUTH_EAP_TLS }, { "eaptls", PPP_AUTH_EAP_TLS },
+		{ "peap", PPP_AUTH_PEAP }, { "peap-mschapv2", PPP_AUTH_PEAP },
 	};
 	const char *p = list;
 	unsigned bits = 0;
@@ -197,10 +198,11 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	cfg->proxy = c->proxy ? c->proxy : p->proxy;
 	cfg->proxy_user = c->proxy_user ? c->proxy_user : p->proxy_user;
 	cfg->user = c->user ? c->user : p->user;
+	cfg->identity = c->identity ? c->identity : p->identity;
 	if (c->auth || p->auth) {
 		if (sstp_parse_auth(c->auth ? c->auth : p->auth, &cfg->auth) < 0) {
 			snprintf(err, errlen, "unknown authentication method in '%s' (use mschapv2, "
-				 "eap-mschapv2, pap, eap-tls)", c->auth ? c->auth : p->auth);
+				 "eap-mschapv2, pap, eap-tls, peap)", c->auth ? c->auth : p->auth);
 			return c->auth ? SSTP_EXIT_USAGE : SSTP_EXIT_PROFILE;
 		}
 	}
@@ -356,6 +358,56 @@ int sstp_conn_setup_keystore(struct sstp_conn_setup *su, char *err, size_t errle
 		return SSTP_EXIT_PROFILE;
 	}
 	su->cfg.creds = su->creds;
+	if (su->tls_same)
+		su->cfg.tls_creds = su->creds;
+	return 0;
+}
+
+/* --tls-cert / tls-cert: the outer-TLS client certificate (MikroTik verify-client-certificate,
+ * IIS with client certificates required). The same value as --cert shares its credentials (a
+ * token is opened once); otherwise a file (PKCS#12 or PEM with its key), a certstore: URI, or a
+ * pkcs11: URI, with the password or PIN of --cert-password-file. */
+static int load_tls_cert(struct sstp_conn_setup *su, const char *tls_cert, const char *cert,
+			 const char *cpwfile, char *err, size_t errlen)
+{
+	size_t n = keystore_scheme(tls_cert);
+	char *cpw = NULL;
+
+	if (cert && strcmp(tls_cert, cert) == 0) {
+		su->tls_same = true;
+		su->cfg.tls_creds = su->creds; /* NULL until a pkcs11: token is opened */
+		return 0;
+	}
+	if (n && plat_keystore_is_uri(tls_cert)) {
+		struct tls_blob *chain = NULL;
+		struct tls_signer signer;
+		size_t nchain = 0;
+
+		if (plat_keystore_open(tls_cert, &chain, &nchain, &signer, err, errlen) != 0)
+			return SSTP_EXIT_PROFILE;
+		su->tls_creds = tls_creds_from_signer(chain, nchain, &signer, err, errlen);
+		plat_keystore_chain_free(chain, nchain);
+	} else if (n && !(n == 6 && strncasecmp(tls_cert, "pkcs11", 6) == 0)) {
+		snprintf(err, errlen, "--tls-cert %.*s: keystore URIs are not supported on this "
+			 "platform (use a PKCS#12 or PEM file, or a pkcs11: URI)", (int)n, tls_cert);
+		return SSTP_EXIT_PROFILE;
+	} else {
+		if (cpwfile && !(cpw = sstp_secret_read(cpwfile, false, NULL, err, errlen)))
+			return SSTP_EXIT_USAGE;
+		if (n)
+			su->tls_creds = tls_pkcs11_load(tls_cert, NULL, cpw, err, errlen);
+		else
+			su->tls_creds = tls_creds_load_files(tls_cert, NULL, cpw, err, errlen);
+		sstp_secret_free(cpw);
+	}
+	if (!su->tls_creds) {
+		size_t l = strlen(err);
+
+		if (l < errlen)
+			snprintf(err + l, errlen - l, " (--tls-cert)");
+		return SSTP_EXIT_PROFILE;
+	}
+	su->cfg.tls_creds = su->tls_creds;
 	return 0;
 }
 
@@ -443,8 +495,16 @@ static int load_secrets(struct sstp_conn_setup *su, const struct sstp_cli *cli, 
 			return SSTP_EXIT_PROFILE;
 		cfg->creds = su->creds;
 	}
+	if (c->tls_cert || p->tls_cert) {
+		int r = load_tls_cert(su, c->tls_cert ? c->tls_cert : p->tls_cert, cert, cpwfile, err,
+				      errlen);
+
+		if (r)
+			return r;
+	}
 	if (cfg->auth)
-		need_pw = (cfg->auth & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PAP)) != 0;
+		need_pw = (cfg->auth & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PAP |
+					PPP_AUTH_PEAP)) != 0;
 	else
 		need_pw = cfg->user && !su->creds && !su->keystore_uri;
 	if (c->password_file || (c->password_stdin && !stdin_used))
@@ -508,6 +568,8 @@ void sstp_conn_setup_free(struct sstp_conn_setup *su)
 	su->pin = NULL;
 	tls_creds_free(su->creds);
 	su->creds = NULL;
+	tls_creds_free(su->tls_creds);
+	su->tls_creds = NULL;
 	sstp_profile_free(&su->profile);
 	sstp_package_free(&su->pkg);
 }

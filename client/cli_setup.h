@@ -33,6 +33,8 @@ struct sstp_conn_setup {
 	struct tls_creds *creds;
 	const char *keystore_uri;       /* --cert pkcs11:... (points into cli or profile) */
 	char *pin;                      /* its PIN (sstp_secret_read) until the token is opened */
+	struct tls_creds *tls_creds;    /* --tls-cert when it is not the same as --cert */
+	bool tls_same;                  /* --tls-cert names the --cert credentials */
 };
 
 /* Fill *su from the command line. Returns 0 or an exit code with a sentence in err. Call

@@ -189,6 +189,7 @@ static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *r
 	const char *bad = o->package ? "--package" : o->cert ? "--cert" : o->key ? "--key" :
 		o->cert_password_file ? "--cert-password-file" : o->n_ca ? "--ca" :
 		o->pin_sha256 ? "--pin-sha256" : o->insecure ? "--insecure" : o->user ? "--user" :
+		o->identity ? "--identity" : o->tls_cert ? "--tls-cert" :
 		o->proxy ? "--proxy" : o->sni ? "--sni" : o->auth ? "--auth" :
 		o->n_routes ? "--route" : o->full_tunnel ? "--full-tunnel" :
 		o->route_conflict ? "--route-conflict" : o->n_dns ? "--dns" :

@@ -36,6 +36,8 @@ void sstp_profile_free(struct sstp_profile *p)
 	free(p->key);
 	free(p->cert_password_file);
 	free(p->user);
+	free(p->identity);
+	free(p->tls_cert);
 	free(p->password_file);
 	free(p->auth);
 	free(p->route_conflict);
@@ -160,8 +162,11 @@ static const struct key_def keys[] = {
 	{K_PATH, F(key), IP("key", "--key")},
 	{K_PATH, F(cert_password_file), IP("cert-password-file", "--cert-password-file")},
 	{K_STR, F(user), I("user", "user name", "", "--user")},
+	{K_STR, F(identity), I("identity", "EAP identity", "UPN, e-mail or CN",
+					    "--identity")},
+	{K_PATH, F(tls_cert), IP("tls-cert", "--tls-cert")},
 	{K_PATH, F(password_file), IP("password-file", "--password-file")},
-	{K_AUTH, F(auth), I("auth", "eap-tls,eap-mschapv2,mschapv2,pap", "all", "--auth")},
+	{K_AUTH, F(auth), I("auth", "eap-tls,eap-mschapv2,mschapv2,pap,peap", "all but peap", "--auth")},
 	{K_PROXY, F(proxy), I("proxy", "http://[USER@]HOST[:PORT] without password", "",
 			      "--proxy")},
 	{K_STR, F(proxy_user), I("proxy-user", "user name", "", "--proxy-user")},
@@ -692,6 +697,8 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 	put_str(&s, "key", p->key);
 	put_str(&s, "cert-password-file", p->cert_password_file);
 	put_str(&s, "user", p->user);
+	put_str(&s, "identity", p->identity);
+	put_str(&s, "tls-cert", p->tls_cert);
 	put_str(&s, "password-file", p->password_file);
 	put_str(&s, "auth", p->auth);
 	put_str(&s, "proxy", p->proxy);

@@ -89,6 +89,9 @@ struct sstp_profile {
 	char *key;                  /* private key file path or URI, when not inside cert */
 	char *cert_password_file;   /* path of a file holding the PKCS#12 password (never the password) */
 	char *user;                 /* user name for MS-CHAPv2/PAP */
+	char *identity;             /* EAP identity; NULL = user, else the certificate's UPN/e-mail/CN */
+	char *tls_cert;             /* outer-TLS client certificate (file or keystore URI; the
+				     * password/PIN is cert-password-file's); may equal cert */
 	char *password_file;        /* path of a file holding that user's password (first line);
 				     * through the helper: owned by root or the requesting user,
 				     * no group/other access */

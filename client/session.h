@@ -35,9 +35,11 @@ struct sstp_session_cfg {
 	const char *proxy_user;         /* overrides the URL's user; NULL = the URL's, if any */
 	const char *proxy_password;     /* with a proxy user; NULL = "" */
 	const char *user;               /* PPP user name (also the EAP identity if set) */
+	const char *identity;           /* EAP identity overriding user and the certificate's */
 	const char *password;           /* MS-CHAPv2/PAP password, or NULL */
 	unsigned auth;                  /* PPP_AUTH_* allowed; 0 = what the credentials allow */
 	const struct tls_creds *creds;  /* EAP-TLS client identity, or NULL */
+	const struct tls_creds *tls_creds; /* outer-TLS client certificate, or NULL */
 	const struct plat_prefix *routes;
 	const unsigned *route_srcs;     /* ROUTE_SRC_* (route_set.h) of each route; NULL: --route */
 	size_t n_routes;

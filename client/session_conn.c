@@ -92,6 +92,7 @@ static void start_tls(struct sstp_session *s, uint64_t now)
 	tc.no_system_ca = s->cfg.no_system_ca;
 	tc.pin_sha256 = s->cfg.pin_sha256;
 	tc.insecure = s->cfg.insecure;
+	tc.client_creds = s->cfg.tls_creds; /* sent only when the server asks for one */
 	sess_set_state(s, SSTP_STATE_TLS, now);
 	s->tls = tls_session_new(&tc, err, sizeof(err));
 	if (!s->tls) {

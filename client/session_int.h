@@ -19,6 +19,8 @@
 #include "tls.h"
 #include "tls_eap.h"
 
+#define SESS_NCP_HELD 4            /* NCP frames held until CALL_CONNECTED is sent */
+#define SESS_NCP_HELD_LEN 1024     /* their size (NCP requests are far smaller) */
 #define SESS_RX_BUF 16384          /* one TLS record of plaintext */
 #define SESS_TX_BUF 16384          /* one batch of data packets = one TLS write */
 #define SESS_HEADROOM (SSTP_HDR_LEN + PPP_DATA_HDR_LEN)
@@ -121,6 +123,12 @@ struct sstp_session {
 	enum sess_wsrc wsrc;
 	const uint8_t *wbuf;       /* the exact buffer of a write that must be retried */
 	size_t wlen;
+
+	/* PPP frames of the network phase (IPCP, IPv6CP) the engine produced before
+	 * CALL_CONNECTED went out: MS-SSTP wants CALL_CONNECTED first (RRAS drops NCP before it). */
+	uint8_t ncp_held[SESS_NCP_HELD][SESS_NCP_HELD_LEN];
+	size_t ncp_held_len[SESS_NCP_HELD];
+	unsigned n_ncp_held;
 
 	/* data path */
 	uint8_t rx[SESS_RX_BUF];

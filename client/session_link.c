@@ -13,6 +13,7 @@
 #include "log.h"
 #include "ppp_mschap.h"
 #include "sstp_binding.h"
+#include "tls_identity.h"
 
 static void ppp_rand(void *ctx, uint8_t *buf, size_t n)
 {
@@ -84,7 +85,7 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 	struct ppp_config pc;
 	enum sstp_perr e;
 	const char *id;
-	char cn[128];
+	char cn[TLS_IDENTITY_MAX + 1];
 
 	sstp_call_cfg_defaults(&cc);
 	cc.server_cert_der = s->cert_der;
@@ -114,13 +115,14 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 		pc.password = s->cfg.password;
 		pc.password_len = strlen(s->cfg.password);
 	}
-	id = s->cfg.user;
-	if (s->cfg.creds && (pc.auth & PPP_AUTH_EAP_TLS)) {
+	id = s->cfg.user; /* the EAP identity: --identity, else the user, else the certificate's */
+	if ((s->cfg.creds && (pc.auth & PPP_AUTH_EAP_TLS)) || (pc.auth & PPP_AUTH_PEAP)) {
 		struct tls_eap_config ec;
 		char err[256];
 
 		memset(&ec, 0, sizeof(ec));
-		ec.creds = s->cfg.creds;
+		ec.creds = s->cfg.creds; /* PEAP: a certificate only if one was given */
+		ec.peap = (pc.auth & PPP_AUTH_PEAP) != 0;
 		ec.ca_paths = s->cfg.ca_paths;
 		ec.ca_blobs = s->cfg.ca_blobs;
 		ec.n_ca_blobs = s->cfg.n_ca_blobs;
@@ -128,13 +130,21 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 		ec.no_verify = s->cfg.insecure;
 		s->eap = tls_eap_engine_new(&ec, &s->eap_iface, err, sizeof(err));
 		if (!s->eap) {
-			sess_fail(s, SSTP_EXIT_PROFILE, "EAP-TLS set-up failed: %s", err);
+			sess_fail(s, SSTP_EXIT_PROFILE, "EAP-TLS/PEAP set-up failed: %s", err);
 			return -1;
 		}
 		pc.tls = &s->eap_iface;
-		if (!id && tls_creds_subject_cn(s->cfg.creds, cn, sizeof(cn)) == 0)
-			id = cn;
+		if (!id && !s->cfg.identity && s->cfg.creds) {
+			const char *src = NULL;
+
+			if (tls_creds_identity(s->cfg.creds, cn, sizeof(cn), &src) == 0) {
+				id = cn;
+				sstp_dbg("EAP-TLS: identity \"%s\" from the %s", cn, src);
+			}
+		}
 	}
+	if (s->cfg.identity)
+		id = s->cfg.identity; /* --identity / profile key identity: over anything else */
 	if (id) {
 		pc.eap_identity = id;
 		pc.eap_identity_len = strlen(id);
@@ -156,6 +166,7 @@ int sess_link_start(struct sstp_session *s, const uint8_t *early, size_t early_l
 		return -1;
 	}
 	s->ppp_up = s->link_down = false;
+	s->n_ncp_held = 0;
 	s->data_open = s->ipv4_up = s->ipv6_up = false;
 	s->tx_len = s->tx_off = 0;
 	sess_set_state(s, SSTP_STATE_SSTP, now);
@@ -245,6 +256,47 @@ static void ipv4_up(struct sstp_session *s, const struct ppp_event *ev, uint64_t
 	}
 }
 
+static void send_ppp_frame(struct sstp_session *s, const uint8_t *f, size_t len)
+{
+	enum sstp_perr e = sstp_call_send_ppp(&s->call, f, len);
+
+	if (e == SSTP_PERR_NOSPACE && sess_flush(s))
+		e = sstp_call_send_ppp(&s->call, f, len);
+	if (e != SSTP_PERR_OK)
+		sstp_dbg("PPP frame (protocol 0x%04x) not sent: %s", sstp_ppp_protocol(f, len),
+			 sstp_perr_str(e));
+}
+
+/* Network-phase frames (NCPs, 0x8000-0xbfff) wait until CALL_CONNECTED is out: the engine opens
+ * IPCP as it reports AUTH_OK, and the event is handled after its frames are drained. Returns
+ * true when f was held. */
+static bool hold_ncp(struct sstp_session *s, const uint8_t *f, size_t len)
+{
+	uint16_t proto = sstp_ppp_protocol(f, len);
+
+	if (proto < 0x8000 || proto > 0xbfff || sstp_call_state(&s->call) != SSTP_ST_ACK_RECEIVED)
+		return false;
+	if (s->n_ncp_held == SESS_NCP_HELD || len > SESS_NCP_HELD_LEN) {
+		sstp_dbg("PPP frame (protocol 0x%04x) before CALL_CONNECTED dropped", proto);
+		return true; /* retransmitted by the engine's restart timer */
+	}
+	memcpy(s->ncp_held[s->n_ncp_held], f, len);
+	s->ncp_held_len[s->n_ncp_held++] = len;
+	return true;
+}
+
+static void release_ncp(struct sstp_session *s)
+{
+	if (s->n_ncp_held == 0)
+		return;
+	if (sstp_call_state(&s->call) == SSTP_ST_CONNECTED)
+		for (unsigned i = 0; i < s->n_ncp_held; i++)
+			send_ppp_frame(s, s->ncp_held[i], s->ncp_held_len[i]);
+	else if (sstp_call_state(&s->call) == SSTP_ST_ACK_RECEIVED)
+		return; /* still waiting for authentication */
+	s->n_ncp_held = 0;
+}
+
 static void drain_ppp(struct sstp_session *s, uint64_t now)
 {
 	struct ppp_event ev;
@@ -255,17 +307,11 @@ static void drain_ppp(struct sstp_session *s, uint64_t now)
 		int got = 0;
 
 		while (ppp_next_output(s->ppp, &f, &len)) {
-			enum sstp_perr e;
-
 			got = 1;
 			if (s->cfg.dump_packets)
 				trace_ppp("out", f, len);
-			e = sstp_call_send_ppp(&s->call, f, len);
-			if (e == SSTP_PERR_NOSPACE && sess_flush(s))
-				e = sstp_call_send_ppp(&s->call, f, len);
-			if (e != SSTP_PERR_OK)
-				sstp_dbg("PPP frame (protocol 0x%04x) not sent: %s",
-					 sstp_ppp_protocol(f, len), sstp_perr_str(e));
+			if (!hold_ncp(s, f, len))
+				send_ppp_frame(s, f, len);
 		}
 		while (ppp_next_event(s->ppp, &ev)) {
 			got = 1;
@@ -321,6 +367,7 @@ static void drain_ppp(struct sstp_session *s, uint64_t now)
 			default: break;
 			}
 		}
+		release_ncp(s);
 		if (!got)
 			break;
 	}

@@ -238,10 +238,12 @@ static int parse_hex(const uint8_t *s, size_t n, uint8_t *out)
 
 int ppp_mschap_parse_success(const uint8_t *msg, size_t len, uint8_t out[20])
 {
-	/* Windows sends "S=<40 hex> M=<text>"; some servers send only "S=<40 hex>". */
+	/* Windows sends "S=<40 hex> M=<text>"; some servers send only "S=<40 hex>", others put a
+	 * NUL, CR or other bytes after it (hostap accepts them too). Only a 41st hex digit is
+	 * refused: that would be a longer value than an authenticator response. */
 	if (msg == NULL || len < 42 || msg[0] != 'S' || msg[1] != '=')
 		return -1;
-	if (len > 42 && msg[42] != ' ')
+	if (len > 42 && hexval(msg[42]) >= 0)
 		return -1;
 	return parse_hex(msg + 2, 20, out);
 }

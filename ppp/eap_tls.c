@@ -52,15 +52,20 @@ static void fail(struct ppp *p, const char *why, uint64_t now)
 	p->eap.rx_active = false;
 	p->eap.rx_len = 0;
 	p->eap.tx_active = false;
-	snprintf(msg, sizeof(msg), "%s%s", strncmp(why, "EAP-TLS", 7) == 0 ? "" : "EAP-TLS: ", why);
-	ppp_auth_failure(p, PPP_METHOD_EAP_TLS, 0, false, msg, now);
+	if (p->eap.method == 25)
+		snprintf(msg, sizeof(msg), "PEAP: %s", why);
+	else
+		snprintf(msg, sizeof(msg), "%s%s", strncmp(why, "EAP-TLS", 7) == 0 ? "" : "EAP-TLS: ",
+			 why);
+	ppp_auth_failure(p, p->eap.method == 25 ? PPP_METHOD_PEAP : PPP_METHOD_EAP_TLS, 0, false,
+			 msg, now);
 }
 
 static void send_ack(struct ppp *p, uint8_t id)
 {
 	const uint8_t flags = 0;
 
-	eap_send_response(p, id, EAPT_TLS, &flags, 1, NULL, 0);
+	eap_send_response(p, id, p->eap.method, &flags, 1, NULL, 0); /* 13, or 25 (PEAP v0) */
 }
 
 /* Send the next fragment of our pending TLS output. */
@@ -81,13 +86,13 @@ static void send_fragment(struct ppp *p, uint8_t id)
 		hdr[hlen++] = (uint8_t)(e->tx_len >> 8);
 		hdr[hlen++] = (uint8_t)e->tx_len;
 	}
-	eap_send_response(p, id, EAPT_TLS, hdr, hlen, e->tx + e->tx_off, n);
+	eap_send_response(p, id, e->method, hdr, hlen, e->tx + e->tx_off, n);
 	e->tx_off += n;
 	e->tx_active = e->tx_off < e->tx_len;
 }
 
 /* Start sending a TLS flight (or an empty ack when there is nothing to say). */
-static void send_output(struct ppp *p, uint8_t id, const uint8_t *out, size_t out_len)
+void eaptls_send_output(struct ppp *p, uint8_t id, const uint8_t *out, size_t out_len)
 {
 	struct eap_state *e = &p->eap;
 
@@ -117,16 +122,16 @@ static void run_engine(struct ppp *p, uint8_t id, const uint8_t *in, size_t in_l
 	}
 	switch (st) {
 	case PPP_TLS_CONTINUE:
-		send_output(p, id, out, out_len);
+		eaptls_send_output(p, id, out, out_len);
 		break;
 	case PPP_TLS_DONE:
 		p->eap.tls = EAPTLS_DONE;
-		send_output(p, id, out, out_len);
+		eaptls_send_output(p, id, out, out_len);
 		break;
 	default: {
 		char why[PPP_MSG_LEN - 16];
 		if (out_len > 0 && out_len <= ppp_peer_info_max(p) - EAPTLS_OVERHEAD)
-			send_output(p, id, out, out_len); /* the alert, if it fits one fragment */
+			eaptls_send_output(p, id, out, out_len); /* the alert, if it fits one fragment */
 		snprintf(why, sizeof(why), "%s", eaptls_error(p));
 		fail(p, why, now);
 		break;
@@ -244,7 +249,14 @@ void eaptls_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uin
 		return;
 	}
 	if (e->tls == EAPTLS_DONE) {
-		fail(p, "server sent TLS data after the handshake finished", now);
+		if (e->method == 25)
+			peap_tunnel(p, id, e->rx, e->rx_len, now); /* the tunnel's records */
+		else
+			fail(p, "server sent TLS data after the handshake finished", now);
+		if (e->rx != NULL)
+			ppp_wipe(e->rx, e->rx_cap);
+		e->rx_len = 0;
+		e->rx_total = 0;
 		return;
 	}
 	run_engine(p, id, e->rx, e->rx_len, now);

@@ -45,6 +45,7 @@ void lcp_init(struct ppp *p)
 {
 	memset(&p->lcp, 0, sizeof(p->lcp));
 	p->lcp.echo_next = UINT64_MAX;
+	p->lcp.heard = UINT64_MAX;
 	fsm_init(&p->lcp_fsm, p, PPP_PROTO_LCP, &ppp_lcp_callbacks);
 }
 
@@ -162,7 +163,7 @@ static bool lcp_rejci(struct fsm *f, const uint8_t *opt, size_t len)
 
 static bool eap_usable(const struct ppp *p)
 {
-	return ((p->cfg.auth & PPP_AUTH_EAP_TLS) && p->cfg.tls != NULL) ||
+	return ((p->cfg.auth & (PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) && p->cfg.tls != NULL) ||
 	       (p->cfg.auth & PPP_AUTH_EAP_MSCHAPV2);
 }
 
@@ -171,7 +172,7 @@ static bool put_preferred_auth(const struct ppp *p, struct ppp_wr *w)
 {
 	unsigned a = p->cfg.auth;
 
-	if ((a & PPP_AUTH_EAP_TLS) && p->cfg.tls != NULL) {
+	if ((a & (PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) && p->cfg.tls != NULL) {
 		const uint8_t o[4] = {CI_AUTH, 4, 0xC2, 0x27};
 		ppp_wr_bytes(w, o, sizeof(o));
 	} else if (a & PPP_AUTH_MSCHAPV2) {
@@ -201,7 +202,7 @@ static char judge_auth(struct ppp *p, const uint8_t *v, size_t vlen, struct lcp_
 	} else if (proto == PPP_PROTO_CHAP && vlen == 3 && v[2] == CHAP_MSCHAPV2) {
 		ok = (a & PPP_AUTH_MSCHAPV2) != 0;
 	} else if (proto == PPP_PROTO_EAP && vlen == 2) {
-		bool tls = (a & PPP_AUTH_EAP_TLS) && p->cfg.tls != NULL;
+		bool tls = (a & (PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) && p->cfg.tls != NULL;
 		bool other = (a & (PPP_AUTH_MSCHAPV2 | PPP_AUTH_PAP)) != 0;
 		/* EAP-MSCHAPv2 only when nothing else can do, or the peer insists after a Nak. */
 		ok = tls || (eap_usable(p) && (!other || p->lcp.nakked_auth == PPP_PROTO_EAP));
@@ -212,7 +213,8 @@ static char judge_auth(struct ppp *p, const uint8_t *v, size_t vlen, struct lcp_
 		his->chap_alg = proto == PPP_PROTO_CHAP ? v[2] : 0;
 		return 'a';
 	}
-	if ((a & PPP_AUTH_ALL) == 0 || (a == PPP_AUTH_EAP_TLS && p->cfg.tls == NULL))
+	if ((a & PPP_AUTH_ALL) == 0 ||
+	    ((a & ~(unsigned)(PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) == 0 && p->cfg.tls == NULL))
 		return 'r';
 	p->lcp.nakked_auth = proto;
 	return 'n';
@@ -402,14 +404,16 @@ static bool lcp_extcode(struct fsm *f, uint8_t code, uint8_t id, const uint8_t *
 			rcv_protrej(p, data, len, f->now);
 		return true;
 	case LCP_ECHOREQ:
-		if (f->state == FSM_OPENED && len >= 4)
+		if (f->state == FSM_OPENED && len >= 4) {
+			p->lcp.heard = f->now;
 			send_echo_reply(p, id, data + 4, len - 4);
+		}
 		return true;
 	case LCP_ECHOREP:
 		if (f->state == FSM_OPENED && len >= 4) {
 			uint32_t m = ppp_get32(data);
 			if (!(p->lcp.got.neg_magic && m == p->lcp.got.magic)) /* not our own, looped */
-				p->lcp.echo_pending = 0;
+				p->lcp.echo_pending = 0; /* the echo schedule itself goes on */
 		}
 		return true;
 	case LCP_DISCREQ:
@@ -448,6 +452,21 @@ void lcp_tick(struct ppp *p, uint64_t now)
 		return;
 	if (l->echo_off) {
 		l->echo_next = UINT64_MAX;
+		return;
+	}
+	/* No echo before the network phase: a server busy with RADIUS/EAP may leave it unanswered
+	 * (or count it against us), and authentication has its own timeout. */
+	if (p->phase != PPP_PHASE_NETWORK) {
+		l->echo_pending = 0;
+		l->echo_next = now + p->cfg.echo_interval_ms;
+		return;
+	}
+	/* Backed off while the peer is heard from: any frame it sent within the interval proves it
+	 * alive, so the next echo waits a full interval after it (servers that answer SSTP echo but
+	 * not LCP echo keep the link as long as traffic flows). */
+	if (l->heard != UINT64_MAX && l->heard + p->cfg.echo_interval_ms > now) {
+		l->echo_pending = 0;
+		l->echo_next = l->heard + p->cfg.echo_interval_ms;
 		return;
 	}
 	if (l->echo_pending >= max) {

@@ -51,15 +51,20 @@ struct ppp_wr ppp_out_begin(struct ppp *p, uint16_t proto)
 	}
 	slot = p->outq[(p->outq_head + p->outq_count) % PPP_OUTQ_LEN];
 	ppp_data_header(slot, proto);
-	return ppp_wr_init(slot + PPP_DATA_HDR_LEN, PPP_FRAME_MAX - PPP_DATA_HDR_LEN);
+	/* Capacity PPP_INFO_MAX: a writer that would exceed what SSTP carries fails (frame dropped,
+	 * counted) rather than producing a frame the SSTP layer refuses. */
+	return ppp_wr_init(slot + PPP_DATA_HDR_LEN, PPP_INFO_MAX);
 }
 
 void ppp_out_commit(struct ppp *p, const struct ppp_wr *w)
 {
 	unsigned idx;
 
-	if (w->err || w->p == NULL || p->outq_count == PPP_OUTQ_LEN)
+	if (w->err || w->p == NULL || p->outq_count == PPP_OUTQ_LEN) {
+		if (w->err && w->p != NULL)
+			p->out_dropped++; /* would not fit one SSTP packet */
 		return;
+	}
 	idx = (p->outq_head + p->outq_count) % PPP_OUTQ_LEN;
 	p->outq_len[idx] = PPP_DATA_HDR_LEN + w->len;
 	p->outq_count++;
@@ -104,7 +109,9 @@ void ppp_random(struct ppp *p, uint8_t *buf, size_t n)
 
 size_t ppp_peer_info_max(const struct ppp *p)
 {
-	return p->lcp.his.neg_mru ? p->lcp.his.mru : PPP_PEER_MRU_DEFAULT;
+	size_t m = p->lcp.his.neg_mru ? p->lcp.his.mru : PPP_PEER_MRU_DEFAULT;
+
+	return m < PPP_INFO_MAX ? m : PPP_INFO_MAX;
 }
 
 void ppp_printable(char *dst, size_t cap, const uint8_t *src, size_t len)
@@ -282,9 +289,9 @@ void ppp_link_up(struct ppp *p, uint64_t now)
 		break;
 	default:
 		/* EAP: the method (TLS or MS-CHAPv2) is known once the server proposes one. */
-		p->auth_method = (p->cfg.auth & PPP_AUTH_EAP_TLS) && p->cfg.tls
-					 ? PPP_METHOD_EAP_TLS
-					 : PPP_METHOD_EAP_MSCHAPV2;
+		p->auth_method = (p->cfg.auth & PPP_AUTH_EAP_TLS) && p->cfg.tls ? PPP_METHOD_EAP_TLS
+				 : (p->cfg.auth & PPP_AUTH_PEAP) && p->cfg.tls	 ? PPP_METHOD_PEAP
+										 : PPP_METHOD_EAP_MSCHAPV2;
 		eap_reset(p);
 		break;
 	}
@@ -446,6 +453,8 @@ int ppp_input(struct ppp *p, const uint8_t *frame, size_t len, uint64_t now_ms,
 	}
 	if (g == 0)
 		return 0;
+	if (proto != PPP_PROTO_LCP)
+		p->lcp.heard = now_ms; /* LCP counts only for echo traffic (lcp.c) */
 	switch (proto) {
 	case PPP_PROTO_LCP:
 		fsm_input(&p->lcp_fsm, info, ilen, now_ms);
@@ -586,13 +595,17 @@ const char *ppp_auth_method_name(enum ppp_auth_method m)
 		return "EAP-MSCHAPv2";
 	case PPP_METHOD_EAP_TLS:
 		return "EAP-TLS";
+	case PPP_METHOD_PEAP:
+		return "PEAP-MSCHAPv2";
 	}
 	return "?";
 }
 
 uint16_t ppp_peer_mru(const struct ppp *p)
 {
-	return p ? (uint16_t)ppp_peer_info_max(p) : PPP_PEER_MRU_DEFAULT;
+	if (p == NULL || !p->lcp.his.neg_mru)
+		return PPP_PEER_MRU_DEFAULT;
+	return p->lcp.his.mru;
 }
 
 uint16_t ppp_local_mru(const struct ppp *p)
@@ -604,9 +617,10 @@ uint16_t ppp_local_mru(const struct ppp *p)
 
 uint16_t ppp_mtu(const struct ppp *p)
 {
-	uint16_t peer = ppp_peer_mru(p);
+	uint16_t peer;
 
 	if (p == NULL)
 		return PPP_MRU_DEFAULT;
+	peer = (uint16_t)ppp_peer_info_max(p);
 	return peer < p->cfg.mru ? peer : p->cfg.mru;
 }

@@ -26,6 +26,10 @@
 #define PPP_MRU_MIN 128    /* smallest peer MRU we accept */
 #define PPP_MRU_MAX 4091   /* largest MRU (SSTP: 4095 minus the SSTP header) */
 #define PPP_DATA_HDR_LEN 4 /* FF 03 + 2-byte protocol */
+/* Largest information field that fits one SSTP data packet (4095 - 4 SSTP - 4 PPP header).
+ * Every frame the engine builds is clamped to it whatever MRU the peer announces: RRAS and
+ * Azure announce 4091, which counted as an information field would make 4095-byte frames. */
+#define PPP_INFO_MAX (PPP_MRU_MAX - PPP_DATA_HDR_LEN)
 #define PPP_HLAK_LEN 32
 #define PPP_MSG_LEN 256 /* size of text fields in events (NUL-terminated, truncated) */
 
@@ -34,7 +38,8 @@
 #define PPP_AUTH_MSCHAPV2 0x02u
 #define PPP_AUTH_EAP_MSCHAPV2 0x04u
 #define PPP_AUTH_EAP_TLS 0x08u
-#define PPP_AUTH_ALL 0x0Fu
+#define PPP_AUTH_PEAP 0x10u /* PEAPv0 with inner EAP-MSCHAPv2 (needs tls with open/seal) */
+#define PPP_AUTH_ALL 0x1Fu
 
 enum ppp_auth_method {
 	PPP_METHOD_NONE = 0, /* the server asked for no authentication */
@@ -42,6 +47,7 @@ enum ppp_auth_method {
 	PPP_METHOD_MSCHAPV2,
 	PPP_METHOD_EAP_MSCHAPV2,
 	PPP_METHOD_EAP_TLS,
+	PPP_METHOD_PEAP, /* PEAPv0 / EAP-MSCHAPv2 */
 };
 
 /* Engine configuration. ppp_new() copies everything it needs (user, password and identity are
@@ -173,11 +179,12 @@ const char *ppp_phase_name(enum ppp_phase phase);
 /* RFC 1661 state name ("Initial" ... "Opened") of LCP, IPCP or IPv6CP; "n/a" for others. */
 const char *ppp_state_name(const struct ppp *p, uint16_t proto);
 const char *ppp_auth_method_name(enum ppp_auth_method m);
-/* MRU the peer accepts (what we may send; 1500 when it named none). */
+/* MRU the peer accepts (what it announced; 1500 when it named none). Frames we send are also
+ * held to PPP_INFO_MAX. */
 uint16_t ppp_peer_mru(const struct ppp *p);
 /* MRU the peer acked for us (what it may send us). */
 uint16_t ppp_local_mru(const struct ppp *p);
-/* Recommended TUN MTU: min(peer MRU, configured MRU). */
+/* Recommended TUN MTU: min(peer MRU, configured MRU, PPP_INFO_MAX). */
 uint16_t ppp_mtu(const struct ppp *p);
 
 #endif

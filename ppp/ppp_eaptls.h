@@ -29,6 +29,14 @@ struct ppp_tls_engine {
 	int (*msk)(void *ctx, uint8_t out[PPP_TLS_MSK_LEN]);
 	/* Human-readable reason for the last failure (never contains key material). */
 	const char *(*error)(void *ctx);
+	/* Tunnelled methods (PEAP), after PPP_TLS_DONE; NULL when the engine has no tunnel.
+	 * open: TLS records from the server in (may be empty: what is left of the last message),
+	 * the application data they carry out (engine-owned, valid until the next call).
+	 * seal: inner bytes in, the TLS records carrying them out. 0, or -1 with error() set. */
+	int (*open)(void *ctx, const uint8_t *in, size_t in_len, const uint8_t **out,
+		    size_t *out_len);
+	int (*seal)(void *ctx, const uint8_t *in, size_t in_len, const uint8_t **out,
+		    size_t *out_len);
 };
 
 #endif

@@ -38,6 +38,7 @@ struct lcp_state {
 	unsigned echo_pending;
 	uint8_t echo_id;
 	bool echo_off;        /* peer Code-Rejected Echo */
+	uint64_t heard;       /* last time the peer was heard from (any frame but our own echo) */
 	uint16_t nakked_auth; /* auth protocol we last Nak'ed (accept it if the peer insists) */
 };
 
@@ -79,7 +80,14 @@ struct eap_state {
 	uint8_t last_id;
 	uint8_t last[PPP_FRAME_MAX];     /* last EAP Response (resent on a retransmitted Request) */
 	size_t last_len;
+	/* The Request last_id answered (type and data): a repeat is a retransmission only when
+	 * identifier AND content match; some servers reuse identifiers for new Requests. */
+	uint8_t last_req[PPP_FRAME_MAX];
+	size_t last_req_len;
+	const uint8_t *cur_req;          /* the Request being processed (NULL outside eap_request) */
+	size_t cur_req_len;
 	uint8_t method;                  /* EAP type in use: 0, 13 or 26 */
+	uint8_t refused;                 /* first EAP type we Nak'ed (named in a later failure) */
 	char notification[128];          /* last Notification text, printable only */
 	/* EAP-TLS */
 	enum eaptls_phase tls;
@@ -92,6 +100,12 @@ struct eap_state {
 	size_t tx_len, tx_off;
 	bool tx_active;
 	bool tls_fail_pending;           /* engine failed: report after the alert goes out */
+	/* PEAP: inner Responses go into tun (sealed by eap_peap.c) instead of a PPP frame */
+	bool in_tunnel;
+	uint8_t tun[PPP_FRAME_MAX];
+	size_t tun_len;
+	bool tun_err;
+	bool peap_ok;                    /* inner method verified and Result TLV success sent */
 };
 
 struct ppp {
@@ -196,6 +210,12 @@ void eap_reset(struct ppp *p);
  * so a retransmitted Request gets the same answer. */
 void eap_send_response(struct ppp *p, uint8_t id, uint8_t type, const uint8_t *a, size_t alen,
 		       const uint8_t *b, size_t blen);
+/* EAP-MSCHAPv2 Request data (after the type byte): also the inner method of PEAP. */
+void eap_mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now);
+/* PEAP: one reassembled server message after the handshake (TLS records of the tunnel). */
+void peap_tunnel(struct ppp *p, uint8_t id, const uint8_t *rec, size_t len, uint64_t now);
+/* EAP-TLS/PEAP: send a flight of TLS records (fragmented), or an empty ack when len is 0. */
+void eaptls_send_output(struct ppp *p, uint8_t id, const uint8_t *out, size_t out_len);
 /* EAP-TLS Request (after the type byte). */
 void eaptls_request(struct ppp *p, uint8_t id, const uint8_t *data, size_t len, uint64_t now);
 /* EAP-Success arrived while EAP-TLS was the method: true if the handshake is complete

@@ -1,7 +1,8 @@
 /* eap_tls_engine.c - the EAP-TLS engine (RFC 5216) behind struct ppp_tls_engine: an mbedTLS
  * client over memory buffers (what the server sent in, what we send out), TLS 1.2 at most,
  * presenting the client chain without its root, verifying the EAP server, and deriving the MSK
- * from the master secret with TLS-PRF("client EAP encryption", client_random || server_random). */
+ * from the master secret with TLS-PRF("client EAP encryption", client_random || server_random).
+ * After the handshake it also opens and seals application data, the tunnel PEAP runs in. */
 #include "tls_compat.h"
 
 #include <mbedtls/platform_util.h>
@@ -29,6 +30,7 @@ struct tls_eap_engine {
 	struct tls_verify verify;
 	int *suites;
 	struct buf in, out;
+	struct buf plain; /* application data opened from the tunnel (PEAP) */
 	struct tls_compat_export exp;
 	uint8_t ms[48], cr[32], sr[32];
 	mbedtls_tls_prf_types prf;
@@ -120,6 +122,7 @@ static int eap_begin(void *ctx)
 	tls_verify_reset(&e->verify);
 	e->in.len = e->in.off = 0;
 	e->out.len = e->out.off = 0;
+	e->plain.len = e->plain.off = 0;
 	e->error[0] = '\0';
 	if (mbedtls_ssl_session_reset(&e->ssl) != 0) {
 		e->state = EAP_FAILED;
@@ -192,6 +195,89 @@ static int eap_msk(void *ctx, uint8_t out[PPP_TLS_MSK_LEN])
 	return ret == 0 ? 0 : -1;
 }
 
+#define EAP_TUNNEL_MAX (64 * 1024) /* inner data opened from one server message */
+
+/* PEAP: the application data in the server's records (after the handshake). */
+static int eap_open(void *ctx, const uint8_t *in, size_t in_len, const uint8_t **out,
+		    size_t *out_len)
+{
+	struct tls_eap_engine *e = ctx;
+	uint8_t tmp[4096];
+
+	*out = NULL;
+	*out_len = 0;
+	if (e->state != EAP_DONE) {
+		snprintf(e->error, sizeof(e->error), "TLS tunnel used before the handshake finished");
+		return -1;
+	}
+	e->plain.len = e->plain.off = 0;
+	if (in_len > 0 && buf_append(&e->in, in, in_len) != 0) {
+		snprintf(e->error, sizeof(e->error), "the server sent too much tunnel data");
+		goto fail;
+	}
+	for (;;) {
+		int ret = mbedtls_ssl_read(&e->ssl, tmp, sizeof(tmp));
+
+		if (ret == MBEDTLS_ERR_SSL_WANT_READ)
+			break;
+		if (ret <= 0) {
+			char msg[TLS_MSG_LEN];
+
+			if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+				snprintf(msg, sizeof(msg), "the server closed the TLS tunnel");
+			else
+				tls_map_error(&e->ssl, &e->verify, ret, 0, "inside the TLS tunnel", msg,
+					      sizeof(msg));
+			e->error[0] = '\0';
+			tls_appendf(e->error, sizeof(e->error), "%s", msg);
+			goto fail;
+		}
+		if (e->plain.len + (size_t)ret > EAP_TUNNEL_MAX ||
+		    buf_append(&e->plain, tmp, (size_t)ret) != 0) {
+			snprintf(e->error, sizeof(e->error), "the server sent too much tunnel data");
+			goto fail;
+		}
+	}
+	mbedtls_platform_zeroize(tmp, sizeof(tmp));
+	*out = e->plain.p;
+	*out_len = e->plain.len;
+	return 0;
+fail:
+	mbedtls_platform_zeroize(tmp, sizeof(tmp));
+	e->state = EAP_FAILED;
+	return -1;
+}
+
+/* PEAP: inner bytes to the server as TLS application data records. */
+static int eap_seal(void *ctx, const uint8_t *in, size_t in_len, const uint8_t **out,
+		    size_t *out_len)
+{
+	struct tls_eap_engine *e = ctx;
+	size_t off = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	e->out.len = e->out.off = 0;
+	if (e->state != EAP_DONE) {
+		snprintf(e->error, sizeof(e->error), "TLS tunnel used before the handshake finished");
+		return -1;
+	}
+	while (off < in_len) {
+		int ret = mbedtls_ssl_write(&e->ssl, in + off, in_len - off);
+
+		if (ret <= 0) { /* memory BIO: nothing to wait for */
+			snprintf(e->error, sizeof(e->error), "cannot write into the TLS tunnel (-0x%04x)",
+				 (unsigned)-ret);
+			e->state = EAP_FAILED;
+			return -1;
+		}
+		off += (size_t)ret;
+	}
+	*out = e->out.p;
+	*out_len = e->out.len;
+	return 0;
+}
+
 static const char *eap_error(void *ctx)
 {
 	const struct tls_eap_engine *e = ctx;
@@ -205,7 +291,7 @@ struct tls_eap_engine *tls_eap_engine_new(const struct tls_eap_config *cfg,
 	struct tls_eap_engine *e;
 	int anchors, ret;
 
-	if (cfg == NULL || cfg->creds == NULL) {
+	if (cfg == NULL || (cfg->creds == NULL && !cfg->peap)) {
 		snprintf(err, errlen, "EAP-TLS needs a client certificate");
 		return NULL;
 	}
@@ -257,8 +343,9 @@ struct tls_eap_engine *tls_eap_engine_new(const struct tls_eap_config *cfg,
 		goto fail;
 	}
 	mbedtls_ssl_conf_ciphersuites(&e->conf, e->suites);
-	ret = mbedtls_ssl_conf_own_cert(&e->conf, tls_creds_crt(cfg->creds),
-					tls_creds_pk(cfg->creds));
+	ret = cfg->creds == NULL ? 0
+				 : mbedtls_ssl_conf_own_cert(&e->conf, tls_creds_crt(cfg->creds),
+							     tls_creds_pk(cfg->creds));
 	if (ret != 0) {
 		snprintf(err, errlen, "cannot use the client certificate (-0x%04x)", (unsigned)-ret);
 		goto fail;
@@ -286,6 +373,8 @@ struct tls_eap_engine *tls_eap_engine_new(const struct tls_eap_config *cfg,
 	iface->step = eap_step;
 	iface->msk = eap_msk;
 	iface->error = eap_error;
+	iface->open = eap_open;
+	iface->seal = eap_seal;
 	return e;
 fail:
 	tls_eap_engine_free(e);
@@ -302,6 +391,7 @@ void tls_eap_engine_free(struct tls_eap_engine *e)
 	free(e->suites);
 	buf_free(&e->in);
 	buf_free(&e->out);
+	buf_free(&e->plain);
 	mbedtls_platform_zeroize(e, sizeof(*e));
 	free(e);
 }

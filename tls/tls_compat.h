@@ -61,6 +61,16 @@
 #define TLS_PEM_BUFLEN(ctx) ((ctx)->MBEDTLS_PRIVATE(buflen))
 /* Description byte of the last alert received (valid after MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE). */
 #define TLS_SSL_LAST_ALERT(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msg)[1])
+/* Whether a certificate of our own is configured, and whether the server sent a
+ * CertificateRequest (2.28 keeps the flag in the context; 3.x in private handshake state: there
+ * only the TLS 1.3 certificate_required alert tells). */
+#define TLS_SSL_HAS_OWN_CERT(ssl) \
+	((ssl)->MBEDTLS_PRIVATE(conf)->MBEDTLS_PRIVATE(key_cert) != NULL)
+#if TLS_COMPAT_V3
+#define TLS_SSL_SERVER_ASKED_CERT(ssl) 0
+#else
+#define TLS_SSL_SERVER_ASKED_CERT(ssl) ((ssl)->client_auth != 0)
+#endif
 
 /* Library-wide setup needed before any crypto (PSA on 3.x). 0 or -1. */
 static inline int tls_compat_init(void)

@@ -13,7 +13,9 @@
 /* All pointers are borrowed; creds must outlive the engine, the rest is read in
  * tls_eap_engine_new only. */
 struct tls_eap_config {
-	const struct tls_creds *creds;   /* required: the client identity */
+	const struct tls_creds *creds;   /* the client identity; required unless peap */
+	int peap;                        /* 1: PEAP (the server is verified, no client certificate
+					  * unless creds are given) */
 	const char *const *ca_paths;     /* EAP server trust anchors: files/dirs, NULL-terminated */
 	const struct tls_blob *ca_blobs; /* in-memory roots (package roots) */
 	size_t n_ca_blobs;

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +260,21 @@ static const char *alert_name(unsigned a)
 	}
 }
 
+/* A server that requires a client certificate (MikroTik verify-client-certificate, IIS/RRAS
+ * with client certificates required) refuses our empty Certificate with an alert, or just
+ * closes. When we had none to give and it asked (or said certificate_required), say so. */
+static const char *no_cert_hint(const mbedtls_ssl_context *ssl, unsigned alert)
+{
+	bool asked = TLS_SSL_SERVER_ASKED_CERT(ssl) || alert == 116;
+
+	if (TLS_SSL_HAS_OWN_CERT(ssl) || !asked)
+		return "";
+	if (alert != 0 && alert != 116 && alert != 40 && alert != 42 && alert != 48 && alert != 49)
+		return "";
+	return ": the server requires a client certificate on the TLS connection (give one with "
+	       "--tls-cert FILE|URI or the profile key tls-cert)";
+}
+
 int tls_map_error(const mbedtls_ssl_context *ssl, const struct tls_verify *v, int ret,
 		  int sys_errno, const char *during, char *out, size_t outlen)
 {
@@ -288,10 +304,12 @@ int tls_map_error(const mbedtls_ssl_context *ssl, const struct tls_verify *v, in
 	}
 	switch (ret) {
 	case MBEDTLS_ERR_SSL_CONN_EOF:
-		snprintf(out, outlen, "server closed the connection %s", during);
+		snprintf(out, outlen, "server closed the connection %s%s", during,
+			 no_cert_hint(ssl, 0));
 		return TLS_ERR_IO;
 	case MBEDTLS_ERR_NET_CONN_RESET:
-		snprintf(out, outlen, "connection reset by the server %s", during);
+		snprintf(out, outlen, "connection reset by the server %s%s", during,
+			 no_cert_hint(ssl, 0));
 		return TLS_ERR_IO;
 	case MBEDTLS_ERR_NET_SEND_FAILED:
 	case MBEDTLS_ERR_NET_RECV_FAILED:
@@ -300,10 +318,12 @@ int tls_map_error(const mbedtls_ssl_context *ssl, const struct tls_verify *v, in
 		return TLS_ERR_IO;
 	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: {
 		unsigned a = TLS_SSL_LAST_ALERT(ssl);
+		const char *hint = no_cert_hint(ssl, a);
 
 		snprintf(out, outlen, "server sent TLS alert %s (%u) %s%s",
 			 alert_name(a), a, during,
-			 a == 40 || a == 70 ? ": no common TLS version or cipher suite" : "");
+			 hint[0] ? hint
+			 : a == 40 || a == 70 ? ": no common TLS version or cipher suite" : "");
 		return TLS_ERR_PROTO;
 	}
 	case TLS_ERR_SSL_BAD_VERSION:

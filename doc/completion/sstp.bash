@@ -10,7 +10,7 @@ _sstp_sessions() {
     [ -d "$d" ] && find "$d" -maxdepth 1 -name '*.sock' -printf '%f\n' 2>/dev/null | sed 's/\.sock$//'
 }
 # the keys of sstp.conf(5), for `sstp set NAME KEY=VALUE`
-_sstp_keys="name server sni ca pin-sha256 route pool dns dns-domain cert key cert-password-file user password-file auth proxy proxy-user proxy-password-file mtu no-routes no-dns full-tunnel route-conflict reconnect no-ipv6 interface timeout script up down vnet-name vnet-id"
+_sstp_keys="name server sni ca pin-sha256 route pool dns dns-domain cert key cert-password-file user identity tls-cert password-file auth proxy proxy-user proxy-password-file mtu no-routes no-dns full-tunnel route-conflict reconnect no-ipv6 interface timeout script up down vnet-name vnet-id"
 _sstp() {
     local cur prev cmd i
     COMPREPLY=()
@@ -21,13 +21,13 @@ _sstp() {
     done
     local global="-v --verbose -q --quiet --syslog --state-dir -h --help"
     local conn="--package --cert --key --cert-password-file --ca --pin-sha256 --insecure --sni -u --user
-        --password-file --password-stdin --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --route-conflict --dns --no-dns
+        --password-file --password-stdin --identity --tls-cert --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --route-conflict --dns --no-dns
         --no-ipv6 --mtu -i --interface --reconnect --no-reconnect --wait -t --timeout -n --name -s --script --up --down"
     case "$prev" in
         --package|--cert|--key|--cert-password-file|--ca|--password-file|--proxy-password-file|--junit|--out|--root|--script|-s)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --auth) COMPREPLY=($(compgen -W "mschapv2 eap-mschapv2 pap eap-tls" -- "$cur")); return ;;
+        --auth) COMPREPLY=($(compgen -W "mschapv2 eap-mschapv2 pap eap-tls peap" -- "$cur")); return ;;
         --route-conflict) COMPREPLY=($(compgen -W "prefer-tunnel skip" -- "$cur")); return ;;
         --route|--dns|--mtu|--timeout|-t|--sni|--pin-sha256|--proxy|--proxy-user|--user|-u|--name|-n|--interface|-i|--check|--probe|--cn|--bits|--days|--up|--down)
             return ;;

@@ -1,6 +1,8 @@
 /* fuzz_ppp_eap.c - libFuzzer target for the EAP peer and EAP-TLS framing (the CVE-2020-8597
  * and CVE-2018-11574 classes). LCP is opened with Auth-Protocol EAP by a script; the input is a
- * list of length-prefixed EAP packets. Invariants: every message handed to the TLS engine is at
+ * list of length-prefixed EAP packets (first byte: methods and server MRU, 0xFE/0xFF = 4091);
+ * PEAP is enabled with an identity tunnel, so inner packets (TLVs, inner MS-CHAPv2) are fuzzed.
+ * Invariants: every frame fits one SSTP data packet; every message handed to the TLS engine is at
  * most 64 KiB and made only of bytes the server sent in fragments; our own TLS output, read
  * back from our fragments (L on the first, M on all but the last, each within the peer MRU),
  * is byte-identical to what the engine produced. */
@@ -69,7 +71,22 @@ static const char *f_err(void *c)
 	return "fake";
 }
 
-static struct ppp_tls_engine eng = {NULL, f_begin, f_step, f_msk, f_err};
+/* PEAP's tunnel: the identity (inner packets are what the input says). */
+static int f_tunnel(void *c, const uint8_t *in, size_t n, const uint8_t **o, size_t *ol)
+{
+	static uint8_t t[PPP_EAPTLS_MAX];
+
+	(void)c;
+	if (n > sizeof(t) || (n > 0 && in == NULL))
+		abort();
+	if (n)
+		memcpy(t, in, n);
+	*o = t;
+	*ol = n;
+	return 0;
+}
+
+static struct ppp_tls_engine eng = {NULL, f_begin, f_step, f_msk, f_err, f_tunnel, f_tunnel};
 
 /* Check one EAP-TLS Response fragment of ours and append it to the read-back buffer. */
 static void check_tls_fragment(const uint8_t *d, size_t len)
@@ -115,8 +132,9 @@ static void drain(struct ppp *p)
 	struct ppp_event ev;
 
 	while (ppp_next_output(p, &fr, &len) == 1) {
-		if (len < 4 || fr[0] != 0xFF || fr[1] != 0x03 || len - 4 > ppp_peer_mru(p))
-			abort();
+		if (len < 4 || fr[0] != 0xFF || fr[1] != 0x03 || len - 4 > ppp_peer_mru(p) ||
+		    len > 4091)
+			abort(); /* within the peer's MRU and one SSTP data packet */
 		if (ppp_get16(fr + 2) != PPP_PROTO_EAP)
 			continue;
 		if (len < 9 || ppp_get16(fr + 6) != len - 4 || fr[4] != 2)
@@ -157,7 +175,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.user_len = 14;
 	cfg.password = "pw";
 	cfg.password_len = 2;
-	cfg.auth = (data[0] & 1) ? PPP_AUTH_EAP_TLS : (PPP_AUTH_EAP_TLS | PPP_AUTH_EAP_MSCHAPV2);
+	cfg.auth = (data[0] & 1) ? PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP
+				 : (PPP_AUTH_EAP_TLS | PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PEAP);
 	cfg.tls = &eng;
 	p = ppp_new(&cfg);
 	if (p == NULL)
@@ -169,8 +188,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t mine[32];
 		struct ppp_wr w = ppp_wr_init(mine, sizeof(mine));
 		mru_hi = (uint8_t)(data[0] >> 1);
-		fr[10] = (uint8_t)((128 + mru_hi * 11) >> 8);
-		fr[11] = (uint8_t)(128 + mru_hi * 11);
+		unsigned mru = mru_hi == 127 ? 4091 : 128 + mru_hi * 11u; /* 4091: RRAS, Azure */
+		fr[10] = (uint8_t)(mru >> 8);
+		fr[11] = (uint8_t)mru;
 		ppp_input(p, fr, 16, 0, &d);
 		p->lcp_fsm.cb->addci(&p->lcp_fsm, &w);
 		fr[4] = 2;
@@ -195,7 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fr[3] = 0x27;
 		memcpy(fr + 4, data + off, len);
 		/* Count the EAP-TLS payload this Request really carries (within its Length). */
-		if (len >= 6 && fr[4] == 1 && fr[8] == 13) {
+		if (len >= 6 && fr[4] == 1 && (fr[8] == 13 || fr[8] == 25)) {
 			size_t plen = ppp_get16(fr + 6);
 			size_t hdr = (fr[9] & 0x80) ? 10 : 6;
 			if (plen <= len && plen > hdr)

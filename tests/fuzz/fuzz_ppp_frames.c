@@ -49,7 +49,7 @@ static const char *f_err(void *c)
 	(void)c;
 	return "fake";
 }
-static struct ppp_tls_engine eng = {NULL, f_begin, f_step, f_msk, f_err};
+static struct ppp_tls_engine eng = {NULL, f_begin, f_step, f_msk, f_err, NULL, NULL};
 
 static void check_outputs(struct ppp *p)
 {

@@ -38,12 +38,14 @@ static void test_connect_full(void **state)
 			       "--name", "work", "-vv", "--json", "--sni", "other.example.com",
 			       "--pin-sha256", "abc", "--auth", "mschapv2,pap", "--interface", "vpn0",
 			       "--full-tunnel", "--proxy", "http://proxy:3128", "--no-ipv6",
-			       "--route-conflict", "skip"), 0);
+			       "--route-conflict", "skip", "--identity", "alice@corp.example", "--tls-cert", "machine.p12"), 0);
 	assert_int_equal(cli.cmd, SSTP_CMD_CONNECT);
 	assert_string_equal(cli.conn.target, "vpn.example.com:8443");
 	assert_int_equal(cli.conn.n_ca, 2);
 	assert_string_equal(cli.conn.ca[1], "b.pem");
 	assert_string_equal(cli.conn.user, "bob");
+	assert_string_equal(cli.conn.identity, "alice@corp.example");
+	assert_string_equal(cli.conn.tls_cert, "machine.p12");
 	assert_string_equal(cli.conn.password_file, "/run/pw");
 	assert_int_equal(cli.conn.n_routes, 2);
 	assert_string_equal(cli.conn.route_conflict, "skip");
@@ -289,6 +291,8 @@ static void test_auth_and_names(void **state)
 	assert_int_equal(a, PPP_AUTH_PAP);
 	assert_int_equal(sstp_parse_auth("eap-mschapv2, pap", &a), 0);
 	assert_int_equal(a, PPP_AUTH_EAP_MSCHAPV2 | PPP_AUTH_PAP);
+	assert_int_equal(sstp_parse_auth("peap,eap-tls", &a), 0);
+	assert_int_equal(a, PPP_AUTH_PEAP | PPP_AUTH_EAP_TLS);
 	assert_int_equal(sstp_parse_auth("chap", &a), -1);
 	assert_int_equal(sstp_parse_auth("", &a), -1);
 	assert_int_equal(sstp_parse_auth(",", &a), -1);

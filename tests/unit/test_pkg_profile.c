@@ -117,7 +117,8 @@ static void expect_error(const char *text, const char *needle)
 static void test_proxy_keys(void **state)
 {
 	static const char text[] = "server = gw\nproxy = http://p.example:3128\n"
-				   "proxy-user = CORP\\bob\nproxy-password-file = /run/px\n";
+				   "proxy-user = CORP\\bob\nproxy-password-file = /run/px\n"
+				   "identity = alice@corp.example\ntls-cert = /etc/sstp/m.p12\n";
 	struct sstp_profile p, q;
 	char err[256], *t = NULL;
 	size_t l = 0;
@@ -133,6 +134,8 @@ static void test_proxy_keys(void **state)
 	assert_int_equal(sstp_profile_parse(&q, t, l, NULL, err, sizeof(err)), 0);
 	assert_string_equal(q.proxy_user, "CORP\\bob");
 	assert_string_equal(q.proxy_password_file, "/run/px");
+	assert_string_equal(q.identity, "alice@corp.example"); /* the EAP identity key */
+	assert_string_equal(q.tls_cert, "/etc/sstp/m.p12");    /* outer-TLS certificate */
 	free(t);
 	sstp_profile_free(&p);
 	sstp_profile_free(&q);

@@ -108,7 +108,7 @@ static void test_round_trip(void **state)
 	static const char *const set[] = {
 		"sni=gw.example", "pin-sha256=AAAA", "route=10.0.0.0/16", "pool=172.16.0.0/24",
 		"dns=10.0.0.4", "dns-domain=corp.example", "cert=/c.p12", "key=/k.pem",
-		"cert-password-file=/cpw", "user=alice", "password-file=/pw", "auth=pap",
+		"cert-password-file=/cpw", "user=alice", "identity=alice@corp.example", "tls-cert=/m.p12", "password-file=/pw", "auth=pap",
 		"proxy=http://proxy:3128", "proxy-user=bob", "proxy-password-file=/ppw",
 		"mtu=1300", "no-routes=true", "no-dns=true", "full-tunnel=true", "route-conflict=skip", "reconnect=false",
 		"no-ipv6=true", "interface=vpn7", "timeout=20", "script=/s.sh", "up=echo  up ",

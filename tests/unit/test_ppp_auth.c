@@ -1,6 +1,7 @@
 /* test_ppp_auth.c - authentication as the client: LCP Auth-Protocol acceptance and Nak with the
  * preferred method, PAP, MS-CHAPv2 (wrong S=, Failure E=/R=/M= parsing into a message), EAP
- * Identity / Notification / legacy Nak, EAP-MSCHAPv2, premature EAP-Success, auth timeout. */
+ * Identity / Notification / legacy Nak, EAP-MSCHAPv2, premature EAP-Success, auth timeout,
+ * reused EAP identifiers and the lenient MS-Length / S= parsing. */
 #include "test_ppp_util.h"
 
 static const uint8_t pap_opt[] = {3, 4, 0xC0, 0x23};
@@ -470,7 +471,8 @@ static void test_eap_mschapv2(void **state)
 	}
 	ppp_free(p);
 
-	/* MS-Length lying (longer than the packet): ignored. Failure: reported. */
+	/* MS-Length longer than the packet: the packet's length counts (too short here: ignored).
+	 * Failure: reported. */
 	p = ppp_new(&cfg);
 	lcp_up_with(p, &f, eap_opt, sizeof(eap_opt), 0);
 	clear_frames(p, &f);
@@ -505,6 +507,78 @@ static void test_eap_mschapv2(void **state)
 	feed_pkt(p, 0, PPP_PROTO_EAP, 3, 6, NULL, 0);
 	assert_int_equal(find_event(p, PPP_EV_AUTH_OK, &ev), 0);
 	ppp_free(p);
+}
+
+/* Servers seen in the field: identifiers reused for new Requests (a new Request, not a
+ * retransmission), MS-Length larger than the packet, and S= followed by NUL, CR or more bytes. */
+static void test_eap_reuse_and_lenient(void **state)
+{
+	static const char *const tails[] = {"\0", "\r\n", "\0\0garbage", " M=ok"};
+	struct ppp_config cfg;
+	struct test_rand rnd;
+	static struct tframes f;
+	struct ppp_event ev;
+	uint8_t sb[80], resp[PPP_FRAME_MAX];
+	size_t resp_len;
+	(void)state;
+
+	test_config(&cfg, &rnd);
+	cfg.auth = PPP_AUTH_EAP_MSCHAPV2;
+	cfg.user = "User";
+	cfg.user_len = 4;
+	cfg.password = "clientPass";
+	cfg.password_len = 10;
+	for (size_t k = 0; k < sizeof(tails) / sizeof(tails[0]); k++) {
+		const char *s = "S=407A5589115FD0D6209F510FE9C04566932CDA56";
+		size_t tl = k == 0 ? 1 : k == 1 ? 2 : k == 2 ? 9 : 5;
+		struct ppp *p = ppp_new(&cfg);
+
+		lcp_up_with(p, &f, eap_opt, sizeof(eap_opt), 0);
+		clear_frames(p, &f);
+		eap_mschap_challenge(p, &rnd, 5);
+		clear_frames(p, &f);
+		assert_int_equal(f.n, 1);
+		resp_len = f.len[0];
+		memcpy(resp, f.buf[0], resp_len);
+		/* The same Request again (identifier and content): the same Response, not recomputed. */
+		eap_mschap_challenge(p, &rnd, 5);
+		clear_frames(p, &f);
+		assert_int_equal(f.n, 1);
+		assert_int_equal(f.len[0], resp_len);
+		assert_memory_equal(f.buf[0], resp, resp_len);
+		/* Success Request reusing identifier 5, MS-Length 0xff (larger than the packet) and a
+		 * tail after the 40 hex digits: a new Request, answered with the Success ack. */
+		sb[0] = 3;
+		sb[1] = 0x42;
+		sb[2] = 0;
+		sb[3] = 0xff;
+		memcpy(sb + 4, s, 42);
+		memcpy(sb + 46, tails[k], tl);
+		feed_eap_req(p, 5, 26, sb, 46 + tl);
+		clear_frames(p, &f);
+		assert_int_equal(f.n, 1);
+		assert_int_equal(f.len[0], 4 + 5 + 1);
+		assert_int_equal(f.buf[0][9], 3);
+		feed_pkt(p, 0, PPP_PROTO_EAP, 3, 5, NULL, 0);
+		assert_int_equal(find_event(p, PPP_EV_AUTH_OK, &ev), 1);
+		ppp_free(p);
+	}
+	/* A 41st hex digit is not an authenticator response of ours. */
+	{
+		struct ppp *p = ppp_new(&cfg);
+		const char *s = "S=407A5589115FD0D6209F510FE9C04566932CDA56A";
+
+		lcp_up_with(p, &f, eap_opt, sizeof(eap_opt), 0);
+		eap_mschap_challenge(p, &rnd, 5);
+		sb[0] = 3;
+		sb[1] = 0x42;
+		sb[2] = 0;
+		sb[3] = 4 + 43;
+		memcpy(sb + 4, s, 43);
+		feed_eap_req(p, 6, 26, sb, 47);
+		assert_int_equal(find_event(p, PPP_EV_AUTH_FAILED, &ev), 1);
+		ppp_free(p);
+	}
 }
 
 static void test_eap_malformed(void **state)
@@ -545,6 +619,41 @@ static void test_eap_malformed(void **state)
 	ppp_free(p);
 }
 
+/* A server that asks only for a method we refuse and then sends EAP-Failure: the failure names
+ * what it asked for and what would give it (an NPS policy allowing only PEAP, EAP-TLS without
+ * --cert). */
+static void test_eap_failure_names_refused_method(void **state)
+{
+	static const struct {
+		uint8_t type;
+		const char *text;
+	} v[] = {{25, "PEAP (EAP type 25)"}, {13, "--cert"}, {21, "EAP-TTLS"}, {4, "EAP-MD5"}};
+	struct ppp_config cfg;
+	struct test_rand rnd;
+	static struct tframes f;
+	struct ppp_event ev;
+	(void)state;
+
+	test_config(&cfg, &rnd);
+	cfg.auth = PPP_AUTH_EAP_MSCHAPV2;
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		struct ppp *p = ppp_new(&cfg);
+
+		lcp_up_with(p, &f, eap_opt, sizeof(eap_opt), 0);
+		feed_eap_req(p, 1, 1, "", 0);
+		clear_frames(p, &f);
+		feed_eap_req(p, 2, v[k].type, "\x20", 1);
+		clear_frames(p, &f);
+		assert_int_equal(f.n, 1);
+		assert_int_equal(f.buf[0][8], 3); /* Nak */
+		feed_pkt(p, 0, PPP_PROTO_EAP, 4, 2, NULL, 0);
+		assert_int_equal(find_event(p, PPP_EV_AUTH_FAILED, &ev), 1);
+		if (strstr(ev.message, v[k].text) == NULL)
+			fail_msg("'%s' lacks '%s'", ev.message, v[k].text);
+		ppp_free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +667,8 @@ int main(void)
 		cmocka_unit_test(test_eap_no_methods_nak_zero),
 		cmocka_unit_test(test_eap_mschapv2),
 		cmocka_unit_test(test_eap_malformed),
+		cmocka_unit_test(test_eap_reuse_and_lenient),
+		cmocka_unit_test(test_eap_failure_names_refused_method),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

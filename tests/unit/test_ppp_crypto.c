@@ -159,6 +159,19 @@ static void test_parse_success(void **state)
 				 (const uint8_t *)"X=407A5589115FD0D6209F510FE9C04566932CDA56", 42, out),
 			 -1);
 	assert_int_equal(ppp_mschap_parse_success(NULL, 0, out), -1);
+	/* NUL, CR or other bytes after the value are accepted; a 41st hex digit is not. */
+	assert_int_equal(ppp_mschap_parse_success(
+				 (const uint8_t *)"S=407A5589115FD0D6209F510FE9C04566932CDA56\0", 43, out),
+			 0);
+	assert_int_equal(ppp_mschap_parse_success(
+				 (const uint8_t *)"S=407A5589115FD0D6209F510FE9C04566932CDA56\r\n", 44, out),
+			 0);
+	assert_int_equal(ppp_mschap_parse_success(
+				 (const uint8_t *)"S=407A5589115FD0D6209F510FE9C04566932CDA56;x", 44, out),
+			 0);
+	assert_int_equal(ppp_mschap_parse_success(
+				 (const uint8_t *)"S=407A5589115FD0D6209F510FE9C04566932CDA56F", 43, out),
+			 -1);
 }
 
 static void test_parse_failure(void **state)

@@ -61,7 +61,8 @@ static const char *fake_error(void *ctx)
 }
 
 static struct fake_tls fake;
-static struct ppp_tls_engine engine = {&fake, fake_begin, fake_step, fake_msk, fake_error};
+static struct ppp_tls_engine engine = {&fake, fake_begin, fake_step, fake_msk, fake_error,
+				       NULL, NULL};
 static struct tframes f;
 
 static struct ppp *tls_up(uint16_t server_mru)
@@ -230,6 +231,70 @@ static void test_small_mru_fragments(void **state)
 		tls_req(p, ++id, 0x00, 0, NULL, 0);
 	}
 	assert_int_equal(total, 1000);
+	ppp_free(p);
+}
+
+/* RRAS and Azure announce MRU 4091; an SSTP data packet carries at most 4091 bytes of PPP frame
+ * (FF 03, protocol, 4087 of information). A client flight over 5 KB (a three-level RSA-4096
+ * chain) must leave in frames that fit, and the pieces must add up to the flight. So must LCP
+ * Echo-Reply and Protocol-Reject sized from the peer's MRU. */
+static void test_mru_4091_frames_fit_sstp(void **state)
+{
+	static uint8_t got[8000], big[5000];
+	struct ppp *p;
+	struct ppp_data d;
+	size_t dl, total = 0;
+	uint8_t fl, id = 2;
+	(void)state;
+
+	p = tls_up(4091);
+	fake.out_len[0] = 6200;
+	fake.st[0] = PPP_TLS_CONTINUE;
+	tls_req(p, id, 0x20, 0, NULL, 0);
+	for (int k = 0; k < 10; k++) {
+		size_t hl;
+		fl = expect_resp(p, id, &dl);
+		hl = 10 + ((fl & 0x80) ? 4 : 0);
+		assert_true(f.len[0] <= 4091);             /* one SSTP data packet */
+		assert_true(f.len[0] - 4 <= PPP_INFO_MAX); /* information field <= 4087 */
+		assert_int_equal((fl & 0x80) != 0, k == 0);
+		if (k == 0)
+			assert_int_equal(ppp_get32(f.buf[0] + 10), 6200);
+		assert_true(total + dl <= sizeof(got));
+		memcpy(got + total, f.buf[0] + hl, dl);
+		total += dl;
+		if (!(fl & 0x40))
+			break;
+		tls_req(p, ++id, 0x00, 0, NULL, 0);
+	}
+	assert_int_equal(total, 6200);
+	assert_memory_equal(got, fake.out, 6200);
+	assert_int_equal(p->out_dropped, 0);
+
+	/* LCP Echo-Request carrying 4100 bytes: the reply is cut to fit. */
+	memset(big, 0x77, sizeof(big));
+	feed_pkt(p, 0, PPP_PROTO_LCP, 9, 0x31, big, 4100);
+	clear_frames(p, &f);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(tf_code(&f, 0), 10);
+	assert_int_equal(f.len[0], 4091);
+	assert_int_equal(ppp_get16(f.buf[0] + 6), 4087);
+	/* An unknown protocol with a 4600-byte information field: Protocol-Reject fits too. */
+	{
+		static uint8_t fr[4700];
+		memset(fr, 0x11, sizeof(fr));
+		fr[0] = 0xFF;
+		fr[1] = 0x03;
+		fr[2] = 0x80;
+		fr[3] = 0xFD; /* CCP */
+		assert_int_equal(ppp_input(p, fr, 4 + 4600, 0, &d), 0);
+	}
+	clear_frames(p, &f);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(tf_code(&f, 0), 8);
+	assert_int_equal(f.len[0], 4091);
+	assert_int_equal(ppp_peer_mru(p), 4091);
+	assert_int_equal(ppp_mtu(p), PPP_INFO_MAX < p->cfg.mru ? PPP_INFO_MAX : p->cfg.mru);
 	ppp_free(p);
 }
 
@@ -439,6 +504,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_exchange),
 		cmocka_unit_test(test_small_mru_fragments),
+		cmocka_unit_test(test_mru_4091_frames_fit_sstp),
 		cmocka_unit_test(test_cap_boundary),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_early_success_and_after_done),

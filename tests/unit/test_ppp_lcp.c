@@ -321,6 +321,52 @@ static void test_echo_code_reject_stops_keepalive(void **state)
 	ppp_free(p);
 }
 
+/* No LCP echo while authenticating (a server busy with RADIUS may leave it unanswered and the
+ * failures would add up); in the network phase, any frame from the peer postpones the next echo
+ * by a full interval (backed off while traffic flows), and silence still ends the link. */
+static void test_echo_not_during_auth_and_backed_off(void **state)
+{
+	static const uint8_t chap_opt[] = {3, 5, 0xC2, 0x23, 0x81};
+	struct ppp_config cfg;
+	struct test_rand rnd;
+	struct ppp_event ev;
+	struct ppp *p;
+	uint64_t t;
+	(void)state;
+	test_config(&cfg, &rnd);
+	cfg.echo_interval_ms = 1000;
+	cfg.echo_max_failures = 2;
+	cfg.auth_timeout_ms = 60000;
+	p = ppp_new(&cfg);
+	lcp_up_with(p, &f, chap_opt, sizeof(chap_opt), 0);
+	assert_int_equal(ppp_get_phase(p), PPP_PHASE_AUTHENTICATE);
+	for (t = 1000; t <= 20000; t += 1000) {
+		ppp_tick(p, t);
+		clear_frames(p, &f);
+		assert_int_equal(tf_find(&f, PPP_PROTO_LCP, 9), -1);
+	}
+	assert_int_equal(find_event(p, PPP_EV_KEEPALIVE_LOST, &ev), 0);
+	assert_int_equal(ppp_get_phase(p), PPP_PHASE_AUTHENTICATE);
+	ppp_free(p);
+
+	/* Network phase: IPCP frames from the peer every 800 ms keep the echo away. */
+	p = ppp_new(&cfg);
+	lcp_up_with(p, &f, NULL, 0, 0);
+	assert_int_equal(ppp_get_phase(p), PPP_PHASE_NETWORK);
+	for (t = 800; t <= 8000; t += 800) {
+		feed_pkt(p, t, PPP_PROTO_IPCP, 1, (uint8_t)t, "\x03\x06\x0a\x00\x00\x01", 6);
+		ppp_tick(p, t);
+		clear_frames(p, &f);
+		assert_int_equal(tf_find(&f, PPP_PROTO_LCP, 9), -1);
+	}
+	/* Then silence: echoes go out and the keepalive is lost. */
+	for (t = 8000; t <= 20000 && !find_event(p, PPP_EV_KEEPALIVE_LOST, &ev); t += 250)
+		ppp_tick(p, t);
+	assert_true(t <= 20000);
+	assert_int_equal(p->lcp.echo_pending, 2);
+	ppp_free(p);
+}
+
 static void test_renegotiation(void **state)
 {
 	struct ppp_config cfg;
@@ -366,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_protocol_reject_only_when_open),
 		cmocka_unit_test(test_echo_code_reject_stops_keepalive),
 		cmocka_unit_test(test_renegotiation),
+		cmocka_unit_test(test_echo_not_during_auth_and_backed_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

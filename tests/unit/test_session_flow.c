@@ -42,6 +42,7 @@ struct srv {
 	enum srv_mode mode;
 	struct sstp_reasm reasm;
 	int lcp_open_sent, ipcp_req_sent, up;
+	int call_connected; /* CALL_CONNECTED received (RRAS drops the call on NCP before it) */
 };
 
 static void srv_send(struct srv *v, const uint8_t *p, size_t n)
@@ -133,6 +134,10 @@ static void srv_frame(struct srv *v, const uint8_t *f, size_t n)
 		else
 			srv_ppp(v, 0xc023, 3, id, msg_bad, sizeof(msg_bad));
 	} else if (proto == 0x8021) {
+		if (!v->call_connected) { /* MS-SSTP: CALL_CONNECTED comes before any NCP frame */
+			srv_ctrl(v, SSTP_MSG_CALL_ABORT);
+			return;
+		}
 		if (code == 1) {
 			uint8_t want[] = { 0x03, 0x06, 10, 0, 0, 2, 0x81, 0x06, 10, 0, 0, 53, 0x83, 0x06, 10, 0, 0, 54 };
 
@@ -170,6 +175,9 @@ static void srv_packet(struct srv *v, const uint8_t *p, size_t n)
 			if (v->mode == SRV_SILENT)
 				return;
 			srv_ctrl(v, v->mode == SRV_ABORT ? SSTP_MSG_CALL_ABORT : SSTP_MSG_CALL_CONNECT_ACK);
+			break;
+		case SSTP_MSG_CALL_CONNECTED:
+			v->call_connected = 1;
 			break;
 		case SSTP_MSG_CALL_DISCONNECT:
 			srv_ctrl(v, SSTP_MSG_CALL_DISCONNECT_ACK);

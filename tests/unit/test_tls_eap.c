@@ -2,7 +2,8 @@
  * MSK recomputed here from the logged master secret with an independent TLS 1.2 PRF, for a SHA-256
  * and a SHA-384 suite, with the server requiring our certificate), and against an in-process
  * mbedTLS server over memory (MSK from the server's own export, chain presented without the root,
- * unknown CA, wrong server name, verification off, misuse of the interface). */
+ * unknown CA, wrong server name, verification off, misuse of the interface), and the TLS tunnel
+ * after the handshake (seal/open both ways, a record changed in flight). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -411,6 +412,59 @@ static void test_mem_failures(void **state)
 	tls_creds_free(creds);
 }
 
+/* The TLS tunnel PEAP runs inside (after the handshake): inner bytes sealed by the engine are
+ * what the server reads; what the server writes, the engine opens; a record changed in flight
+ * fails cleanly and the tunnel stays closed. */
+static void test_mem_tunnel(void **state)
+{
+	struct tls_eap_config cfg = { .ca_paths = test_ca, .server_name = "vpn.test" };
+	struct tls_creds *creds = load_client();
+	static const char inner[] = "\x01" "DOMAIN\\alice"; /* an inner Identity response */
+	static const char hello[] = "\x1a\x01\x07\x00\x1a" "challenge from the server";
+	const uint8_t *out;
+	size_t out_len;
+	uint8_t buf[256];
+	struct mem_run r;
+	int n;
+
+	(void)state;
+	cfg.creds = creds;
+	mem_run(&r, &cfg, NULL, TD "ca.pem");
+	assert_int_equal(r.st, PPP_TLS_DONE);
+	/* client -> server */
+	assert_int_equal(r.eng.seal(r.eng.ctx, (const uint8_t *)inner, sizeof(inner) - 1, &out,
+				    &out_len),
+			 0);
+	assert_true(out_len > sizeof(inner) - 1 && out[0] == 0x17); /* application_data record */
+	memcpy(r.io.rx.b, out, out_len);
+	r.io.rx.len = out_len;
+	r.io.rx.off = 0;
+	n = mbedtls_ssl_read(&r.s.ssl, buf, sizeof(buf));
+	assert_int_equal(n, (int)sizeof(inner) - 1);
+	assert_memory_equal(buf, inner, sizeof(inner) - 1);
+	/* server -> client, two records in one message */
+	r.io.tx.len = 0;
+	assert_int_equal(mbedtls_ssl_write(&r.s.ssl, (const uint8_t *)hello, 5), 5);
+	assert_int_equal(mbedtls_ssl_write(&r.s.ssl, (const uint8_t *)hello + 5, sizeof(hello) - 6),
+			 (int)sizeof(hello) - 6);
+	assert_int_equal(r.eng.open(r.eng.ctx, r.io.tx.b, r.io.tx.len, &out, &out_len), 0);
+	assert_int_equal(out_len, sizeof(hello) - 1);
+	assert_memory_equal(out, hello, out_len);
+	/* nothing new: empty */
+	assert_int_equal(r.eng.open(r.eng.ctx, NULL, 0, &out, &out_len), 0);
+	assert_int_equal(out_len, 0);
+	/* a record changed in flight */
+	r.io.tx.len = 0;
+	assert_int_equal(mbedtls_ssl_write(&r.s.ssl, (const uint8_t *)hello, sizeof(hello) - 1),
+			 (int)sizeof(hello) - 1);
+	r.io.tx.b[r.io.tx.len - 3] ^= 0x40;
+	assert_int_equal(r.eng.open(r.eng.ctx, r.io.tx.b, r.io.tx.len, &out, &out_len), -1);
+	assert_true(strlen(r.eng.error(r.eng.ctx)) > 0);
+	assert_int_equal(r.eng.seal(r.eng.ctx, (const uint8_t *)inner, 3, &out, &out_len), -1);
+	mem_done(&r);
+	tls_creds_free(creds);
+}
+
 static void test_config_and_misuse(void **state)
 {
 	struct tls_eap_config cfg = { 0 };
@@ -433,10 +487,12 @@ static void test_config_and_misuse(void **state)
 	cfg.max_version = TLS_VERSION_DEFAULT;
 	e = tls_eap_engine_new(&cfg, &eng, err, sizeof(err));
 	assert_non_null(e);
-	/* step before begin, msk before done */
+	/* step before begin, msk and the tunnel before done */
 	assert_int_equal(eng.step(eng.ctx, NULL, 0, &out, &out_len), PPP_TLS_FAILED);
 	assert_true(strlen(eng.error(eng.ctx)) > 0);
 	assert_int_equal(eng.msk(eng.ctx, msk), -1);
+	assert_int_equal(eng.open(eng.ctx, junk, 5, &out, &out_len), -1);
+	assert_int_equal(eng.seal(eng.ctx, junk, 5, &out, &out_len), -1);
 	/* garbage from the "server" fails cleanly */
 	assert_int_equal(eng.begin(eng.ctx), 0);
 	assert_int_equal(eng.step(eng.ctx, NULL, 0, &out, &out_len), PPP_TLS_CONTINUE);
@@ -459,6 +515,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_msk_openssl_sha384, kill_server),
 		cmocka_unit_test(test_mem_msk_and_chain),
 		cmocka_unit_test(test_mem_failures),
+		cmocka_unit_test(test_mem_tunnel),
 		cmocka_unit_test(test_config_and_misuse),
 	};
 

@@ -212,6 +212,44 @@ static void test_client_certificate(void **state)
 	tls_creds_free(creds);
 }
 
+/* A server that requires a client certificate, and none configured: the refusal says so and
+ * names the option that gives one (MikroTik verify-client-certificate=yes does this). */
+static void test_client_certificate_required(void **state)
+{
+	struct tls_config cfg = { .server_name = "localhost" };
+	static struct peer p;
+
+	(void)state;
+	start(&p, "-cert " TD "server.pem -key " TD "server.key -Verify 1 -CAfile " TD "ca.pem "
+		  "-verify_return_error -rev",
+	      &cfg);
+	assert_true(p.rc == TLS_ERR_PROTO || p.rc == TLS_ERR_IO); /* alert, or closed after it */
+	if (strstr(tls_error(p.s), "--tls-cert") == NULL)
+		fail_msg("no hint in: %s", tls_error(p.s));
+	assert_non_null(strstr(tls_error(p.s), "requires a client certificate"));
+	stop(&p);
+}
+
+/* Schannel (RRAS) signs the TLS 1.2 ServerKeyExchange with RSA-PSS whenever the client offers
+ * it, PKCS#1 v1.5 otherwise: a server preferring PSS completes the handshake (with a client that
+ * offers PSS in TLS 1.2, as mbedTLS 3.x may, the signature checked is a PSS one; mbedTLS 2.28
+ * offers none in TLS 1.2, so a PSS-only server would refuse it: see issue 16's report). */
+static void test_tls12_rsa_pss_server_key_exchange(void **state)
+{
+	struct tls_config cfg = { .server_name = "localhost" };
+	static struct peer p;
+
+	(void)state;
+	start(&p, "-cert " TD "server.pem -key " TD "server.key -tls1_2 "
+		  "-sigalgs rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:RSA+SHA256:RSA+SHA384 "
+		  "-cipher ECDHE-RSA-AES256-GCM-SHA384 -rev",
+	      &cfg);
+	if (p.rc != TLS_OK)
+		print_error("%s\n", tls_error(p.s));
+	assert_int_equal(p.rc, TLS_OK);
+	stop(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +258,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_server_without_server_auth, kill_peer),
 		cmocka_unit_test_teardown(test_unknown_issuer_and_chain, kill_peer),
 		cmocka_unit_test_teardown(test_client_certificate, kill_peer),
+		cmocka_unit_test_teardown(test_client_certificate_required, kill_peer),
+		cmocka_unit_test_teardown(test_tls12_rsa_pss_server_key_exchange, kill_peer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,142 @@
+/* eap_peap.c - PEAPv0 (draft-josefsson-pppext-eap-tls-eap, [MS-PEAP]) for the peer, inside the
+ * TLS tunnel the EAP-TLS framing (eap_tls.c) set up: the server's records are opened by the TLS
+ * engine, the inner Request is read (without its EAP header, as PEAPv0 sends all but the
+ * Extensions packets, or with it), answered by the inner method (Identity, EAP-MSCHAPv2 from
+ * eap.c, the Result TLV here), and the Response is sealed and sent back as a TLS flight.
+ * Cryptobinding TLVs (NPS) are refused with a clear message: not implemented. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ppp_crypto.h"
+#include "ppp_internal.h"
+
+#define PEAP_FAIL_METHOD PPP_METHOD_PEAP
+
+enum {
+	INNER_IDENTITY = 1,
+	INNER_NAK = 3,
+	INNER_MSCHAPV2 = 26,
+	INNER_TLV = 33,
+	TLV_RESULT = 3,
+	TLV_CRYPTO_BINDING = 12,
+	RESULT_SUCCESS = 1,
+	RESULT_FAILURE = 2,
+};
+
+static void peap_fail(struct ppp *p, const char *why, uint64_t now)
+{
+	char msg[PPP_MSG_LEN];
+
+	snprintf(msg, sizeof(msg), "PEAP: %s", why);
+	ppp_auth_failure(p, PEAP_FAIL_METHOD, 0, false, msg, now);
+}
+
+/* Extensions (type 33) Request: TLVs of 2-byte type (M, R bits), 2-byte length, value. */
+static void tlv_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now)
+{
+	struct ppp_rd r = ppp_rd_init(d, len);
+	int result = 0;
+	uint8_t resp[6];
+
+	while (ppp_rd_left(&r) > 0) {
+		uint16_t type = ppp_rd_u16(&r) & 0x3FFF;
+		uint16_t vlen = ppp_rd_u16(&r);
+
+		if (r.err || vlen > ppp_rd_left(&r)) {
+			peap_fail(p, "malformed TLV from the server", now);
+			return;
+		}
+		if (type == TLV_RESULT && vlen == 2)
+			result = ppp_get16(d + r.off);
+		else if (type == TLV_CRYPTO_BINDING) {
+			peap_fail(p, "the server asks for PEAP crypto binding (NPS), which sstp does not "
+				  "do yet: use EAP-MSCHAPv2 or EAP-TLS",
+				  now);
+			return;
+		}
+		r.off += vlen;
+	}
+	if (result != RESULT_SUCCESS && result != RESULT_FAILURE) {
+		peap_fail(p, "the server sent Extensions without a Result TLV", now);
+		return;
+	}
+	/* Our Result: success only when the inner method proved the server knows the password. */
+	resp[0] = 0x80; /* M bit */
+	resp[1] = TLV_RESULT;
+	resp[2] = 0;
+	resp[3] = 2;
+	resp[4] = 0;
+	resp[5] = (result == RESULT_SUCCESS && p->mschap.verified) ? RESULT_SUCCESS : RESULT_FAILURE;
+	eap_send_response(p, id, INNER_TLV, resp, sizeof(resp), NULL, 0);
+	p->eap.peap_ok = resp[5] == RESULT_SUCCESS; /* on failure the server's EAP-Failure follows */
+}
+
+/* One inner Request: type and data, identifier id. */
+static void inner_request(struct ppp *p, uint8_t id, uint8_t type, const uint8_t *d, size_t len,
+			  uint64_t now)
+{
+	static const uint8_t nak = INNER_MSCHAPV2;
+
+	switch (type) {
+	case INNER_IDENTITY:
+		eap_send_response(p, id, INNER_IDENTITY, (const uint8_t *)p->cfg.user,
+				  p->cfg.user_len, NULL, 0);
+		break;
+	case INNER_MSCHAPV2:
+		eap_mschapv2_request(p, id, d, len, now);
+		break;
+	case INNER_TLV:
+		tlv_request(p, id, d, len, now);
+		break;
+	default:
+		eap_send_response(p, id, INNER_NAK, &nak, 1, NULL, 0);
+		break;
+	}
+}
+
+void peap_tunnel(struct ppp *p, uint8_t id, const uint8_t *rec, size_t len, uint64_t now)
+{
+	const struct ppp_tls_engine *t = p->cfg.tls;
+	struct eap_state *e = &p->eap;
+	const uint8_t *in = NULL, *out = NULL;
+	size_t in_len = 0, out_len = 0;
+	char why[PPP_MSG_LEN - 16];
+
+	if (t->open(t->ctx, rec, len, &in, &in_len) != 0) {
+		snprintf(why, sizeof(why), "%s", t->error(t->ctx));
+		peap_fail(p, why, now);
+		return;
+	}
+	if (in_len == 0) {
+		eaptls_send_output(p, id, NULL, 0); /* nothing inside yet: keep the exchange going */
+		return;
+	}
+	e->in_tunnel = true;
+	e->tun_len = 0;
+	e->tun_err = false;
+	/* A whole EAP packet (Extensions, some servers' Identity) has Code Request and a Length
+	 * equal to what arrived; anything else is PEAPv0's header-less form: type, data. */
+	if (in_len >= 5 && in[0] == 1 && ppp_get16(in + 2) == in_len)
+		inner_request(p, in[1], in[4], in + 5, in_len - 5, now);
+	else
+		inner_request(p, id, in[0], in + 1, in_len - 1, now);
+	e->in_tunnel = false;
+	if (p->auth_done)
+		return; /* the inner method failed and said why */
+	if (e->tun_err) {
+		peap_fail(p, "inner Response too long", now);
+		return;
+	}
+	if (e->tun_len == 0) {
+		eaptls_send_output(p, id, NULL, 0);
+		return;
+	}
+	if (t->seal(t->ctx, e->tun, e->tun_len, &out, &out_len) != 0) {
+		snprintf(why, sizeof(why), "%s", t->error(t->ctx));
+		ppp_wipe(e->tun, sizeof(e->tun));
+		peap_fail(p, why, now);
+		return;
+	}
+	ppp_wipe(e->tun, sizeof(e->tun));
+	eaptls_send_output(p, id, out, out_len);
+}
