@@ -74,8 +74,22 @@ static int free_slot(struct sstp_helper *h)
 	return best;
 }
 
-int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, char *msg,
-		      size_t msglen)
+uint32_t helper_sess_owner(const struct sstp_helper *h, const char *name)
+{
+	int si = helper_sess_find(h, name);
+
+	return si >= 0 ? h->ss[si].owner : 0;
+}
+
+bool helper_may_see(const struct sstp_helper *h, int ci, const char *name)
+{
+	uint32_t uid = h->cl[ci].peer.uid;
+
+	return uid == 0 || helper_sess_owner(h, name) == uid;
+}
+
+int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, uint32_t owner,
+		      char *msg, size_t msglen)
 {
 	char *argv[SSTP_HELPER_ARGV_MAX];
 	struct helper_sess *s;
@@ -115,6 +129,7 @@ int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, 
 	memset(s, 0, sizeof(*s));
 	s->used = true;
 	snprintf(s->name, sizeof(s->name), "%s", req->profile);
+	s->owner = owner;
 	s->seq = ++h->seq;
 	s->pid = pid;
 	s->out_fd = out_fd;

@@ -234,7 +234,7 @@ void helper_broadcast(struct sstp_helper *h, const struct sstp_conn_status *st)
 	sstp_ctl_put_status(&w, st);
 	len = sstp_ctl_finish(&w);
 	for (int ci = 0; ci < HELPER_MAX_CLIENTS; ci++)
-		if (h->cl[ci].fd >= 0 && h->cl[ci].subscribed)
+		if (h->cl[ci].fd >= 0 && h->cl[ci].subscribed && helper_may_see(h, ci, st->name))
 			helper_send(h, ci, buf, len);
 }
 
