@@ -65,6 +65,7 @@ struct helper_sess {
 	bool used;
 	char name[SSTP_HELPER_NAME_MAX + 1];
 	uint32_t owner;               /* uid of the client that started it (SO_PEERCRED) */
+	char udir[256];               /* a user's own profile written by the helper, or "" */
 	uint64_t seq;                 /* start order: the oldest finished record is reused first */
 	int pid;                      /* > 0 while the child runs */
 	int out_fd;                   /* child's stdout+stderr, -1 when closed */

@@ -10,6 +10,7 @@
 #include "ctl_client.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
+#include "helper_user.h"
 #include "log.h"
 #include "plat_paths.h"
 #include "profile.h"
@@ -234,7 +235,7 @@ static void req_connect(struct sstp_helper *h, int ci, struct sstp_helper_req *r
 {
 	struct helper_client *c = &h->cl[ci];
 	struct sstp_profile p;
-	char msg[400];
+	char msg[400], udir[256];
 	bool need = false;
 	int si = helper_sess_find(h, req->profile), fd, r;
 
@@ -267,10 +268,17 @@ static void req_connect(struct sstp_helper *h, int ci, struct sstp_helper_req *r
 		return;
 	}
 	sstp_profile_init(&p);
-	r = load_profile(req->profile, &p, msg, sizeof(msg));
+	udir[0] = '\0';
+	if (req->uprofile.set) /* the user's own profile, read by their CLI */
+		r = helper_user_prepare(h->cfg.state_dir, c->peer.uid, req, &p, udir, sizeof(udir),
+					msg, sizeof(msg));
+	else
+		r = load_profile(req->profile, &p, msg, sizeof(msg));
 	if (r == 0)
 		r = resolve_password(h, ci, req, &p, &need, msg, sizeof(msg));
 	sstp_profile_free(&p);
+	if (r != 0)
+		helper_user_remove(udir);
 	if (r != 0) {
 		sstp_info("%s: connect %s refused: %s", c->who, req->profile, msg);
 		if (need) {
@@ -284,8 +292,10 @@ static void req_connect(struct sstp_helper *h, int ci, struct sstp_helper_req *r
 		return;
 	}
 	clamp_verbosity(c, req);
+	req->profile_path = udir[0] ? udir : NULL;
 	si = helper_sess_start(h, req, c->peer.uid, msg, sizeof(msg));
 	if (si < 0) {
+		helper_user_remove(udir);
 		sstp_err("%s: connect %s: %s", c->who, req->profile, msg);
 		helper_send_error(h, ci, req->id, -si, msg);
 		return;

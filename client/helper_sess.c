@@ -10,6 +10,7 @@
 #include "ctl_client.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
+#include "helper_user.h"
 #include "log.h"
 #include "plat_net.h"
 #include "plat_proc.h"
@@ -130,6 +131,8 @@ int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, 
 	s->used = true;
 	snprintf(s->name, sizeof(s->name), "%s", req->profile);
 	s->owner = owner;
+	if (req->profile_path)
+		snprintf(s->udir, sizeof(s->udir), "%s", req->profile_path);
 	s->seq = ++h->seq;
 	s->pid = pid;
 	s->out_fd = out_fd;
@@ -378,6 +381,8 @@ static void child_ended(struct sstp_helper *h, int si, int code)
 	s->kill_at = UINT64_MAX;
 	s->ctl_retry_at = UINT64_MAX;
 	helper_cleanup_stale(h, s->name);
+	helper_user_remove(s->udir); /* the user's profile and files the helper wrote */
+	s->udir[0] = '\0';
 
 	if (code >= 128) {
 		snprintf(msg, sizeof(msg), "the session process was killed by signal %d", code - 128);
