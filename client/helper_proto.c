@@ -252,8 +252,9 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 		}
 		break;
 	case SSTP_CTL_REQ_DISCONNECT:
-		if (req->has_password || req->uprofile.set) {
-			snprintf(err, errlen, "a password is only for connect");
+		if (req->has_password || req->uprofile.set || req->uca.set || req->ucert.set ||
+		    req->ukey.set || req->cert_password.set) {
+			snprintf(err, errlen, "a password or a profile is only for connect");
 			return SSTP_EXIT_USAGE;
 		}
 		if ((req->profile[0] != '\0') == req->all) {
