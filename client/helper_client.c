@@ -78,9 +78,14 @@ int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *re
 			  size_t errlen)
 {
 	static uint8_t buf[SSTP_CTL_MAX_FRAME]; /* a user's profile and its files fit one frame */
+	static bool locked;
 	ssize_t sent;
 	long len;
 
+	if (!locked) { /* it carries passwords and keys: out of swap (best effort) */
+		plat_lock_secret(buf, sizeof(buf));
+		locked = true;
+	}
 	req->id = c->next_id++;
 	len = sstp_helper_req_encode(req, buf, sizeof(buf));
 	if (len < 0) {

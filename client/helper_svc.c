@@ -583,6 +583,8 @@ int sstp_helper_run(const struct sstp_helper_cfg *cfg)
 	}
 	h->cfg = *cfg;
 	h->listen_fd = -1;
+	/* clients' receive buffers carry passwords and user profiles' keys: out of swap */
+	plat_lock_secret(h->cl, sizeof(h->cl));
 	for (int i = 0; i < HELPER_MAX_CLIENTS; i++) {
 		h->cl[i].fd = -1;
 		h->cl[i].up_fd = -1;

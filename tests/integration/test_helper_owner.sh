@@ -93,6 +93,27 @@ as "$ALICE" a-st2 status work --json
 rig_check "alice: her session is still connected after bob's --all" [ "$(state_of a-st2)" = connected ]
 rig_check "the helper logged bob's refusals" grep -q "stop work refused: not the session's owner" "$HLOG"
 
+# a hand-made request with --verbose twice (the CLI sends it once): bob's session gets one -v
+as_py() { # as_py USER: send the frame to the helper as USER, print the reply's type
+    ip netns exec "$RIG_NS_CLI" setpriv --reuid="$1" --regid="$1" --init-groups /usr/bin/python3 -c '
+import socket, struct, sys
+def attr(tag, val): return struct.pack(">HH", tag, len(val)) + val
+body = attr(0x03, b"work2") + attr(0x04, b"--verbose") + attr(0x04, b"--verbose") + \
+       attr(0x04, b"--timeout=60") + attr(0x31, b"")
+frame = b"SC" + bytes([1, 3]) + struct.pack(">II", 9, len(body)) + body
+s = socket.socket(socket.AF_UNIX); s.settimeout(20); s.connect(sys.argv[1]); s.sendall(frame)
+print(s.recv(12)[3])' "$SOCK"
+}
+rig_check "bob: a raw CONNECT with --verbose twice is accepted" [ "$(as_py "$BOB")" = "$(printf '%d' 0x81)" ] ||
+    tail -5 "$HLOG" | sed 's/^/# helper: /'
+CPID=$(pgrep -f -- "connect work2 --name work2" | head -1)
+rig_check "bob's session process runs" [ -n "$CPID" ]
+NV=$(tr '\0' '\n' < "/proc/$CPID/cmdline" 2>/dev/null | grep -c -- '^-v$')
+rig_check "bob's session got one -v, not two (no packet dumps for non-root)" [ "$NV" = 1 ] ||
+    tr '\0' ' ' < "/proc/$CPID/cmdline" | sed 's/^/# /'
+as "$BOB" b-dc3 disconnect work2
+rig_check "bob stops that session" [ "$SX_RC" = 0 ] || sed 's/^/# /' "$SX_OUT/b-dc3.err"
+
 # carol: not a member
 as "$CAROL" c-conn connect work2 --timeout 30
 expect c-conn 11 "group 'sstp'"
