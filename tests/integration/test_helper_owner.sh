@@ -111,6 +111,9 @@ rig_check "bob's session process runs" [ -n "$CPID" ]
 NV=$(tr '\0' '\n' < "/proc/$CPID/cmdline" 2>/dev/null | grep -c -- '^-v$')
 rig_check "bob's session got one -v, not two (no packet dumps for non-root)" [ "$NV" = 1 ] ||
     tr '\0' ' ' < "/proc/$CPID/cmdline" | sed 's/^/# /'
+no_core() { grep -Eq '^Max core file size +0 +0 ' "/proc/$1/limits"; }
+rig_check "bob's session process writes no core file (RLIMIT_CORE 0)" no_core "$CPID"
+rig_check "the helper writes no core file (RLIMIT_CORE 0)" no_core "$(cut -d' ' -f1 "$HELPER_PIDFILE")"
 as "$BOB" b-dc3 disconnect work2
 rig_check "bob stops that session" [ "$SX_RC" = 0 ] || sed 's/^/# /' "$SX_OUT/b-dc3.err"
 
