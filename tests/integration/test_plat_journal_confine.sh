@@ -28,6 +28,9 @@ trap 'rm -rf "$TMP"' EXIT
 PASSWD_MD5=$(md5sum < /etc/passwd)
 cp /etc/passwd "$TMP/passwd" && mount --bind "$TMP/passwd" /etc/passwd || { echo "SKIP: bind mount"; exit 77; }
 
+# no IPv6 here: its link-local addresses settle (DAD) while the test runs and would make the
+# before/after snapshots differ for reasons of their own
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
 ip link add up0 type veth peer name up1 && ip link set up0 up && ip link set up1 up && ip link set lo up
 ip addr add 10.9.0.2/24 dev up0
 ip route add default via 10.9.0.1 dev up0 proto dhcp
