@@ -54,6 +54,7 @@ char *sstp_secret_read(const char *file, bool from_stdin, const char *prompt, ch
 			snprintf(err, errlen, "cannot read the password file %s: %s", file, strerror(errno));
 			goto fail;
 		}
+		setvbuf(f, NULL, _IONBF, 0); /* no stdio buffer keeps a copy after fclose */
 		if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0044))
 			sstp_warn("password file %s is readable by other users (chmod 600 it)", file);
 		r = read_line(f, buf, SSTP_SECRET_MAX);
@@ -64,6 +65,7 @@ char *sstp_secret_read(const char *file, bool from_stdin, const char *prompt, ch
 			goto fail;
 		}
 	} else if (from_stdin) {
+		setvbuf(stdin, NULL, _IONBF, 0); /* no unwiped stdio buffer (best effort) */
 		r = read_line(stdin, buf, SSTP_SECRET_MAX);
 		if (r < 0) {
 			snprintf(err, errlen, "the password on standard input is longer than %d bytes",

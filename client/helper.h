@@ -12,17 +12,25 @@
  *   its output into the helper's log, and signals it. The helper talks to the child through the
  *   child's own control socket (STATE_DIR/NAME.sock): it subscribes to its events (relayed to the
  *   helper's subscribers) and relays status and disconnect. Sessions it did not start (root ran
- *   `sstp connect` itself) are shown and can be disconnected too.
- * - Keys: the helper never reads them and never accepts them. A request carries a profile name
- *   and a few allow-listed options (helper_proto.h); paths of certificates and keys come only
- *   from the profile in the system profile directory (/etc/sstp), which only root can change.
- *   The child session reads them; keep such files root-only (0600) so no user process sees
- *   them, or use a keystore URI. A user's own key in their home directory is for `sstp connect`
- *   run by that user as root, not for the helper.
+ *   `sstp connect` itself) are root's: shown to and stopped by root only.
+ * - Keys: the helper never reads them and never accepts them for the administrator's profiles.
+ *   A request carries a profile name and a few allow-listed options (helper_proto.h); paths of
+ *   certificates and keys come only from the profile in the system profile directory
+ *   (/etc/sstp), which only root can change. The child session reads them; keep such files
+ *   root-only (0600) so no user process sees them, or use a keystore URI.
+ * - A user's own profile (~/.config/sstp/NAME): the user's CLI reads it and its CA, certificate,
+ *   key and password files as the user and sends their bytes; the helper sanitizes and checks
+ *   the profile against /etc/sstp/policy.conf and keeps its copies in a root-only directory of
+ *   the state directory for the child (helper_user.h). The child still runs as root.
+ * - Ownership: a session belongs to the uid that started it (SO_PEERCRED); only that uid or root
+ *   may stop it, see its status or events, or connect a profile of its name while it runs
+ *   (11 otherwise); sessions started outside the helper belong to root. A non-root request
+ *   keeps at most one --verbose (no packet dumps).
  * - Passwords (MS-CHAPv2/PAP profiles): either the CLI/tray reads one as the requesting user
  *   (--password-file, --password-stdin, a prompt) and sends it in the CONNECT request (PASSWORD),
- *   or the helper reads the profile's password-file, only when that file is a regular file owned
- *   by root or by the requesting user (SO_PEERCRED uid) with no group/other access. Either way
+ *   or the helper reads the profile's password-file, only when that file is a regular file (no
+ *   symlink, FIFO or device: plat_open_untrusted) owned by root or by the requesting user
+ *   (SO_PEERCRED uid) with no group/other access. Either way
  *   the helper writes it once to the child's stdin (`--password-stdin`, never argv or a file),
  *   wipes its copies (request, receive buffer), and never logs it. A profile that needs a
  *   password and gets none is answered RESP_ERROR 2 with NEED_PASSWORD.

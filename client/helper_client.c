@@ -13,6 +13,7 @@
 #include "ctl_client.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
+#include "helper_user.h"
 #include "log.h"
 #include "plat_ctl.h"
 #include "plat_loop.h"
@@ -76,10 +77,15 @@ void sstp_helper_conn_close(struct sstp_helper_conn *c)
 int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *req, char *err,
 			  size_t errlen)
 {
-	uint8_t buf[2048];
+	static uint8_t buf[SSTP_CTL_MAX_FRAME]; /* a user's profile and its files fit one frame */
+	static bool locked;
 	ssize_t sent;
 	long len;
 
+	if (!locked) { /* it carries passwords and keys: out of swap (best effort) */
+		plat_lock_secret(buf, sizeof(buf));
+		locked = true;
+	}
 	req->id = c->next_id++;
 	len = sstp_helper_req_encode(req, buf, sizeof(buf));
 	if (len < 0) {
@@ -182,12 +188,16 @@ static int add_opt(struct sstp_helper_req *req, const char *name, unsigned v)
 
 /* The connect options as helper options; anything the helper cannot take is refused here with
  * the option's name, before anything is sent. */
-static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *req, char *err,
-			   size_t errlen)
+static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *req,
+			   struct helper_user_bufs *ub, char *err, size_t errlen)
 {
 	const struct sstp_connect_opts *o = &cli->conn;
+	/* a profile of the user's own (read here, as the user) takes --cert-password-file */
+	int own = o->target && sstp_profile_name_valid(o->target) && !o->package
+			  ? helper_user_read(o->target, o->cert_password_file, req, ub, err, errlen)
+			  : 0;
 	const char *bad = o->package ? "--package" : o->cert ? "--cert" : o->key ? "--key" :
-		o->cert_password_file ? "--cert-password-file" : o->n_ca ? "--ca" :
+		o->cert_password_file && own != 1 ? "--cert-password-file" : o->n_ca ? "--ca" :
 		o->pin_sha256 ? "--pin-sha256" : o->insecure ? "--insecure" : o->user ? "--user" :
 		o->identity ? "--identity" : o->tls_cert ? "--tls-cert" :
 		o->proxy ? "--proxy" : o->sni ? "--sni" : o->auth ? "--auth" :
@@ -196,7 +206,8 @@ static int connect_request(const struct sstp_cli *cli, struct sstp_helper_req *r
 		o->n_checks && cli->cmd != SSTP_CMD_CHECK ? "--check" : o->name ? "--name" : o->ifname ? "--interface" :
 		o->script ? "--script" : o->up ? "--up" : o->down ? "--down" : NULL;
 
-	memset(req, 0, sizeof(*req));
+	if (own < 0)
+		return -own;
 	req->type = SSTP_CTL_REQ_CONNECT;
 	/* Without root, these are a matter of permission (11), as they were before the helper:
 	 * it only runs the administrator's profiles as they are configured. */
@@ -333,6 +344,42 @@ static void print_status(const struct sstp_cli *cli, const struct sstp_conn_stat
 	}
 }
 
+/* Send the connect request and wait for its answer, asking for a password once if the helper
+ * says one is needed. 0 with *m the RESP_OK, or an exit code (printed). */
+static int connect_loop(const struct sstp_cli *cli, struct sstp_helper_conn *c,
+			struct sstp_helper_req *req, int timeout_ms, struct sstp_ctl_msg *m)
+{
+	const struct sstp_connect_opts *o = &cli->conn;
+	char err[400];
+	int r;
+
+	for (int attempt = 0;; attempt++) {
+		r = sstp_helper_conn_send(c, req, err, sizeof(err));
+		sstp_helper_req_wipe(req); /* sent: no copy stays here */
+		if (r != 0 || (r = -wait_reply(c, req->id, timeout_ms, m, err, sizeof(err))) > 0) {
+			if (r == SSTP_EXIT_TIMEOUT)
+				snprintf(err, sizeof(err), "%s is still connecting in the background "
+					 "(see 'sstp status %s')", req->profile, req->profile);
+			snprintf(last_error, sizeof(last_error), "%s", err);
+			sstp_err("%s", err);
+			return r;
+		}
+		if (m->type != SSTP_CTL_RESP_ERROR)
+			return 0;
+		/* the profile needs a password nobody gave: ask on the terminal (if there is
+		 * one), once; without a terminal, the helper's sentence says what to do */
+		if (attempt == 0 && sstp_helper_reply_needs_password(m) && !o->password_file &&
+		    !o->password_stdin) {
+			char prompt[128];
+
+			snprintf(prompt, sizeof(prompt), "Password for profile %s: ", req->profile);
+			if (take_password(req, NULL, false, prompt, err, sizeof(err)) == 0)
+				continue;
+		}
+		return error_reply(m);
+	}
+}
+
 /* Connect through the helper. *started (may be NULL) tells whether this call started the
  * session (rather than finding it up already). */
 static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c, bool quiet,
@@ -340,46 +387,32 @@ static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c
 {
 	const struct sstp_connect_opts *o = &cli->conn;
 	struct sstp_helper_req req;
+	struct helper_user_bufs ub;
 	struct sstp_conn_status st;
 	struct sstp_ctl_msg m;
 	char err[400];
 	int timeout_ms = o->timeout_s ? (int)o->timeout_s * 1000 + 15000 : 300000, r;
 
-	if ((r = connect_request(cli, &req, err, sizeof(err))) != 0) {
+	memset(&req, 0, sizeof(req));
+	memset(&ub, 0, sizeof(ub));
+	if ((r = connect_request(cli, &req, &ub, err, sizeof(err))) != 0) {
+		helper_user_bufs_free(&ub);
 		fprintf(stderr, "%s\n", err);
 		return r;
 	}
-	if ((o->password_file || o->password_stdin) &&
-	    (r = take_password(&req, o->password_file, o->password_stdin, NULL, err,
+	/* a user profile's password-file is read here, as the user, like --password-file */
+	if ((o->password_file || o->password_stdin || ub.password_file) &&
+	    (r = take_password(&req, o->password_file ? o->password_file : o->password_stdin ? NULL
+			       : ub.password_file, o->password_stdin, NULL, err,
 			       sizeof(err))) != 0) {
+		helper_user_bufs_free(&ub);
 		sstp_err("%s", err);
 		return r;
 	}
-	for (int attempt = 0;; attempt++) {
-		r = sstp_helper_conn_send(c, &req, err, sizeof(err));
-		sstp_helper_req_wipe(&req); /* sent: no copy stays here */
-		if (r != 0 || (r = -wait_reply(c, req.id, timeout_ms, &m, err, sizeof(err))) > 0) {
-			if (r == SSTP_EXIT_TIMEOUT)
-				snprintf(err, sizeof(err), "%s is still connecting in the background "
-					 "(see 'sstp status %s')", req.profile, req.profile);
-			snprintf(last_error, sizeof(last_error), "%s", err);
-			sstp_err("%s", err);
-			return r;
-		}
-		if (m.type != SSTP_CTL_RESP_ERROR)
-			break;
-		/* the profile needs a password nobody gave: ask on the terminal (if there is
-		 * one), once; without a terminal, the helper's sentence says what to do */
-		if (attempt == 0 && sstp_helper_reply_needs_password(&m) && !o->password_file &&
-		    !o->password_stdin) {
-			char prompt[128];
-
-			snprintf(prompt, sizeof(prompt), "Password for profile %s: ", req.profile);
-			if (take_password(&req, NULL, false, prompt, err, sizeof(err)) == 0)
-				continue;
-		}
-		return error_reply(&m);
-	}
+	r = connect_loop(cli, c, &req, timeout_ms, &m);
+	helper_user_bufs_free(&ub);
+	if (r)
+		return r;
 	if (started) {
 		char msg[128];
 

@@ -64,6 +64,8 @@ struct helper_client {
 struct helper_sess {
 	bool used;
 	char name[SSTP_HELPER_NAME_MAX + 1];
+	uint32_t owner;               /* uid of the client that started it (SO_PEERCRED) */
+	char udir[256];               /* a user's own profile written by the helper, or "" */
 	uint64_t seq;                 /* start order: the oldest finished record is reused first */
 	int pid;                      /* > 0 while the child runs */
 	int out_fd;                   /* child's stdout+stderr, -1 when closed */
@@ -122,9 +124,15 @@ void helper_relay_input(struct sstp_helper *h, int ci);
 /* helper_sess.c */
 int helper_sess_find(const struct sstp_helper *h, const char *name); /* -1 if none */
 bool helper_sess_alive(const struct helper_sess *s);
-/* Start a child for req (already validated). Returns the slot, or -exit code with msg. */
-int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, char *msg,
-		      size_t msglen);
+/* Start a child for req (already validated) on behalf of uid owner. Returns the slot, or -exit
+ * code with msg. */
+int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, uint32_t owner,
+		      char *msg, size_t msglen);
+/* The uid a session belongs to: the client that started it through the helper; a session the
+ * helper did not start (root's `sstp connect`, `sstp@` units) belongs to root. */
+uint32_t helper_sess_owner(const struct sstp_helper *h, const char *name);
+/* Whether client ci may stop or inspect the session: its owner, or root. */
+bool helper_may_see(const struct sstp_helper *h, int ci, const char *name);
 /* Ask a running child to end (DISCONNECT on its socket, else SIGTERM); SIGKILL after
  * HELPER_STOP_MS. */
 void helper_sess_stop(struct sstp_helper *h, int si);

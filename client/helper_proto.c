@@ -75,6 +75,31 @@ void sstp_helper_req_wipe(struct sstp_helper_req *req)
 {
 	sstp_helper_wipe(req->password, sizeof(req->password));
 	req->has_password = false;
+	memset(&req->cert_password, 0, sizeof(req->cert_password)); /* the bytes are the frame's */
+}
+
+/* One blob attribute of a user's profile: at most once, bounded; the certificate password
+ * like PASSWORD (no NUL, CR, LF). */
+static int get_blob(const struct sstp_ctl_attr *a, struct sstp_helper_blob *b, size_t max,
+		    bool text, const char *what, char *err, size_t errlen)
+{
+	if (b->set) {
+		snprintf(err, errlen, "more than one %s in one request", what);
+		return -1;
+	}
+	if (a->len == 0 || a->len > max) {
+		snprintf(err, errlen, "the %s is empty or longer than %zu bytes", what, max);
+		return -1;
+	}
+	if (text && (memchr(a->val, '\0', a->len) || memchr(a->val, '\n', a->len) ||
+		     memchr(a->val, '\r', a->len))) {
+		snprintf(err, errlen, "the %s holds a NUL, CR or LF byte", what);
+		return -1;
+	}
+	b->p = a->val;
+	b->len = a->len;
+	b->set = true;
+	return 0;
 }
 
 bool sstp_helper_password_ok(const char *s)
@@ -104,6 +129,26 @@ static int get_password(const struct sstp_ctl_attr *a, struct sstp_helper_req *r
 	req->password[a->len] = '\0';
 	req->has_password = true;
 	return 0;
+}
+
+static int get_user_attr(const struct sstp_ctl_attr *a, struct sstp_helper_req *req, char *err,
+			 size_t errlen)
+{
+	switch (a->tag) {
+	case SSTP_HELPER_A_UPROFILE:
+		return get_blob(a, &req->uprofile, SSTP_HELPER_UPROFILE_MAX, false, "user profile",
+				err, errlen);
+	case SSTP_HELPER_A_UCA:
+		return get_blob(a, &req->uca, SSTP_CTL_MAX_PAYLOAD, false, "CA file", err, errlen);
+	case SSTP_HELPER_A_UCERT:
+		return get_blob(a, &req->ucert, SSTP_CTL_MAX_PAYLOAD, false, "certificate file", err,
+				errlen);
+	case SSTP_HELPER_A_UKEY:
+		return get_blob(a, &req->ukey, SSTP_CTL_MAX_PAYLOAD, false, "key file", err, errlen);
+	default:
+		return get_blob(a, &req->cert_password, SSTP_HELPER_PASSWORD_MAX, true,
+				"certificate password", err, errlen);
+	}
 }
 
 static int get_string(const struct sstp_ctl_attr *a, char *out, size_t size, const char *what,
@@ -163,6 +208,14 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 				return SSTP_EXIT_USAGE;
 			}
 			break;
+		case SSTP_HELPER_A_UPROFILE:
+		case SSTP_HELPER_A_UCA:
+		case SSTP_HELPER_A_UCERT:
+		case SSTP_HELPER_A_UKEY:
+		case SSTP_HELPER_A_CERT_PASSWORD:
+			if (get_user_attr(&a, req, err, errlen) < 0)
+				return SSTP_EXIT_USAGE;
+			break;
 		case SSTP_HELPER_A_ALL:
 		case SSTP_HELPER_A_NOWAIT:
 			if (a.len != 0) {
@@ -192,10 +245,16 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 			snprintf(err, errlen, "connect takes one profile, not all");
 			return SSTP_EXIT_USAGE;
 		}
+		if (!req->uprofile.set && (req->uca.set || req->ucert.set || req->ukey.set ||
+					   req->cert_password.set)) {
+			snprintf(err, errlen, "files of a user profile without the profile");
+			return SSTP_EXIT_USAGE;
+		}
 		break;
 	case SSTP_CTL_REQ_DISCONNECT:
-		if (req->has_password) {
-			snprintf(err, errlen, "a password is only for connect");
+		if (req->has_password || req->uprofile.set || req->uca.set || req->ucert.set ||
+		    req->ukey.set || req->cert_password.set) {
+			snprintf(err, errlen, "a password or a profile is only for connect");
 			return SSTP_EXIT_USAGE;
 		}
 		if ((req->profile[0] != '\0') == req->all) {
@@ -204,7 +263,9 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 		}
 		break;
 	default:
-		if (req->n_options || req->all || req->nowait || req->has_password) {
+		if (req->n_options || req->all || req->nowait || req->has_password ||
+		    req->uprofile.set || req->uca.set || req->ucert.set || req->ukey.set ||
+		    req->cert_password.set) {
 			snprintf(err, errlen, "options are only for connect");
 			return SSTP_EXIT_USAGE;
 		}
@@ -244,6 +305,17 @@ long sstp_helper_req_encode(const struct sstp_helper_req *req, uint8_t *buf, siz
 	if (req->has_password)
 		sstp_ctl_put_bytes(&w, SSTP_HELPER_A_PASSWORD, req->password,
 				   strnlen(req->password, SSTP_HELPER_PASSWORD_MAX));
+	{
+		const struct sstp_helper_blob *b[] = { &req->uprofile, &req->uca, &req->ucert,
+						       &req->ukey, &req->cert_password };
+		const uint8_t tags[] = { SSTP_HELPER_A_UPROFILE, SSTP_HELPER_A_UCA,
+					 SSTP_HELPER_A_UCERT, SSTP_HELPER_A_UKEY,
+					 SSTP_HELPER_A_CERT_PASSWORD };
+
+		for (size_t i = 0; i < 5; i++)
+			if (b[i]->set)
+				sstp_ctl_put_bytes(&w, tags[i], b[i]->p, b[i]->len);
+	}
 	return sstp_ctl_finish(&w);
 }
 
@@ -265,7 +337,7 @@ int sstp_helper_child_argv(const struct sstp_helper_req *req, const char *exe,
 			no_reconnect = true;
 	ADD(exe);
 	ADD("connect");
-	ADD(req->profile);
+	ADD(req->profile_path ? req->profile_path : req->profile);
 	ADD("--name"); /* the session is named after the profile, whatever the file says */
 	ADD(req->profile);
 	ADD("--state-dir");

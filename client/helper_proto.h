@@ -35,6 +35,12 @@ enum sstp_helper_tag {
 	SSTP_HELPER_A_COUNT = 0x32,  /* u32: RESP_STATUS frames before the closing RESP_OK */
 	SSTP_HELPER_A_PASSWORD = 0x33, /* bytes (CONNECT only): 0-1023, no NUL, CR or LF */
 	SSTP_HELPER_A_NEED_PASSWORD = 0x34, /* empty, in RESP_ERROR: give a PASSWORD and retry */
+	/* A user's own profile (CONNECT only), read by the user's CLI as that user: */
+	SSTP_HELPER_A_UPROFILE = 0x35, /* bytes: the profile.conf text (paths inside are ignored) */
+	SSTP_HELPER_A_UCA = 0x36,      /* bytes: the CA certificate file (PEM/DER) */
+	SSTP_HELPER_A_UCERT = 0x37,    /* bytes: the client certificate (PKCS#12 or PEM) */
+	SSTP_HELPER_A_UKEY = 0x38,     /* bytes: its private key (PEM/DER), when not in UCERT */
+	SSTP_HELPER_A_CERT_PASSWORD = 0x39, /* bytes: the PKCS#12 password (no NUL, CR, LF) */
 };
 
 #define SSTP_HELPER_DEFAULT_GROUP "sstp"
@@ -43,6 +49,16 @@ enum sstp_helper_tag {
 #define SSTP_HELPER_OPTION_MAX 32   /* "--timeout=86400" and the like, NUL included */
 #define SSTP_HELPER_MAX_PROFILES 128 /* names listed in an overview reply */
 #define SSTP_HELPER_PASSWORD_MAX 1023 /* bytes, NUL excluded (SSTP_SECRET_MAX - 1) */
+
+#define SSTP_HELPER_UPROFILE_MAX 8192 /* bytes of a user's profile text */
+
+/* Bytes carried by a request: on decode they point into the frame (valid while it is), on
+ * encode into the caller's memory. */
+struct sstp_helper_blob {
+	const uint8_t *p;
+	size_t len;
+	bool set;
+};
 
 /* A decoded request. Plain data, but it may hold a password: whoever fills one in (decode, or
  * the CLI/tray) calls sstp_helper_req_wipe() once done with it. */
@@ -56,6 +72,11 @@ struct sstp_helper_req {
 	bool nowait;
 	bool has_password;                         /* PASSWORD was given (possibly "") */
 	char password[SSTP_HELPER_PASSWORD_MAX + 1];
+	/* a user's own profile and its files (UPROFILE and the others need UPROFILE) */
+	struct sstp_helper_blob uprofile, uca, ucert, ukey, cert_password;
+	/* helper side, never encoded: the directory the session child connects instead of the
+	 * profile's name (a user's profile written by the helper), or NULL */
+	const char *profile_path;
 };
 
 /* Overwrite the password (and its flag) so that no copy stays in memory. */

@@ -6,11 +6,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ctl_client.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
+#include "helper_user.h"
 #include "log.h"
 #include "plat_paths.h"
 #include "profile.h"
@@ -87,40 +87,41 @@ static bool needs_password(const struct sstp_profile *p)
 static int read_password_file(const char *profile, const char *path, uint32_t uid,
 			      struct sstp_helper_req *req, char *err, size_t errlen)
 {
-	struct stat st;
+	struct plat_file_owner st;
+	char why[300];
 	FILE *f;
 	size_t n = 0;
-	int ch;
+	int ch, r;
 
 	if (!plat_path_is_absolute(path)) {
 		snprintf(err, errlen, "profile %s: password-file %s is not an absolute path", profile,
 			 path);
 		return SSTP_EXIT_PROFILE;
 	}
-	f = fopen(path, "re");
-	if (!f) {
-		snprintf(err, errlen, "profile %s: cannot read its password-file %s: %s", profile,
-			 path, strerror(errno));
-		return SSTP_EXIT_PROFILE;
+	/* no symlink, FIFO or device: the helper is root and serves everyone from one loop */
+	r = plat_open_untrusted(path, &f, &st, why, sizeof(why));
+	if (r == -ELOOP || r == -EINVAL || r == -EAGAIN) {
+		/* the sentence may be cut short; the return value says so (and quiets the check) */
+		return snprintf(err, errlen, "profile %s: password-file %s", profile, why) < 0
+			       ? SSTP_EXIT_ERROR : SSTP_EXIT_PERMISSION;
 	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		snprintf(err, errlen, "profile %s: password-file %s is not a regular file", profile,
-			 path);
-		return SSTP_EXIT_PROFILE;
+	if (r < 0) {
+		return snprintf(err, errlen, "profile %s: cannot read its password-file %s", profile,
+				why) < 0 ? SSTP_EXIT_ERROR : SSTP_EXIT_PROFILE;
 	}
-	if (st.st_uid != 0 && (uint32_t)st.st_uid != uid) {
+	setvbuf(f, NULL, _IONBF, 0); /* no stdio buffer keeps a copy after fclose */
+	if (st.uid != 0 && st.uid != uid) {
 		fclose(f);
 		snprintf(err, errlen, "profile %s: password-file %s is owned by uid %u; the helper "
 			 "reads it only when it belongs to root or to the requesting user (uid %u)",
-			 profile, path, (unsigned)st.st_uid, (unsigned)uid);
+			 profile, path, st.uid, (unsigned)uid);
 		return SSTP_EXIT_PERMISSION;
 	}
-	if (st.st_mode & 0077) {
+	if (st.mode & 0077) {
 		fclose(f);
 		snprintf(err, errlen, "profile %s: password-file %s is accessible by group or others "
 			 "(mode %03o); the helper refuses it: chmod 600 it", profile, path,
-			 (unsigned)(st.st_mode & 0777));
+			 st.mode & 0777);
 		return SSTP_EXIT_PERMISSION;
 	}
 	while ((ch = fgetc(f)) != EOF && ch != '\n') {
@@ -165,6 +166,56 @@ static int resolve_password(const struct sstp_helper *h, int ci, struct sstp_hel
 	return SSTP_EXIT_USAGE;
 }
 
+/* Refuse a request about a session of someone else (exit 11, a sentence, a log line). */
+static void deny(struct sstp_helper *h, int ci, uint32_t id, const char *what, const char *name)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "permission denied: session %s belongs to another user; only "
+		 "that user or root may %s it", name, what);
+	sstp_info("%s: %s %s refused: not the session's owner (uid %u)", h->cl[ci].who, what, name,
+		  (unsigned)helper_sess_owner(h, name));
+	helper_send_error(h, ci, id, SSTP_EXIT_PERMISSION, msg);
+}
+
+/* Whether a session of this name runs (started by the helper or not) that client ci may not
+ * stop or inspect. */
+static bool foreign_running(const struct sstp_helper *h, int ci, const char *name)
+{
+	int si = helper_sess_find(h, name), fd;
+
+	if (helper_may_see(h, ci, name))
+		return false;
+	if (si >= 0 && helper_sess_alive(&h->ss[si]))
+		return true;
+	fd = connect_session(h, name, 100);
+	if (fd < 0)
+		return false;
+	plat_ctl_close(fd);
+	return true;
+}
+
+/* Packet dumps (-vv) are for root: a user's request keeps at most one --verbose. */
+static void clamp_verbosity(const struct helper_client *c, struct sstp_helper_req *req)
+{
+	size_t k = 0;
+	bool seen = false;
+
+	if (c->peer.uid == 0)
+		return;
+	for (size_t i = 0; i < req->n_options; i++) {
+		if (strcmp(req->options[i], "--verbose") == 0) {
+			if (seen)
+				continue;
+			seen = true;
+		}
+		if (k != i)
+			memcpy(req->options[k], req->options[i], sizeof(req->options[k]));
+		k++;
+	}
+	req->n_options = k;
+}
+
 static void wait_for(struct sstp_helper *h, int ci, enum helper_pend kind, uint32_t id,
 		     int si, uint64_t deadline)
 {
@@ -184,12 +235,16 @@ static void req_connect(struct sstp_helper *h, int ci, struct sstp_helper_req *r
 {
 	struct helper_client *c = &h->cl[ci];
 	struct sstp_profile p;
-	char msg[400];
+	char msg[400], udir[256];
 	bool need = false;
 	int si = helper_sess_find(h, req->profile), fd, r;
 
 	if (h->stopping) {
 		helper_send_error(h, ci, req->id, SSTP_EXIT_ERROR, "the helper is stopping");
+		return;
+	}
+	if (foreign_running(h, ci, req->profile)) {
+		deny(h, ci, req->id, "connect", req->profile);
 		return;
 	}
 	if (si >= 0 && helper_sess_alive(&h->ss[si])) {
@@ -213,10 +268,17 @@ static void req_connect(struct sstp_helper *h, int ci, struct sstp_helper_req *r
 		return;
 	}
 	sstp_profile_init(&p);
-	r = load_profile(req->profile, &p, msg, sizeof(msg));
+	udir[0] = '\0';
+	if (req->uprofile.set) /* the user's own profile, read by their CLI */
+		r = helper_user_prepare(h->cfg.state_dir, c->peer.uid, req, &p, udir, sizeof(udir),
+					msg, sizeof(msg));
+	else
+		r = load_profile(req->profile, &p, msg, sizeof(msg));
 	if (r == 0)
 		r = resolve_password(h, ci, req, &p, &need, msg, sizeof(msg));
 	sstp_profile_free(&p);
+	if (r != 0)
+		helper_user_remove(udir);
 	if (r != 0) {
 		sstp_info("%s: connect %s refused: %s", c->who, req->profile, msg);
 		if (need) {
@@ -229,8 +291,11 @@ static void req_connect(struct sstp_helper *h, int ci, struct sstp_helper_req *r
 		}
 		return;
 	}
-	si = helper_sess_start(h, req, msg, sizeof(msg));
+	clamp_verbosity(c, req);
+	req->profile_path = udir[0] ? udir : NULL;
+	si = helper_sess_start(h, req, c->peer.uid, msg, sizeof(msg));
 	if (si < 0) {
+		helper_user_remove(udir);
 		sstp_err("%s: connect %s: %s", c->who, req->profile, msg);
 		helper_send_error(h, ci, req->id, -si, msg);
 		return;
@@ -262,15 +327,15 @@ static void req_disconnect(struct sstp_helper *h, int ci, const struct sstp_help
 		size_t n = plat_ctl_list(h->cfg.state_dir, listed, MAX_LISTED);
 		unsigned others = 0;
 
-		sstp_info("%s: disconnect all", c->who);
+		sstp_info("%s: disconnect all%s", c->who, c->peer.uid ? " (of their own)" : "");
 		for (int si = 0; si < HELPER_MAX_SESSIONS; si++) {
-			if (!helper_sess_alive(&h->ss[si]))
+			if (!helper_sess_alive(&h->ss[si]) || !helper_may_see(h, ci, h->ss[si].name))
 				continue;
 			helper_sess_stop(h, si);
 			h->ss[si].disc_waiters |= 1u << ci;
 			waiting = true;
 		}
-		for (size_t k = 0; k < n; k++) {
+		for (size_t k = 0; k < n && c->peer.uid == 0; k++) {
 			if (owned_alive(h, listed[k]))
 				continue;
 			/* not ours: ask it to stop and do not wait (it answers only at its end) */
@@ -286,11 +351,15 @@ static void req_disconnect(struct sstp_helper *h, int ci, const struct sstp_help
 		else if (others)
 			helper_send_ok(h, ci, req->id, "disconnect requested");
 		else
-			helper_send_error(h, ci, req->id, SSTP_EXIT_NOT_CONNECTED,
-					  "no session is running");
+			helper_send_error(h, ci, req->id, SSTP_EXIT_NOT_CONNECTED, c->peer.uid
+					  ? "no session of yours is running" : "no session is running");
 		return;
 	}
 	sstp_info("%s: disconnect %s", c->who, req->profile);
+	if (foreign_running(h, ci, req->profile)) {
+		deny(h, ci, req->id, "stop", req->profile);
+		return;
+	}
 	if (owned_alive(h, req->profile)) {
 		int si = helper_sess_find(h, req->profile);
 
@@ -395,7 +464,10 @@ static void req_status(struct sstp_helper *h, int ci, const struct sstp_helper_r
 	if (req->profile[0]) {
 		char msg[128];
 
-		if (helper_sess_status(h, req->profile, &st) == 0) {
+		if (!helper_may_see(h, ci, req->profile) &&
+		    helper_sess_status(h, req->profile, &st) == 0) {
+			deny(h, ci, req->id, "inspect", req->profile);
+		} else if (helper_sess_status(h, req->profile, &st) == 0) {
 			send_status(h, ci, SSTP_CTL_RESP_STATUS, req->id, &st);
 		} else {
 			snprintf(msg, sizeof(msg), "%s is not connected", req->profile);
@@ -405,7 +477,7 @@ static void req_status(struct sstp_helper *h, int ci, const struct sstp_helper_r
 	}
 	n = known_sessions(h, names, sizeof(names) / sizeof(names[0]));
 	for (size_t k = 0; k < n && h->cl[ci].fd >= 0; k++) {
-		if (helper_sess_status(h, names[k], &st) != 0)
+		if (!helper_may_see(h, ci, names[k]) || helper_sess_status(h, names[k], &st) != 0)
 			continue;
 		send_status(h, ci, SSTP_CTL_RESP_STATUS, req->id, &st);
 		count++;
@@ -442,7 +514,7 @@ static void req_subscribe(struct sstp_helper *h, int ci, const struct sstp_helpe
 	helper_send_ok(h, ci, req->id, NULL);
 	n = known_sessions(h, names, sizeof(names) / sizeof(names[0]));
 	for (size_t k = 0; k < n && h->cl[ci].fd >= 0; k++)
-		if (helper_sess_status(h, names[k], &st) == 0)
+		if (helper_may_see(h, ci, names[k]) && helper_sess_status(h, names[k], &st) == 0)
 			send_status(h, ci, SSTP_CTL_EVENT, 0, &st);
 }
 

@@ -10,6 +10,7 @@
 #include "ctl_client.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
+#include "helper_user.h"
 #include "log.h"
 #include "plat_net.h"
 #include "plat_proc.h"
@@ -74,8 +75,22 @@ static int free_slot(struct sstp_helper *h)
 	return best;
 }
 
-int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, char *msg,
-		      size_t msglen)
+uint32_t helper_sess_owner(const struct sstp_helper *h, const char *name)
+{
+	int si = helper_sess_find(h, name);
+
+	return si >= 0 ? h->ss[si].owner : 0;
+}
+
+bool helper_may_see(const struct sstp_helper *h, int ci, const char *name)
+{
+	uint32_t uid = h->cl[ci].peer.uid;
+
+	return uid == 0 || helper_sess_owner(h, name) == uid;
+}
+
+int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, uint32_t owner,
+		      char *msg, size_t msglen)
 {
 	char *argv[SSTP_HELPER_ARGV_MAX];
 	struct helper_sess *s;
@@ -115,6 +130,9 @@ int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, 
 	memset(s, 0, sizeof(*s));
 	s->used = true;
 	snprintf(s->name, sizeof(s->name), "%s", req->profile);
+	s->owner = owner;
+	if (req->profile_path)
+		snprintf(s->udir, sizeof(s->udir), "%s", req->profile_path);
 	s->seq = ++h->seq;
 	s->pid = pid;
 	s->out_fd = out_fd;
@@ -363,6 +381,8 @@ static void child_ended(struct sstp_helper *h, int si, int code)
 	s->kill_at = UINT64_MAX;
 	s->ctl_retry_at = UINT64_MAX;
 	helper_cleanup_stale(h, s->name);
+	helper_user_remove(s->udir); /* the user's profile and files the helper wrote */
+	s->udir[0] = '\0';
 
 	if (code >= 128) {
 		snprintf(msg, sizeof(msg), "the session process was killed by signal %d", code - 128);

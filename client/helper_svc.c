@@ -234,7 +234,7 @@ void helper_broadcast(struct sstp_helper *h, const struct sstp_conn_status *st)
 	sstp_ctl_put_status(&w, st);
 	len = sstp_ctl_finish(&w);
 	for (int ci = 0; ci < HELPER_MAX_CLIENTS; ci++)
-		if (h->cl[ci].fd >= 0 && h->cl[ci].subscribed)
+		if (h->cl[ci].fd >= 0 && h->cl[ci].subscribed && helper_may_see(h, ci, st->name))
 			helper_send(h, ci, buf, len);
 }
 
@@ -583,6 +583,8 @@ int sstp_helper_run(const struct sstp_helper_cfg *cfg)
 	}
 	h->cfg = *cfg;
 	h->listen_fd = -1;
+	/* clients' receive buffers carry passwords and user profiles' keys: out of swap */
+	plat_lock_secret(h->cl, sizeof(h->cl));
 	for (int i = 0; i < HELPER_MAX_CLIENTS; i++) {
 		h->cl[i].fd = -1;
 		h->cl[i].up_fd = -1;

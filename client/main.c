@@ -10,6 +10,7 @@
 #include "helper.h"
 #include "helper_client.h"
 #include "log.h"
+#include "plat_proc.h"
 
 #ifndef SSTP_VERSION_STRING
 #define SSTP_VERSION_STRING "0.1.0"
@@ -23,6 +24,9 @@ int main(int argc, char **argv)
 	int r;
 
 	sstp_log_init("sstp", SSTP_LOG_INFO, SSTP_LOG_TO_STDERR);
+	/* before any password or key is read: no core file, no ptrace by the same user */
+	if (plat_no_core_dumps() < 0)
+		sstp_dbg("core dumps could not be turned off");
 	/* [helper] `sstp helper` is the privileged service, with options of its own (helper.h) */
 	if (argc > 1 && strcmp(argv[1], "helper") == 0)
 		return sstp_helper_main(argc - 1, argv + 1);

@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exit_codes.h"
+#include "ipcp_check.h"
 #include "log.h"
 #include "ppp_mschap.h"
 #include "sstp_binding.h"
@@ -23,7 +25,8 @@ static void ppp_rand(void *ctx, uint8_t *buf, size_t n)
 		s->rng_failed = true;
 }
 
-/* -vv: show a PPP frame, never the contents of PAP or CHAP packets (passwords, NT-Responses). */
+/* -vv: show a PPP frame, never the contents of PAP, CHAP or EAP packets (passwords,
+ * NT-Responses, EAP-MSCHAPv2 and EAP-TLS exchanges). */
 static void trace_ppp(const char *dir, const uint8_t *f, size_t len)
 {
 	uint16_t proto;
@@ -31,7 +34,7 @@ static void trace_ppp(const char *dir, const uint8_t *f, size_t len)
 	if (!sstp_log_enabled(SSTP_LOG_TRACE))
 		return;
 	proto = sstp_ppp_protocol(f, len);
-	if (proto == PPP_PROTO_PAP || proto == PPP_PROTO_CHAP) {
+	if (proto == PPP_PROTO_PAP || proto == PPP_PROTO_CHAP || proto == PPP_PROTO_EAP) {
 		size_t off = len >= 2 && f[0] == 0xff ? 4 : 2;
 
 		sstp_trace("PPP %s: protocol 0x%04x code %u, %zu bytes (contents not shown)", dir,
@@ -235,6 +238,31 @@ static void link_down(struct sstp_session *s, const struct ppp_event *ev)
 	}
 }
 
+/* Refuse addresses a hostile gateway could use to pull local traffic into the tunnel
+ * (ipcp_check.h): loopback, multicast, its own address, the LAN's networks... 0 or -1 (failed). */
+static int check_ipcp(struct sstp_session *s)
+{
+	enum { MAX_ADDRS = 128 };
+	struct plat_addr_info *addrs = calloc(MAX_ADDRS, sizeof(*addrs));
+	const struct plat_ip *gw = s->n_addrs > 0 ? &s->addrs[s->addr_idx] : NULL;
+	char why[300];
+	int n = addrs ? plat_net_list_addrs(s->net, addrs, MAX_ADDRS, NULL) : -ENOMEM;
+
+	if (n < 0) {
+		sstp_warn("cannot list the local networks to check the assigned address against (%s)",
+			  strerror(-n));
+		n = 0;
+	}
+	if (sstp_ipcp_check_v4(s->ipv4_local, s->ipv4_peer, gw, addrs, (size_t)n, NULL, why,
+			       sizeof(why)) < 0) {
+		free(addrs);
+		sess_fail(s, SSTP_EXIT_NEGOTIATION, "%s", why);
+		return -1;
+	}
+	free(addrs);
+	return 0;
+}
+
 static void ipv4_up(struct sstp_session *s, const struct ppp_event *ev, uint64_t now)
 {
 	memcpy(s->ipv4_local, ev->ipv4_local, 4);
@@ -247,6 +275,8 @@ static void ipv4_up(struct sstp_session *s, const struct ppp_event *ev, uint64_t
 		sess_fail(s, SSTP_EXIT_NEGOTIATION, "IPCP finished before the SSTP call was connected");
 		return;
 	}
+	if (check_ipcp(s) < 0)
+		return;
 	sess_set_state(s, SSTP_STATE_CONFIGURING, now);
 	if (sess_net_apply(s, now) == 0) {
 		s->data_open = true;
@@ -301,6 +331,7 @@ static void drain_ppp(struct sstp_session *s, uint64_t now)
 {
 	struct ppp_event ev;
 	const uint8_t *f;
+	char why[160];
 	size_t len;
 
 	for (int guard = 0; guard < 256; guard++) {
@@ -355,6 +386,11 @@ static void drain_ppp(struct sstp_session *s, uint64_t now)
 			case PPP_EV_IPV6_UP:
 				memcpy(s->ipv6_local_iid, ev.ipv6_local_iid, 8);
 				memcpy(s->ipv6_peer_iid, ev.ipv6_peer_iid, 8);
+				if (sstp_ipcp_check_v6(s->ipv6_local_iid, s->ipv6_peer_iid, why,
+						       sizeof(why)) < 0) {
+					sess_fail(s, SSTP_EXIT_NEGOTIATION, "%s", why);
+					break;
+				}
 				s->ipv6_up = true;
 				if (s->net_ready)
 					sess_net_apply_ipv6(s);

@@ -450,3 +450,49 @@ int plat_journal_format_done(uint32_t seq, char *buf, size_t len)
 		return -EINVAL;
 	return fmt(buf, len, "- %u\n", (unsigned)seq);
 }
+
+/* path is a file directly inside dir ("dir/name", name without '/' and not "." or ".."). */
+static bool directly_in(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	const char *name;
+
+	while (n > 1 && (dir[n - 1] == '/' || dir[n - 1] == '\\'))
+		n--;
+	if (n == 0 || strncmp(path, dir, n) != 0 || (path[n] != '/' && path[n] != '\\'))
+		return false;
+	name = path + n + 1;
+	return name[0] && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       !strchr(name, '/') && !strchr(name, '\\');
+}
+
+bool plat_journal_rec_confined(const struct plat_jrec *r, const char *state_dir,
+			       const char *resolv_conf, char *why, size_t whylen)
+{
+	const char *rc = resolv_conf && resolv_conf[0] ? resolv_conf : "/etc/resolv.conf";
+
+	switch (r->type) {
+	case PLAT_JREC_ROUTE:
+		if (r->proto != PLAT_NET_RTPROT) {
+			snprintf(why, whylen, "record %u names a route of protocol %u, not sstp's (%u): "
+				 "refused", (unsigned)r->seq, (unsigned)r->proto, PLAT_NET_RTPROT);
+			return false;
+		}
+		return true;
+	case PLAT_JREC_DNS_FILE:
+		if (strcmp(r->path, rc) != 0) {
+			snprintf(why, whylen, "record %u names the file %s, not the configured %s: "
+				 "refused", (unsigned)r->seq, r->path, rc);
+			return false;
+		}
+		if (!state_dir || !directly_in(r->backup, state_dir) ||
+		    !directly_in(r->ours, state_dir)) {
+			snprintf(why, whylen, "record %u keeps its copies outside the state directory "
+				 "%s: refused", (unsigned)r->seq, state_dir ? state_dir : "(none)");
+			return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}

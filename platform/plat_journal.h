@@ -90,4 +90,11 @@ bool plat_journal_rule_ok(const char *s);
 /* True if s can be stored as a record path (absolute, printable, no spaces, < PATH_MAX). */
 bool plat_journal_path_ok(const char *s);
 
+/* Whether a record read back from a journal file may be replayed: routes only of sstp's own
+ * protocol (PLAT_NET_RTPROT); a dns-file record only for resolv_conf (NULL: /etc/resolv.conf),
+ * with its backup and its copy directly inside state_dir. A forged or planted record naming
+ * another route or file is refused. true, or false with a sentence in why. */
+bool plat_journal_rec_confined(const struct plat_jrec *r, const char *state_dir,
+			       const char *resolv_conf, char *why, size_t whylen);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Sessions' control sockets and undo journals. */
 const char *plat_default_state_dir(void);
@@ -19,5 +20,19 @@ const char *plat_default_system_dir(void);
 int plat_user_config_dir(char *out, size_t len);
 /* Whether p is absolute here ("/x"; on Windows also "C:\x", "C:/x" and "\\server\share"). */
 bool plat_path_is_absolute(const char *p);
+
+/* What plat_open_untrusted() found: the owner and the permission bits. */
+struct plat_file_owner {
+	unsigned uid;  /* 0 on Windows */
+	unsigned mode; /* permission bits (07777) */
+};
+/* Open a file that someone less privileged may have named or placed, for reading, without
+ * following a symbolic link, blocking on a FIFO or touching a device: it must be a regular file
+ * (checked before the open, and again on the opened descriptor, which must be the same file).
+ * The stream is close-on-exec. 0 with *out and *owner, or -errno with a sentence (the path
+ * included) in why: -ELOOP a symbolic link, -EINVAL not a regular file (FIFO, device, socket,
+ * directory), -EAGAIN the file changed between the checks, else the open's error. */
+int plat_open_untrusted(const char *path, FILE **out, struct plat_file_owner *owner, char *why,
+			size_t whylen);
 
 #endif

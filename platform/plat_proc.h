@@ -41,6 +41,14 @@ void plat_detach_close_stdio(void);
 int plat_read_password(const char *prompt, char *buf, size_t len);
 
 bool plat_is_root(void);
+/* At start, before any secret is read: no core file of this process (Linux: RLIMIT_CORE 0 and
+ * PR_SET_DUMPABLE 0, which also keeps other processes of the same user from attaching to it or
+ * reading its memory; Windows writes no core files, and the Windows Error Reporting dialog is
+ * turned off). 0, or -errno when a step failed (the others are still done). */
+int plat_no_core_dumps(void);
+/* Keep len bytes at p out of swap where the system allows it cheaply (Linux mlock, Windows
+ * VirtualLock); best effort, nothing happens on failure. */
+void plat_lock_secret(void *p, size_t len);
 int plat_getpid(void);
 
 #endif

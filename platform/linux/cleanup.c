@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_JOURNALS 128
 #define MAX_LIVE_IFNAMES 256
@@ -27,6 +29,32 @@ static void collect_live(const struct plat_journal *j, char (*names)[PLAT_NET_IF
 		if (j->recs[i].ifname[0])
 			memcpy(names[(*n)++], j->recs[i].ifname, PLAT_NET_IFNAME_MAX);
 	}
+}
+
+/* A journal read back from disk names only what sstp makes: its own routes and resolv.conf
+ * copies (plat_journal_rec_confined), and addresses and per-link DNS only on TUN devices (an
+ * interface of another kind, such as the uplink, is never touched). true, or false with why. */
+static bool confined(const struct plat_net_config *cfg, const char *dir,
+		     const struct plat_undo_env *env, const struct plat_jrec *r, char *why,
+		     size_t whylen)
+{
+	struct plat_nl_link l;
+	int e;
+
+	if (!plat_journal_rec_confined(r, dir, cfg->resolv_conf_path, why, whylen))
+		return false;
+	if (r->type == PLAT_JREC_ADDR || r->type == PLAT_JREC_DNS_RESOLVED)
+		e = r->ifindex ? plat_nl_link_get(env->nl, r->ifindex, NULL, &l) : -ENODEV;
+	else if (r->type == PLAT_JREC_DNS_RESOLVCONF)
+		e = plat_nl_link_get(env->nl, 0, r->ifname, &l);
+	else
+		return true;
+	if (e == 0 && strcmp(l.kind, "tun") != 0) {
+		snprintf(why, whylen, "record %u names interface %s (%u), which is not a TUN device: "
+			 "refused", (unsigned)r->seq, l.name, (unsigned)l.ifindex);
+		return false;
+	}
+	return true;
 }
 
 static int replay(const struct plat_net_config *cfg, const char *dir, const char *session,
@@ -51,6 +79,13 @@ static int replay(const struct plat_net_config *cfg, const char *dir, const char
 		  session, (unsigned)jr->owner.pid);
 	for (size_t i = jr->n; i-- > 0;) {
 		const struct plat_jrec *r = &jr->recs[i];
+
+		if (!confined(cfg, dir, env, r, msg, sizeof(msg))) {
+			rep->skipped++;
+			plat_logf(cfg->log, cfg->log_ctx, 1, "journal of session %s: %s", session, msg);
+			plat_jfile_done(&jf, r->seq);
+			continue;
+		}
 		e = plat_undo_rec(env, r, msg, sizeof(msg));
 		switch (e) {
 		case PLAT_UNDO_DONE:
@@ -82,6 +117,23 @@ static int replay(const struct plat_net_config *cfg, const char *dir, const char
 	return first;
 }
 
+/* Journals are replayed with our privileges: only from a directory that we own and that
+ * nobody else can write (else anyone could plant one). 0, 0 when it does not exist, or -EPERM. */
+static int state_dir_trusted(const struct plat_net_config *cfg, const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return 0; /* opendir() reports it */
+	if (st.st_uid != geteuid() || (st.st_mode & 022)) {
+		plat_logf(cfg->log, cfg->log_ctx, 0, "state directory %s is %s: its journals are not "
+			  "replayed (chown root and chmod go-w it)", dir, st.st_uid != geteuid()
+			  ? "owned by another user" : "writable by group or others");
+		return -EPERM;
+	}
+	return 0;
+}
+
 int plat_net_cleanup_stale(const struct plat_net_config *cfg, struct plat_cleanup_report *rep)
 {
 	struct plat_cleanup_report dummy;
@@ -102,6 +154,8 @@ int plat_net_cleanup_stale(const struct plat_net_config *cfg, struct plat_cleanu
 	memset(rep, 0, sizeof(*rep));
 	if (!cfg)
 		cfg = &none;
+	if ((e = state_dir_trusted(cfg, dir)) != 0)
+		return e;
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;

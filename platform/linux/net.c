@@ -675,6 +675,7 @@ int plat_net_open_system(const struct plat_net_config *cfg, struct plat_net **ou
 		if (e != -ENOENT) {
 			/* a dead session of the same name left changes behind: put them back first */
 			struct plat_net_config c = {.session = l->session, .state_dir = l->state_dir,
+						    .resolv_conf_path = l->resolv_conf,
 						    .log = l->base.log, .log_ctx = l->base.log_ctx,
 						    .resolvconf_cmd = cfg->resolvconf_cmd,
 						    .busctl_cmd = cfg->busctl_cmd};

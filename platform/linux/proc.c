@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -226,6 +228,24 @@ void plat_detach_close_stdio(void)
 	dup2(fd, 2);
 	if (fd > 2)
 		close(fd);
+}
+
+int plat_no_core_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+	int r = 0;
+
+	if (setrlimit(RLIMIT_CORE, &none) != 0)
+		r = -errno;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		r = -errno;
+	return r;
+}
+
+void plat_lock_secret(void *p, size_t len)
+{
+	if (p && len)
+		(void)mlock(p, len);
 }
 
 bool plat_is_root(void)

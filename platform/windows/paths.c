@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <shlobj.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 /* A shell folder (CSIDL_COMMON_APPDATA, CSIDL_APPDATA) as UTF-8 into out, else the environment
  * variable that usually names it: 0, or -ENOENT. The shell folder comes first: under Wine the
@@ -77,4 +79,46 @@ bool plat_path_is_absolute(const char *p)
 		return true;
 	return ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) && p[1] == ':' &&
 	       (p[2] == '\\' || p[2] == '/');
+}
+
+int plat_open_untrusted(const char *path, FILE **out, struct plat_file_owner *owner, char *why,
+			size_t whylen)
+{
+	wchar_t w[MAX_PATH * 2];
+	struct _stat64 st;
+	DWORD attr;
+	FILE *f;
+
+	*out = NULL;
+	if (plat_win_widen(path, w, sizeof(w) / sizeof(w[0])) != 0) {
+		snprintf(why, whylen, "%s: the path is too long or not UTF-8", path);
+		return -ENAMETOOLONG;
+	}
+	attr = GetFileAttributesW(w);
+	if (attr == INVALID_FILE_ATTRIBUTES) {
+		snprintf(why, whylen, "%s: no such file or not accessible", path);
+		return -ENOENT;
+	}
+	if (attr & FILE_ATTRIBUTE_REPARSE_POINT) {
+		snprintf(why, whylen, "%s is a symbolic link or junction; refused", path);
+		return -ELOOP;
+	}
+	if (attr & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_DEVICE)) {
+		snprintf(why, whylen, "%s is not a regular file; refused", path);
+		return -EINVAL;
+	}
+	f = _wfopen(w, L"rN");
+	if (!f) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (_fstat64(_fileno(f), &st) != 0 || !(st.st_mode & _S_IFREG)) {
+		fclose(f);
+		snprintf(why, whylen, "%s is not a regular file; refused", path);
+		return -EINVAL;
+	}
+	owner->uid = 0;
+	owner->mode = (unsigned)(st.st_mode & 0777);
+	*out = f;
+	return 0;
 }

@@ -416,6 +416,18 @@ out:
 	return r;
 }
 
+int plat_no_core_dumps(void)
+{
+	SetErrorMode(GetErrorMode() | SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+	return 0;
+}
+
+void plat_lock_secret(void *p, size_t len)
+{
+	if (p && len)
+		(void)VirtualLock(p, len);
+}
+
 bool plat_is_root(void)
 {
 	SID_IDENTIFIER_AUTHORITY nt = { SECURITY_NT_AUTHORITY };

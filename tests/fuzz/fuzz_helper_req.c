@@ -4,7 +4,8 @@
  * allow-listed options, re-encodes to a frame that decodes to the very same request, and
  * yields a child command line made only of known words, with --password-stdin exactly when it
  * carries a password and never a pointer into the password; a password has no NUL/CR/LF; a
- * refused request keeps no password. */
+ * refused request keeps no password; a user profile's blobs come only with CONNECT and UPROFILE,
+ * bounded, and survive the re-encoding byte for byte. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -55,6 +56,34 @@ static void check_argv(const struct sstp_helper_req *req)
 	}
 }
 
+/* The same blob (bytes and length) in two decodes; both are cleared afterwards. A blob of a
+ * user's profile only comes with CONNECT and with UPROFILE; a certificate password is text. */
+static void same_blob(struct sstp_helper_blob *a, struct sstp_helper_blob *b)
+{
+	if (a->set != b->set || a->len != b->len || (a->set && memcmp(a->p, b->p, a->len) != 0))
+		abort();
+	memset(a, 0, sizeof(*a));
+	memset(b, 0, sizeof(*b));
+}
+
+static void check_user_blobs(const struct sstp_helper_req *req)
+{
+	bool any = req->uca.set || req->ucert.set || req->ukey.set || req->cert_password.set;
+
+	if ((any || req->uprofile.set) && req->type != SSTP_CTL_REQ_CONNECT)
+		abort();
+	if (any && !req->uprofile.set)
+		abort();
+	if (req->uprofile.set && (req->uprofile.len == 0 ||
+				  req->uprofile.len > SSTP_HELPER_UPROFILE_MAX))
+		abort();
+	if (req->cert_password.set &&
+	    (memchr(req->cert_password.p, '\n', req->cert_password.len) ||
+	     memchr(req->cert_password.p, '\0', req->cert_password.len) ||
+	     req->cert_password.len > SSTP_HELPER_PASSWORD_MAX))
+		abort();
+}
+
 static void check_request(const struct sstp_ctl_msg *m)
 {
 	static uint8_t again[SSTP_CTL_MAX_FRAME];
@@ -91,6 +120,7 @@ static void check_request(const struct sstp_ctl_msg *m)
 	for (size_t i = 0; i < req.n_options; i++)
 		if (sstp_helper_option_check(req.options[i], err, sizeof(err)) != 0)
 			abort();
+	check_user_blobs(&req);
 	if (req.type == SSTP_CTL_REQ_CONNECT) {
 		if (!req.profile[0])
 			abort();
@@ -99,8 +129,15 @@ static void check_request(const struct sstp_ctl_msg *m)
 	len = sstp_helper_req_encode(&req, again, sizeof(again));
 	if (len <= 0 || sstp_ctl_parse(again, (size_t)len, &m2, NULL) != len)
 		abort();
-	if (sstp_helper_req_decode(&m2, &req2, err, sizeof(err)) != 0 ||
-	    memcmp(&req, &req2, sizeof(req)) != 0)
+	if (sstp_helper_req_decode(&m2, &req2, err, sizeof(err)) != 0)
+		abort();
+	/* blobs point into their frames: the same bytes, then compare the rest */
+	same_blob(&req.uprofile, &req2.uprofile);
+	same_blob(&req.uca, &req2.uca);
+	same_blob(&req.ucert, &req2.ucert);
+	same_blob(&req.ukey, &req2.ukey);
+	same_blob(&req.cert_password, &req2.cert_password);
+	if (memcmp(&req, &req2, sizeof(req)) != 0)
 		abort();
 }
 

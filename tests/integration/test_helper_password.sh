@@ -3,7 +3,8 @@
 # made for the test: the CLI reads --password-file / --password-stdin as that user and sends the
 # password in the connect request; a profile's password-file is read by the helper only when it
 # is owned by root or the requester and not accessible to group/others (refused otherwise, 11);
-# a profile that needs a password and gets none is refused (2) with a sentence; a wrong password
+# a FIFO, a symbolic link (to a root-only file) or a device as password-file is refused (11)
+# while the helper keeps answering; a profile that needs a password and gets none is refused (2); a wrong password
 # is exit 6 with the server's sentence; `sstp check` works through the helper. Each connection
 # pings the service host through the tunnel and disconnects back to the namespace as it was. A
 # canary password never shows in the helper's log, its state directory, status --json, the
@@ -61,6 +62,14 @@ profile pwmine "$PWF/member600"
 profile pw644 "$PWF/root644"
 profile pw640 "$PWF/root640"
 profile pwother "$PWF/other600"
+# files the member controls, named by the administrator's profiles: a FIFO (nobody writes it), a
+# symbolic link to a root-only file, a character device; the helper refuses each without hanging
+mkfifo "$MHOME/fifo"; chown "$MEMBER" "$MHOME/fifo"; chmod 600 "$MHOME/fifo"
+ln -s "$PWF/root600" "$MHOME/link"; chown -h "$MEMBER" "$MHOME/link"
+mknod "$MHOME/zero" c 1 5; chown "$MEMBER" "$MHOME/zero"; chmod 600 "$MHOME/zero"
+profile pwfifo "$MHOME/fifo"
+profile pwlink "$MHOME/link"
+profile pwdev "$MHOME/zero"
 chmod -R a+rX "$RIG_DIR/etc"
 
 rig_spawn helper cli env SSTP_SYSTEM_DIR="$RIG_DIR/etc" "$SSTP_BIN" helper \
@@ -143,6 +152,13 @@ as_member open640 connect pw640 --timeout 30
 expect open640 11 "is accessible by group or others \(mode 640\)"
 as_member other connect pwother --timeout 30
 expect other 11 "password-file $PWF/other600 is owned by uid [0-9]+; the helper reads it only when it belongs to root or to the requesting user"
+for k in fifo:"is a FIFO, not a regular file; refused" link:"is a symbolic link; refused" \
+         dev:"is a character device, not a regular file; refused"; do
+    as_member "pf${k%%:*}" connect "pw${k%%:*}" --timeout 30
+    expect "pf${k%%:*}" 11 "password-file $MHOME/[a-z]+ ${k#*:}"
+    as_member "pf${k%%:*}-st" status
+    rig_check "pf${k%%:*}: the helper still answers STATUS (nothing runs: 10)" [ "$SX_RC" = 10 ] || sed 's/^/# /' "$SX_OUT/pf${k%%:*}-st.err"
+done
 as_member wrong connect pw --password-file "$MHOME/wrong" --timeout 30
 expect wrong 6 "authentication rejected by server: E=691 bad user name or password \(MS-CHAPv2\)"
 as_member wrongst status pw

@@ -53,8 +53,11 @@ RC=$?
 rig_check "import of the real package exits 0" [ "$RC" = 0 ] || cat "$SX_OUT/import.err" >&2
 rig_check "the profile names the package's gateway" grep -q "$AZ_HOST" "$SSTP_SYSTEM_DIR/azure/profile.conf"
 
-sx conn connect azure --route "$RIG_HUB_NET" --background --json --timeout 30 -v
+sx conn connect azure --route "$RIG_HUB_NET" --background --json --timeout 30 -vv
 J=$SX_OUT/conn.out
+rig_check "EAP-TLS -vv: EAP frames are traced" grep -q "PPP in: protocol 0xc227 code .*(contents not shown)" "$SX_OUT/conn.err"
+rig_check "EAP-TLS -vv: no EAP frame is dumped in hex" sh -c "! grep -Eq '^.*  0000  (ff 03 )?c2 27' '$SX_OUT/conn.err'"
+rig_check "EAP-TLS -vv: other PPP frames are dumped (the search covered them)" grep -Eq '  0000  (ff 03 )?c0 21' "$SX_OUT/conn.err"
 rig_check "EAP-TLS: connect exits 0" [ "$SX_RC" = 0 ] || { cat "$SX_OUT/conn.err" >&2; rig_dump_logs; }
 rig_check "EAP-TLS: status says EAP-TLS" [ "$(sx_json "$J" 'j["auth"]')" = EAP-TLS ]
 rig_check "EAP-TLS: connected to the package's gateway name" [ "$(sx_json "$J" 'j["server"]')" = "$AZ_HOST" ]

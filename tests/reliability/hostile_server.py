@@ -308,9 +308,12 @@ class Conn:
         return res
 
     def ipcp(self, dns=None):
-        """Give the client 10.77.0.2 (peer 10.77.0.1); dns: IPv4 text to Nak the DNS option with."""
+        """Give the client 10.77.0.2 (peer 10.77.0.1), or the control's ipcp_local/ipcp_peer (the
+        hostile-address scenarios); dns: IPv4 text to Nak the DNS option with."""
+        mine = socket.inet_aton(getattr(self.args, "ipcp_peer", None) or "10.77.0.1")
+        yours = socket.inet_aton(getattr(self.args, "ipcp_local", None) or "10.77.0.2")
         my_id = self.next_id()
-        self.send(ppp(P_IPCP, cp(1, my_id, opt(3, socket.inet_aton("10.77.0.1")))))
+        self.send(ppp(P_IPCP, cp(1, my_id, opt(3, mine))))
         acked = peer_ok = False
         deadline = time.monotonic() + 15
         while not (acked and peer_ok):
@@ -321,8 +324,8 @@ class Conn:
             if code == 1:
                 rej, nak = b"", b""
                 for t, v in parse_opts(body):
-                    if t == 3 and v != socket.inet_aton("10.77.0.2"):
-                        nak += opt(3, socket.inet_aton("10.77.0.2"))
+                    if t == 3 and v != yours:
+                        nak += opt(3, yours)
                     elif t in (129, 131) and dns:
                         if v != socket.inet_aton(dns):
                             nak += opt(t, socket.inet_aton(dns))
@@ -939,7 +942,7 @@ def main():
     ap.add_argument("--dns", help="DNS server to hand out in IPCP")
     ap.add_argument("--max-tls", choices=["1.0", "1.1", "1.2", "1.3"], help="highest TLS version")
     ap.add_argument("--control", help="JSON file read at every connection: any of scenario, cert, "
-                    "key, log, serve, dns, max_tls (overrides the options)")
+                    "key, log, serve, dns, max_tls, ipcp_local, ipcp_peer (overrides the options)")
     ap.add_argument("--once", action="store_true", help="exit after the first connection")
     args = ap.parse_args()
     if not args.control and not (args.scenario and args.cert and args.key):

@@ -330,6 +330,48 @@ static void test_jfile(void **state)
 	rmdir(dir);
 }
 
+static void test_confined(void **state)
+{
+	struct plat_jrec r;
+	char why[300];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.seq = 3;
+	r.type = PLAT_JREC_ROUTE;
+	r.proto = PLAT_NET_RTPROT;
+	assert_true(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
+	r.proto = 16; /* dhcp */
+	assert_false(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
+	assert_non_null(strstr(why, "protocol 16, not sstp's"));
+
+	memset(&r, 0, sizeof(r));
+	r.type = PLAT_JREC_DNS_FILE;
+	strcpy(r.path, "/etc/resolv.conf");
+	strcpy(r.backup, "/run/sstp/s.resolv.orig");
+	strcpy(r.ours, "/run/sstp/s.resolv.ours");
+	assert_true(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
+	assert_true(plat_journal_rec_confined(&r, "/run/sstp/", NULL, why, sizeof(why)));
+	strcpy(r.path, "/etc/passwd");
+	assert_false(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
+	assert_non_null(strstr(why, "names the file /etc/passwd, not the configured /etc/resolv.conf"));
+	assert_true(plat_journal_rec_confined(&r, "/run/sstp", "/etc/passwd", why, sizeof(why)));
+	strcpy(r.path, "/etc/resolv.conf");
+	const char *bad[] = { "/etc/shadow", "/run/sstp/../../etc/shadow", "/run/sstpx/a",
+			      "/run/sstp/sub/a", "/run/sstp/", "/run/sstp/..", "/run/ss" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strcpy(r.ours, bad[i]);
+		assert_false(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
+		assert_non_null(strstr(why, "outside the state directory"));
+	}
+	strcpy(r.ours, "/run/sstp/s.resolv.ours");
+	strcpy(r.backup, "/tmp/x");
+	assert_false(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
+	assert_false(plat_journal_rec_confined(&r, NULL, NULL, why, sizeof(why)));
+	r.type = PLAT_JREC_LINK; /* checked against the system (a TUN) by the replay */
+	assert_true(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),      cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_limits),         cmocka_unit_test(test_format_rejects),
 		cmocka_unit_test(test_owner_alive),    cmocka_unit_test(test_jfile),
+		cmocka_unit_test(test_confined),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
