@@ -18,6 +18,9 @@ done
 out=$(cd "$tmp" && systemd-analyze verify --man=no ./sstp-helper.service ./sstp@.service 2>&1)
 rc=$?
 [ -n "$out" ] && echo "$out"
+# Warnings about the machine's own unit files (e.g. freeradius.service's MemoryLimit=, which the
+# rig's packages install) are not ours to judge: only lines about sstp's units count.
+out=$(grep -vE '^/(usr/)?(lib|etc)/systemd/system/[^/]+:[0-9]+: ' <<<"$out")
 desc="systemd-analyze verify accepts both units"; check test "$rc" = 0 -a -z "$out"
 for u in sstp-helper.service sstp@.service; do
     desc="$u is Type=notify"; check grep -qx 'Type=notify' "$tmp/$u"
