@@ -130,6 +130,7 @@ struct sstp_session {
 
 	/* network */
 	bool ipv4_up, ipv6_up, net_ready, net_applied;
+	uint64_t net_start_ms;     /* the PPP network phase began (IPCP and IPv6CP started) */
 	uint8_t ipv4_local[4], ipv4_peer[4], dns1[4], dns2[4];
 	uint8_t ipv6_local_iid[8], ipv6_peer_iid[8];
 
