@@ -131,6 +131,8 @@ struct sstp_session {
 	/* network */
 	bool ipv4_up, ipv6_up, net_ready, net_applied;
 	uint64_t net_start_ms;     /* the PPP network phase began (IPCP and IPv6CP started) */
+	bool net_kept;             /* a drop left TUN, addresses, routes and DNS for the reconnect */
+	uint8_t applied_v4[4];     /* the IPv4 address on the TUN */
 	uint8_t ipv4_local[4], ipv4_peer[4], dns1[4], dns2[4];
 	uint8_t ipv6_local_iid[8], ipv6_peer_iid[8];
 
@@ -180,6 +182,9 @@ bool sess_flush(struct sstp_session *s);
 int sess_net_apply(struct sstp_session *s, uint64_t now);
 void sess_net_apply_ipv6(struct sstp_session *s);
 void sess_net_undo(struct sstp_session *s);
+/* A drop with a reconnect to follow: keep the tunnel's system side (packets to it are dropped,
+ * not routed around it) for the next attempt to take over. */
+void sess_net_keep(struct sstp_session *s);
 
 /* session_ctl.c */
 int sess_ctl_open(struct sstp_session *s);

@@ -115,6 +115,16 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	int r;
 
 	(void)now;
+	if (s->net_kept) {
+		s->net_kept = false;
+		if (memcmp(s->applied_v4, s->ipv4_local, 4) == 0 && plat_net_tun_fd(s->net) >= 0) {
+			s->net_ready = true; /* same address: TUN, routes and DNS are still in place */
+			sstp_dbg("reconnected with the same address: the tunnel's set-up was kept");
+			return 0;
+		}
+		sstp_info("the server assigned a new address: setting the tunnel up again");
+		sess_net_undo(s);
+	}
 	s->net_applied = true;
 	memset(&local, 0, sizeof(local));
 	memset(&peer, 0, sizeof(peer));
@@ -137,6 +147,7 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	if ((r = plat_net_addr_add(s->net, &local, peer.addr[0] | peer.addr[1] | peer.addr[2] |
 				   peer.addr[3] ? &peer : NULL, 32)) < 0)
 		return net_failed(s, r, "adding the tunnel address");
+	memcpy(s->applied_v4, s->ipv4_local, 4);
 	plat_ip_format(&local, s->st.ipv4_local, sizeof(s->st.ipv4_local));
 	plat_ip_format(&peer, s->st.ipv4_peer, sizeof(s->st.ipv4_peer));
 	if ((r = plat_net_set_up(s->net)) < 0)
@@ -163,6 +174,8 @@ void sess_net_apply_ipv6(struct sstp_session *s)
 	struct plat_ip local, peer;
 	int r;
 
+	if (s->st.ipv6_local[0])
+		return; /* kept from before a reconnect: link-local address and routes in place */
 	iid_addr(&local, s->ipv6_local_iid);
 	iid_addr(&peer, s->ipv6_peer_iid);
 	if ((r = plat_net_addr_add(s->net, &local, &peer, 64)) < 0) {
@@ -174,10 +187,21 @@ void sess_net_apply_ipv6(struct sstp_session *s)
 	add_routes(s, PLAT_AF_INET6);
 }
 
+void sess_net_keep(struct sstp_session *s)
+{
+	if (!s->net_applied)
+		return;
+	s->net_kept = true;
+	s->net_ready = false;
+	s->ipv4_up = s->ipv6_up = false;
+	sstp_dbg("keeping %s, its addresses, routes and DNS while reconnecting", s->st.ifname);
+}
+
 void sess_net_undo(struct sstp_session *s)
 {
 	int r;
 
+	s->net_kept = false;
 	if (!s->net_applied)
 		return;
 	/* The TUN fd dies with the undo: leave the loop first, or a new TUN that gets the same fd
