@@ -108,6 +108,37 @@ static void apply_dns(struct sstp_session *s)
 	SSTP_STATUS_SET(s->st.dns_backend, plat_dns_backend_name(used));
 }
 
+/* A reconnect got another IPv4 address: swapped on the kept TUN, so the interface, its routes
+ * and DNS never go away. The new one comes first (the interface losing its last IPv4 address
+ * would lose its IPv4 routes); plat_net_addr_del keeps it when the old one leaves. */
+static int swap_v4(struct sstp_session *s)
+{
+	struct plat_ip local, peer, old;
+	char was[sizeof(s->st.ipv4_local)];
+	int r;
+
+	memset(&local, 0, sizeof(local));
+	memset(&peer, 0, sizeof(peer));
+	memset(&old, 0, sizeof(old));
+	local.family = peer.family = old.family = PLAT_AF_INET;
+	memcpy(local.addr, s->ipv4_local, 4);
+	memcpy(peer.addr, s->ipv4_peer, 4);
+	memcpy(old.addr, s->applied_v4, 4);
+	if (plat_net_addr_add(s->net, &local, peer.addr[0] | peer.addr[1] | peer.addr[2] |
+			      peer.addr[3] ? &peer : NULL, 32) < 0)
+		return -1;
+	if ((r = plat_net_addr_del(s->net, &old)) < 0)
+		sstp_warn("the previous tunnel address %s stays until disconnect: %s",
+			  s->st.ipv4_local, plat_net_error(s->net));
+	memcpy(was, s->st.ipv4_local, sizeof(was));
+	plat_ip_format(&local, s->st.ipv4_local, sizeof(s->st.ipv4_local));
+	sstp_info("reconnected with a new address: %s replaces %s on %s", s->st.ipv4_local, was,
+		  s->st.ifname);
+	memcpy(s->applied_v4, s->ipv4_local, 4);
+	plat_ip_format(&peer, s->st.ipv4_peer, sizeof(s->st.ipv4_peer));
+	return 0;
+}
+
 int sess_net_apply(struct sstp_session *s, uint64_t now)
 {
 	struct plat_ip local, peer;
@@ -117,12 +148,13 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	(void)now;
 	if (s->net_kept) {
 		s->net_kept = false;
-		if (memcmp(s->applied_v4, s->ipv4_local, 4) == 0 && plat_net_tun_fd(s->net) >= 0) {
-			s->net_ready = true; /* same address: TUN, routes and DNS are still in place */
-			sstp_dbg("reconnected with the same address: the tunnel's set-up was kept");
+		if (plat_net_tun_fd(s->net) >= 0 && (memcmp(s->applied_v4, s->ipv4_local, 4) == 0 ||
+						     swap_v4(s) == 0)) {
+			s->net_ready = true; /* TUN, routes and DNS are still in place */
+			sstp_dbg("reconnected: the tunnel's set-up was kept");
 			return 0;
 		}
-		sstp_info("the server assigned a new address: setting the tunnel up again");
+		sstp_info("the new address could not be swapped in: setting the tunnel up again");
 		sess_net_undo(s);
 	}
 	s->net_applied = true;
