@@ -68,6 +68,8 @@ struct sstp_connect_opts {
 	bool full_tunnel;
 	const char *dns[SSTP_CLI_MAX_LIST];
 	size_t n_dns;
+	const char *dns_domains[SSTP_CLI_MAX_LIST]; /* --dns-domain (replace the profile's) */
+	size_t n_dns_domains;
 	bool no_dns;
 	bool no_ipv6;
 	unsigned mtu;                   /* 0 = default */
