@@ -289,18 +289,11 @@ static int add_list(const char **list, size_t *n, const char *v)
 	return 0;
 }
 
-/* A DNS domain: 1-253 bytes of letters, digits, '-' and '.', no empty label; a leading '~'
- * (routing only, not searched) is allowed, as is "~." (every name). */
+/* A DNS domain: 1-253 bytes of letters, digits, '-' and '.', no empty label. */
 static bool domain_ok(const char *d)
 {
-	bool routing = *d == '~';
-	size_t n;
+	size_t n = strlen(d);
 
-	if (routing)
-		d++;
-	if (routing && strcmp(d, ".") == 0)
-		return true;
-	n = strlen(d);
 	if (n == 0 || n > 253 || d[0] == '.' || d[0] == '-' || strstr(d, ".."))
 		return false;
 	for (const char *p = d; *p; p++)
@@ -409,7 +402,7 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 	case O_DNS_DOMAIN:
 		if (!domain_ok(arg))
 			return fail(err, errlen, cmd, "--dns-domain needs a domain name such as "
-				    "corp.example (or ~corp.example: routing only), not '%s'", arg);
+				    "corp.example, not '%s'", arg);
 		if (add_list(c->dns_domains, &c->n_dns_domains, arg) < 0)
 			return fail(err, errlen, cmd, "too many --dns-domain options (at most %d)",
 				    SSTP_CLI_MAX_LIST);
