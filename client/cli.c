@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "exit_codes.h"
@@ -18,7 +19,7 @@ enum opt_id {
 	O_HELP = 1, O_VERSION, O_VERBOSE, O_QUIET, O_JSON, O_STATE_DIR, O_SYSLOG,
 	O_PACKAGE, O_CERT, O_KEY, O_CERT_PW_FILE, O_CA, O_PIN, O_INSECURE, O_USER, O_PW_STDIN,
 	O_PW_FILE, O_PROXY, O_PROXY_USER, O_PROXY_PW_FILE, O_SNI, O_AUTH, O_ROUTE, O_NO_ROUTES,
-	O_FULL_TUNNEL, O_DNS, O_NO_DNS, O_ROUTE_CONFLICT, O_IDENTITY, O_TLS_CERT,
+	O_FULL_TUNNEL, O_DNS, O_DNS_DOMAIN, O_NO_DNS, O_ROUTE_CONFLICT, O_IDENTITY, O_TLS_CERT,
 	O_NO_IPV6, O_MTU, O_RECONNECT, O_NO_RECONNECT, O_BACKGROUND, O_WAIT, O_TIMEOUT, O_CHECK,
 	O_NAME, O_IFNAME, O_SCRIPT, O_UP, O_DOWN, O_ALL, O_PROBE, O_JUNIT, O_FORCE, O_CN, O_OUT, O_ROOT, O_BITS, O_DAYS,
 };
@@ -66,6 +67,7 @@ static const struct opt opts[] = {
 	{ "full-tunnel", 0, 0, O_FULL_TUNNEL, CONN },
 	{ "route-conflict", 0, 1, O_ROUTE_CONFLICT, CONN },
 	{ "dns", 0, 1, O_DNS, CONN },
+	{ "dns-domain", 0, 1, O_DNS_DOMAIN, CONN },
 	{ "no-dns", 0, 0, O_NO_DNS, CONN },
 	{ "no-ipv6", 0, 0, O_NO_IPV6, CONN },
 	{ "mtu", 0, 1, O_MTU, CONN },
@@ -308,6 +310,19 @@ static int apply_hook(struct sstp_connect_opts *c, const struct opt *o, const ch
 	return 0;
 }
 
+/* A DNS domain: 1-253 bytes of letters, digits, '-' and '.', no empty label. */
+static bool domain_ok(const char *d)
+{
+	size_t n = strlen(d);
+
+	if (n == 0 || n > 253 || d[0] == '.' || d[0] == '-' || strstr(d, ".."))
+		return false;
+	for (const char *p = d; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+			return false;
+	return true;
+}
+
 /* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
 static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, char *err,
 		 size_t errlen)
@@ -417,6 +432,14 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 			return fail(err, errlen, cmd, "too many --dns options (at most %d)", SSTP_CLI_MAX_LIST);
 		break;
 	}
+	case O_DNS_DOMAIN:
+		if (!domain_ok(arg))
+			return fail(err, errlen, cmd, "--dns-domain needs a domain name such as "
+				    "corp.example, not '%s'", arg);
+		if (add_list(c->dns_domains, &c->n_dns_domains, arg) < 0)
+			return fail(err, errlen, cmd, "too many --dns-domain options (at most %d)",
+				    SSTP_CLI_MAX_LIST);
+		break;
 	case O_NO_DNS: c->no_dns = true; break;
 	case O_NO_IPV6: c->no_ipv6 = true; break;
 	case O_MTU:

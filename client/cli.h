@@ -76,6 +76,8 @@ struct sstp_connect_opts {
 	const char *route_conflict;     /* --route-conflict skip|prefer-tunnel, NULL = the profile's */
 	const char *dns[SSTP_CLI_MAX_LIST];
 	size_t n_dns;
+	const char *dns_domains[SSTP_CLI_MAX_LIST]; /* --dns-domain (replace the profile's) */
+	size_t n_dns_domains;
 	bool no_dns;
 	bool no_ipv6;
 	unsigned mtu;                   /* 0 = default */

@@ -93,8 +93,14 @@ static int hook_up(void *ctx, struct sstp_session *s)
 
 	sstp_session_status(s, &x->up_status);
 	x->was_up = true;
-	if (x->announced || x->cmd_pid > 0 || x->probe_pid > 0)
-		return 0; /* a reconnect */
+	if (x->announced || x->cmd_pid > 0 || x->probe_pid > 0) {
+		char st[96];
+
+		/* a reconnect: systemctl status shows it */
+		snprintf(st, sizeof(st), "STATUS=connected (reconnect %u)", x->up_status.reconnects);
+		plat_svc_notify(st);
+		return 0;
+	}
 	if (x->cli->cmd == SSTP_CMD_RUN) {
 		r = plat_spawn(x->cli->run_argv, &x->cmd_pid);
 		if (r < 0) {
@@ -121,6 +127,19 @@ static int hook_up(void *ctx, struct sstp_session *s)
 	}
 	announce(x, s);
 	return 0;
+}
+
+/* A drop or a failed attempt, another attempt follows: systemctl status says so. */
+static void hook_retry(void *ctx, struct sstp_session *s, int code, const char *msg,
+		       uint32_t delay_ms)
+{
+	char st[400];
+
+	(void)ctx;
+	(void)s;
+	snprintf(st, sizeof(st), "STATUS=reconnecting in %u s (exit %d: %.300s)", delay_ms / 1000u,
+		 code, msg ? msg : "");
+	plat_svc_notify(st);
 }
 
 static int hook_child(void *ctx, struct sstp_session *s, int pid, int code)
@@ -316,6 +335,7 @@ int sstp_cmd_connect(struct sstp_cli *cli)
 	memset(&hooks, 0, sizeof(hooks));
 	hooks.ctx = &x;
 	hooks.up = hook_up;
+	hooks.retry = hook_retry;
 	hooks.child_exit = hook_child;
 	s = sstp_session_new(&su.cfg, net, &hooks, err, sizeof(err));
 	if (!s) {

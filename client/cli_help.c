@@ -67,6 +67,8 @@ static const char connect_opts[] =
 	"  --route-conflict skip|prefer-tunnel  a route another interface has with the same\n"
 	"                            prefix: leave ours out, or (default) give ours a lower metric\n"
 	"  --dns IP                  use this DNS server (repeatable)\n"
+	"  --dns-domain DOMAIN       send names under DOMAIN to the tunnel's DNS (repeatable;\n"
+	"                            replaces the profile's dns-domain)\n"
 	"  --no-dns                  leave the DNS configuration alone\n"
 	"  --no-ipv6                 do not negotiate IPv6\n"
 	"  --mtu N                   tunnel MTU (576-4087)\n"

@@ -242,7 +242,9 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	if (!c->n_dns)
 		for (size_t i = 0; i < p->n_dns && cfg->n_dns < SSTP_SETUP_MAX_DNS; i++)
 			to_plat_ip(&p->dns[i], &su->dns[cfg->n_dns++]);
-	for (size_t i = 0; i < p->dns_domains.n && i < SSTP_SETUP_MAX_DOMAINS; i++)
+	for (size_t i = 0; i < c->n_dns_domains && i < SSTP_SETUP_MAX_DOMAINS; i++)
+		su->domains[cfg->n_dns_domains++] = c->dns_domains[i];
+	for (size_t i = 0; !c->n_dns_domains && i < p->dns_domains.n && i < SSTP_SETUP_MAX_DOMAINS; i++)
 		su->domains[cfg->n_dns_domains++] = p->dns_domains.v[i];
 	cfg->dns_domains = su->domains;
 	cfg->want_ipv6 = !c->no_ipv6 && !p->no_ipv6;

@@ -5,7 +5,9 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -17,14 +19,31 @@ static const char *log_ident = "sstp";
 static enum sstp_log_level log_level = SSTP_LOG_INFO;
 static unsigned log_sinks = SSTP_LOG_TO_STDERR;
 static int log_syslog_open;
+static int log_journal; /* stderr is systemd's journal stream: "<N>" priority prefixes */
 static int log_timestamps;
 static struct timespec log_t0;
 static const char *log_secrets[LOG_MAX_SECRETS];
+
+/* systemd sets JOURNAL_STREAM to "device:inode" of the stream it connected to stderr. */
+static int stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char extra;
+
+	if (!js || sscanf(js, "%llu:%llu%c", &dev, &ino, &extra) != 2 || fstat(2, &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
 
 void sstp_log_init(const char *ident, enum sstp_log_level level, unsigned sinks)
 {
 	if (ident)
 		log_ident = ident;
+	log_journal = (sinks & SSTP_LOG_TO_STDERR) && stderr_is_journal();
+	if (log_journal)
+		sinks &= ~SSTP_LOG_TO_SYSLOG; /* the journal has every line already: one copy */
 	log_level = level;
 	if ((sinks & SSTP_LOG_TO_SYSLOG) && !log_syslog_open) {
 		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -35,6 +54,11 @@ void sstp_log_init(const char *ident, enum sstp_log_level level, unsigned sinks)
 	}
 	log_sinks = sinks;
 	clock_gettime(CLOCK_MONOTONIC, &log_t0);
+}
+
+unsigned sstp_log_get_sinks(void)
+{
+	return log_sinks;
 }
 
 void sstp_log_set_level(enum sstp_log_level level)
@@ -237,7 +261,10 @@ void sstp_logv(enum sstp_log_level level, const char *fmt, va_list ap)
 		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	sstp_log_redact(line, sizeof(line));
-	if (log_sinks & SSTP_LOG_TO_STDERR) {
+	if ((log_sinks & SSTP_LOG_TO_STDERR) && log_journal) {
+		/* the journal names the program and keeps the priority: "<N>" (sd-daemon(3)) */
+		fprintf(stderr, "<%d>%s%s\n", syslog_prio(level), level_tag(level), line);
+	} else if (log_sinks & SSTP_LOG_TO_STDERR) {
 		if (log_timestamps) {
 			struct timespec now;
 			long long ms;

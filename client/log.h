@@ -23,6 +23,9 @@ enum sstp_log_level {
  * the string must outlive the logger (use a literal). Safe to call again to change sinks. */
 void sstp_log_init(const char *ident, enum sstp_log_level level, unsigned sinks);
 void sstp_log_set_level(enum sstp_log_level level);
+/* The sinks in use: sstp_log_init drops SSTP_LOG_TO_SYSLOG when stderr is the journal
+ * (JOURNAL_STREAM), whose lines then carry "<N>" priority prefixes. */
+unsigned sstp_log_get_sinks(void);
 enum sstp_log_level sstp_log_get_level(void);
 int sstp_log_enabled(enum sstp_log_level level);
 /* Prefix every line with the time since sstp_log_init in milliseconds (debug aid, default off). */

@@ -319,7 +319,9 @@ int sstp_package_from_zip(const void *zip, size_t len, struct sstp_package *out,
 		if (openvpn) {
 			snprintf(err, errlen, "package: this gateway offers OpenVPN only (the package has "
 				 "no Generic/VpnSettings.xml and no Windows installer); sstp can only use "
-				 "SSTP: enable SSTP on the gateway's point-to-site configuration");
+				 "SSTP, which Azure no longer offers to new gateways: connect with an "
+				 "OpenVPN client (the package's .ovpn / Azure VPN Client) or an IKEv2 "
+				 "client instead");
 		} else {
 			snprintf(err, errlen, "package: neither Generic/VpnSettings.xml nor a Windows "
 				 "installer found: is this an Azure VPN client package?");
@@ -366,7 +368,9 @@ int sstp_package_check_sstp(const struct sstp_package *p, char *err, size_t errl
 		return 0;
 	sstp_pkg_proto_text(p->protocols, list, sizeof(list));
 	snprintf(err, errlen, "gateway %s offers %s%s%s%s, not SSTP; sstp speaks only SSTP and cannot "
-		 "use %s: enable SSTP in the gateway's point-to-site configuration (tunnel type)",
+		 "use %s (Azure no longer allows enabling SSTP): connect with an OpenVPN client "
+		 "(Azure VPN Client, openvpn) or an IKEv2 client (strongSwan, the system's IKEv2 VPN) "
+		 "instead",
 		 p->gateway ? p->gateway : "(unknown)", list, p->vpn_type ? " (VpnType '" : "",
 		 p->vpn_type ? p->vpn_type : "", p->vpn_type ? "')" : "",
 		 p->protocols & (p->protocols - 1) ? "them" : "it");

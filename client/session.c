@@ -248,7 +248,6 @@ static void end_attempt(struct sstp_session *s, uint64_t now)
 
 	sess_link_close(s);
 	sess_conn_close(s);
-	sess_net_undo(s);
 	s->up_since = 0;
 	again = !s->stop_requested && retryable(s->exit_code) &&
 		((s->ever_up && s->cfg.reconnect) || (!s->ever_up && s->cfg.wait));
@@ -262,6 +261,10 @@ static void end_attempt(struct sstp_session *s, uint64_t now)
 		s->exit_code = SSTP_EXIT_TIMEOUT;
 		again = false;
 	}
+	if (!again || !s->ever_up)
+		sess_net_undo(s); /* kept only for a reconnect of a tunnel that was up */
+	else
+		sess_net_keep(s);
 	if (!again) {
 		sess_set_state(s, SSTP_STATE_DISCONNECTED, now);
 		s->finished = true;
@@ -337,6 +340,7 @@ static void step(struct sstp_session *s, uint64_t now)
 {
 	if (s->state == SSTP_STATE_RECONNECTING) {
 		if (s->stop_requested) {
+			sess_net_undo(s); /* the tunnel kept for the reconnect goes now */
 			s->finished = true;
 			sess_set_state(s, SSTP_STATE_DISCONNECTED, now);
 		} else if (now >= s->retry_at) {

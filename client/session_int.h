@@ -141,6 +141,9 @@ struct sstp_session {
 	/* network */
 	bool ipv4_up, ipv6_up, net_ready, net_applied;
 	bool script_connected, up_cmd_ran; /* session_script.c */
+	uint64_t net_start_ms;     /* the PPP network phase began (IPCP and IPv6CP started) */
+	bool net_kept;             /* a drop left TUN, addresses, routes and DNS for the reconnect */
+	uint8_t applied_v4[4];     /* the IPv4 address on the TUN */
 	uint8_t ipv4_local[4], ipv4_peer[4], dns1[4], dns2[4];
 	uint8_t ipv6_local_iid[8], ipv6_peer_iid[8];
 	/* the route set of this attempt (session_net.c), computed before anything is installed */
@@ -201,6 +204,10 @@ int sess_script_connect(struct sstp_session *s);
 void sess_script_disconnect(struct sstp_session *s);
 void sess_hook_up(struct sstp_session *s);   /* starts --up, not waited for */
 void sess_hook_down(struct sstp_session *s); /* runs --down to its end (bounded) */
+
+/* A drop with a reconnect to follow: keep the tunnel's system side (packets to it are dropped,
+ * not routed around it) for the next attempt to take over. */
+void sess_net_keep(struct sstp_session *s);
 
 /* session_ctl.c */
 int sess_ctl_open(struct sstp_session *s);

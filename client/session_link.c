@@ -13,6 +13,7 @@
 #include "exit_codes.h"
 #include "ipcp_check.h"
 #include "log.h"
+#include "session_ready.h"
 #include "ppp_mschap.h"
 #include "sstp_binding.h"
 #include "tls_identity.h"
@@ -282,7 +283,6 @@ static void ipv4_up(struct sstp_session *s, const struct ppp_event *ev, uint64_t
 		s->data_open = true;
 		if (s->ipv6_up)
 			sess_net_apply_ipv6(s);
-		sess_tunnel_up(s, now);
 	}
 }
 
@@ -325,6 +325,33 @@ static void release_ncp(struct sstp_session *s)
 	else if (sstp_call_state(&s->call) == SSTP_ST_ACK_RECEIVED)
 		return; /* still waiting for authentication */
 	s->n_ncp_held = 0;
+}
+
+static enum sess_ready_verdict ready_verdict(const struct sstp_session *s, uint64_t now)
+{
+	return sess_ready_check(ppp_ncp_status(s->ppp, PPP_PROTO_IPCP),
+				ppp_ncp_status(s->ppp, PPP_PROTO_IPV6CP), s->net_start_ms, now, 0);
+}
+
+/* IPv4 is configured: report the tunnel up once IPv6CP has opened (its address and routes are
+ * then in place too), been refused, or is still negotiating after the grace period. */
+static void ready_check(struct sstp_session *s, uint64_t now)
+{
+	enum sess_ready_verdict v;
+
+	if (s->state != SSTP_STATE_CONFIGURING || s->stopping || !s->net_ready || !s->ppp)
+		return;
+	v = ready_verdict(s, now);
+	if (v == SESS_READY_WAIT || v == SESS_READY_NEVER)
+		return;
+	if (v == SESS_READY_IPV4_ONLY)
+		sstp_info("IPv6CP has not finished within %u s: connected on IPv4, IPv6 follows when "
+			  "it opens", SESS_READY_GRACE_MS / 1000u);
+	else
+		sstp_dbg("PPP: network protocols settled (IPCP %s, IPv6CP %s)",
+			 ppp_state_name(s->ppp, PPP_PROTO_IPCP),
+			 ppp_state_name(s->ppp, PPP_PROTO_IPV6CP));
+	sess_tunnel_up(s, now);
 }
 
 static void drain_ppp(struct sstp_session *s, uint64_t now)
@@ -372,6 +399,7 @@ static void drain_ppp(struct sstp_session *s, uint64_t now)
 				} else {
 					sstp_dbg("PPP: %s; CALL_CONNECTED sent (binding %s)", ev.message,
 						 s->st.binding_hash);
+					s->net_start_ms = now;
 					if (!s->stopping)
 						sess_set_state(s, SSTP_STATE_NETWORK, now);
 				}
@@ -392,6 +420,7 @@ static void drain_ppp(struct sstp_session *s, uint64_t now)
 					break;
 				}
 				s->ipv6_up = true;
+				sstp_dbg("PPP: %s", ev.message);
 				if (s->net_ready)
 					sess_net_apply_ipv6(s);
 				break;
@@ -407,6 +436,7 @@ static void drain_ppp(struct sstp_session *s, uint64_t now)
 		if (!got)
 			break;
 	}
+	ready_check(s, now);
 	if (s->rng_failed)
 		sess_fail(s, SSTP_EXIT_ERROR, "the random number generator failed");
 }
@@ -643,7 +673,13 @@ uint64_t sess_link_deadline(const struct sstp_session *s)
 {
 	uint64_t a = s->call_started ? sstp_call_deadline(&s->call) : UINT64_MAX;
 	uint64_t b = s->ppp ? ppp_deadline(s->ppp) : UINT64_MAX;
+	uint64_t c = UINT64_MAX;
 
+	if (s->ppp && s->state == SSTP_STATE_CONFIGURING && s->net_ready && !s->stopping)
+		c = sess_ready_deadline(ppp_ncp_status(s->ppp, PPP_PROTO_IPCP),
+					ppp_ncp_status(s->ppp, PPP_PROTO_IPV6CP), s->net_start_ms, 0);
+	if (c < b)
+		b = c;
 	return a < b ? a : b;
 }
 
@@ -661,6 +697,8 @@ void sess_link_drive(struct sstp_session *s, uint64_t now)
 		ppp_tick(s->ppp, now);
 		drain_ppp(s, now);
 	}
+	if (s->ppp)
+		ready_check(s, now); /* the IPv6CP grace period may have run out */
 	if (!sess_flush(s))
 		return;
 	for (int k = 0; k < 8 && s->tun_readable && sess_link_wants_tun(s); k++) {

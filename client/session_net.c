@@ -214,6 +214,37 @@ static void apply_dns(struct sstp_session *s)
 	SSTP_STATUS_SET(s->st.dns_backend, plat_dns_backend_name(used));
 }
 
+/* A reconnect got another IPv4 address: swapped on the kept TUN, so the interface, its routes
+ * and DNS never go away. The new one comes first (the interface losing its last IPv4 address
+ * would lose its IPv4 routes); plat_net_addr_del keeps it when the old one leaves. */
+static int swap_v4(struct sstp_session *s)
+{
+	struct plat_ip local, peer, old;
+	char was[sizeof(s->st.ipv4_local)];
+	int r;
+
+	memset(&local, 0, sizeof(local));
+	memset(&peer, 0, sizeof(peer));
+	memset(&old, 0, sizeof(old));
+	local.family = peer.family = old.family = PLAT_AF_INET;
+	memcpy(local.addr, s->ipv4_local, 4);
+	memcpy(peer.addr, s->ipv4_peer, 4);
+	memcpy(old.addr, s->applied_v4, 4);
+	if (plat_net_addr_add(s->net, &local, peer.addr[0] | peer.addr[1] | peer.addr[2] |
+			      peer.addr[3] ? &peer : NULL, 32) < 0)
+		return -1;
+	if ((r = plat_net_addr_del(s->net, &old)) < 0)
+		sstp_warn("the previous tunnel address %s stays until disconnect: %s",
+			  s->st.ipv4_local, plat_net_error(s->net));
+	memcpy(was, s->st.ipv4_local, sizeof(was));
+	plat_ip_format(&local, s->st.ipv4_local, sizeof(s->st.ipv4_local));
+	sstp_info("reconnected with a new address: %s replaces %s on %s", s->st.ipv4_local, was,
+		  s->st.ifname);
+	memcpy(s->applied_v4, s->ipv4_local, 4);
+	plat_ip_format(&peer, s->st.ipv4_peer, sizeof(s->st.ipv4_peer));
+	return 0;
+}
+
 int sess_net_apply(struct sstp_session *s, uint64_t now)
 {
 	struct plat_ip local, peer;
@@ -222,6 +253,24 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	int r;
 
 	(void)now;
+	if (s->net_kept) {
+		s->net_kept = false;
+		if (s->cfg.script && plat_net_tun_fd(s->net) >= 0) {
+			/* the script set the tunnel up: it hears "reconnect" and keeps it */
+			if (sess_script_connect(s) < 0)
+				return -1;
+			s->net_ready = true;
+			return 0;
+		}
+		if (plat_net_tun_fd(s->net) >= 0 && (memcmp(s->applied_v4, s->ipv4_local, 4) == 0 ||
+						     swap_v4(s) == 0)) {
+			s->net_ready = true; /* TUN, routes and DNS are still in place */
+			sstp_dbg("reconnected: the tunnel's set-up was kept");
+			return 0;
+		}
+		sstp_info("the new address could not be swapped in: setting the tunnel up again");
+		sess_net_undo(s);
+	}
 	s->net_applied = true;
 	memset(&local, 0, sizeof(local));
 	memset(&peer, 0, sizeof(peer));
@@ -249,6 +298,7 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	s->st.mtu = mtu;
 	plat_ip_format(&local, s->st.ipv4_local, sizeof(s->st.ipv4_local));
 	plat_ip_format(&peer, s->st.ipv4_peer, sizeof(s->st.ipv4_peer));
+	memcpy(s->applied_v4, s->ipv4_local, 4);
 	/* [profiles] a --script (vpnc-script) sets MTU, addresses, routes and DNS itself */
 	if (s->cfg.script) {
 		if (sess_script_connect(s) < 0)
@@ -286,6 +336,8 @@ void sess_net_apply_ipv6(struct sstp_session *s)
 
 	if (s->cfg.script)
 		return; /* [profiles] the script's business */
+	if (s->st.ipv6_local[0])
+		return; /* kept from before a reconnect: link-local address and routes in place */
 	iid_addr(&local, s->ipv6_local_iid);
 	iid_addr(&peer, s->ipv6_peer_iid);
 	if ((r = plat_net_addr_add(s->net, &local, &peer, 64)) < 0) {
@@ -297,10 +349,21 @@ void sess_net_apply_ipv6(struct sstp_session *s)
 	add_routes(s, PLAT_AF_INET6);
 }
 
+void sess_net_keep(struct sstp_session *s)
+{
+	if (!s->net_applied)
+		return;
+	s->net_kept = true;
+	s->net_ready = false;
+	s->ipv4_up = s->ipv6_up = false;
+	sstp_dbg("keeping %s, its addresses, routes and DNS while reconnecting", s->st.ifname);
+}
+
 void sess_net_undo(struct sstp_session *s)
 {
 	int r;
 
+	s->net_kept = false;
 	if (!s->net_applied)
 		return;
 	/* [profiles] --down, then the script's disconnect, while the TUN still exists */

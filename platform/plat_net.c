@@ -61,6 +61,15 @@ int plat_net_addr_add(struct plat_net *n, const struct plat_ip *local, const str
 	DISPATCH(n, addr_add, n, local, peer, prefix_len);
 }
 
+int plat_net_addr_del(struct plat_net *n, const struct plat_ip *local)
+{
+	if (!bad_handle(n) && !local) {
+		snprintf(n->err, sizeof(n->err), "invalid address to remove");
+		return -EINVAL;
+	}
+	DISPATCH(n, addr_del, n, local);
+}
+
 int plat_net_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 {
 	if (!bad_handle(n) && (!server || (server->family != PLAT_AF_INET &&

@@ -162,6 +162,9 @@ struct plat_net_ops {
 	 * from IPV6CP, or a global one). */
 	int (*addr_add)(struct plat_net *n, const struct plat_ip *local, const struct plat_ip *peer,
 			unsigned prefix_len);
+	/* Remove an address addr_add put on the TUN, with its journal record (a reconnect that
+	 * got a new address swaps it in place). -ENOENT if addr_add did not add it. Optional. */
+	int (*addr_del)(struct plat_net *n, const struct plat_ip *local);
 	/* Pin a host route to the server (its resolved address) via the path the kernel uses now.
 	 * Nothing is added (and 0 returned) when the path is loopback/local or the host route
 	 * already exists. Call before the first route_add. */
@@ -224,6 +227,7 @@ int plat_net_set_mtu(struct plat_net *n, unsigned mtu);
 int plat_net_set_up(struct plat_net *n);
 int plat_net_addr_add(struct plat_net *n, const struct plat_ip *local, const struct plat_ip *peer,
 		      unsigned prefix_len);
+int plat_net_addr_del(struct plat_net *n, const struct plat_ip *local);
 int plat_net_pin_gateway(struct plat_net *n, const struct plat_ip *server);
 int plat_net_route_add(struct plat_net *n, const struct plat_prefix *dst);
 /* The same with a metric of its own (0 = the configured one): the session's route set gives a

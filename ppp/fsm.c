@@ -26,6 +26,7 @@ void fsm_init(struct fsm *f, struct ppp *ppp, uint16_t proto, const struct fsm_c
 	f->cb = cb;
 	f->state = FSM_INITIAL;
 	f->timer = UINT64_MAX;
+	f->hold_since = UINT64_MAX;
 	f->id = 1;
 }
 
@@ -263,6 +264,24 @@ void fsm_fail(struct fsm *f, const char *why, uint64_t now)
 	fsm_close(f, why, now);
 }
 
+/* A network protocol's Configure-Request is not sent again while the whole link has been
+ * silent for the last half restart period (up to FSM_NCP_HOLD_MAX_MS): the carrier (SSTP over
+ * TLS) loses nothing, so the peer is busy, not deaf. SoftEther stops reading the session for
+ * about 4 s while it looks for an IPv6 router on the first IPv6CP request, then works through
+ * every copy that queued up meanwhile, each one re-opening IPCP or IPv6CP; without copies it
+ * answers at once when it is back. The hold is spent once per link (a peer that never answers
+ * still gets every retransmission, later). LCP keeps its plain timer. */
+static bool ncp_hold(struct fsm *f, uint64_t now)
+{
+	uint64_t quiet = confreq_restart_ms(f) / 2;
+
+	if (f->proto == PPP_PROTO_LCP || now < f->ppp->last_rx + quiet)
+		return false;
+	if (f->hold_since == UINT64_MAX)
+		f->hold_since = now;
+	return now - f->hold_since < FSM_NCP_HOLD_MAX_MS;
+}
+
 void fsm_timeout(struct fsm *f, uint64_t now)
 {
 	f->now = now;
@@ -282,6 +301,10 @@ void fsm_timeout(struct fsm *f, uint64_t now)
 	case FSM_REQSENT:
 	case FSM_ACKRCVD:
 	case FSM_ACKSENT:
+		if (ncp_hold(f, now)) {
+			f->timer = now + confreq_restart_ms(f);
+			break;
+		}
 		if (f->restarts > 0) {
 			scr(f, true);
 			if (f->state == FSM_ACKRCVD)

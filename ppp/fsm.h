@@ -43,6 +43,7 @@ enum {
 #define FSM_MAX_FAILURE 5
 #define FSM_FIRST_RESTART_MS 1000 /* first Configure-Request retransmission, doubling to cfg.restart_ms */
 #define FSM_MAX_NAK_LOOPS 10 /* received Naks before they are treated as Rejects */
+#define FSM_NCP_HOLD_MAX_MS 8000 /* longest an NCP retransmission waits for a silent peer */
 
 /* Result of checking the peer's Configure-Request. */
 enum fsm_reqci_result {
@@ -88,6 +89,7 @@ struct fsm {
 	unsigned snaks;    /* consecutive Configure-Naks we sent (Max-Failure) */
 	unsigned rnaks;    /* Configure-Naks/Rejects received since the last Ack */
 	uint64_t timer;    /* restart timer deadline, UINT64_MAX when stopped */
+	uint64_t hold_since; /* NCP retransmissions first held back (UINT64_MAX: never) */
 	uint64_t now;      /* time of the event being processed */
 	bool failed;       /* finished because negotiation failed (not a normal close) */
 	bool peer_term;    /* the peer sent Terminate-Request */

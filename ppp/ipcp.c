@@ -193,7 +193,6 @@ static void ipcp_up(struct fsm *f)
 		 s->addr[1], s->addr[2], s->addr[3], s->peer[0], s->peer[1], s->peer[2],
 		 s->peer[3]);
 	ppp_event_push(p, &ev);
-	ppp_ipv6cp_start(p, f->now);
 }
 
 static void ipcp_down(struct fsm *f)

@@ -374,7 +374,6 @@ static void rcv_protrej(struct ppp *p, const uint8_t *data, size_t len, uint64_t
 		fsm_protocol_rejected(&p->ipcp_fsm, now);
 		break;
 	case PPP_PROTO_IPV6CP:
-		p->ipv6cp_pending = false; /* not started yet: never start it */
 		fsm_protocol_rejected(&p->ipv6cp_fsm, now);
 		break;
 	case PPP_PROTO_PAP:

@@ -161,7 +161,6 @@ static void reset_run(struct ppp *p)
 	memset(&p->ipv6cp, 0, sizeof(p->ipv6cp));
 	fsm_init(&p->ipcp_fsm, p, PPP_PROTO_IPCP, &ppp_ipcp_callbacks);
 	fsm_init(&p->ipv6cp_fsm, p, PPP_PROTO_IPV6CP, &ppp_ipv6cp_callbacks);
-	p->ipv6cp_pending = false;
 	p->phase = PPP_PHASE_DEAD;
 	p->down_reported = false;
 	p->down_reason = PPP_DOWN_NONE;
@@ -301,7 +300,6 @@ void ppp_link_down(struct ppp *p)
 {
 	fsm_lower_down(&p->ipcp_fsm);
 	fsm_lower_down(&p->ipv6cp_fsm);
-	p->ipv6cp_pending = false;
 	p->auth_done = false;
 	p->auth_deadline = UINT64_MAX;
 	p->pap_timer = UINT64_MAX;
@@ -363,18 +361,14 @@ void ppp_auth_success(struct ppp *p, enum ppp_auth_method m, const uint8_t *hlak
 	ppp_event_push(p, &ev);
 	ppp_wipe(&ev, sizeof(ev));
 	p->phase = PPP_PHASE_NETWORK;
+	/* Both network protocols start together (as pppd and Windows do): a server that takes its
+	 * time over IPv6CP then does so during the negotiation, not after the tunnel is reported up. */
 	fsm_open(&p->ipcp_fsm, now);
 	fsm_lower_up(&p->ipcp_fsm, now);
-	p->ipv6cp_pending = p->cfg.want_ipv6; /* started by ipcp_up */
-}
-
-void ppp_ipv6cp_start(struct ppp *p, uint64_t now)
-{
-	if (!p->ipv6cp_pending || p->phase != PPP_PHASE_NETWORK)
-		return;
-	p->ipv6cp_pending = false;
-	fsm_open(&p->ipv6cp_fsm, now);
-	fsm_lower_up(&p->ipv6cp_fsm, now);
+	if (p->cfg.want_ipv6) {
+		fsm_open(&p->ipv6cp_fsm, now);
+		fsm_lower_up(&p->ipv6cp_fsm, now);
+	}
 }
 
 void ppp_auth_failure(struct ppp *p, enum ppp_auth_method m, int code, bool retry,
@@ -427,6 +421,7 @@ int ppp_input(struct ppp *p, const uint8_t *frame, size_t len, uint64_t now_ms,
 	memset(data, 0, sizeof(*data));
 	if (p->phase == PPP_PHASE_DEAD || len == 0)
 		return 0;
+	p->last_rx = now_ms;
 	r = ppp_rd_init(frame, len);
 	if (frame[0] == 0xFF) {
 		if (ppp_rd_u8(&r) != 0xFF || ppp_rd_u8(&r) != 0x03)
@@ -475,7 +470,6 @@ int ppp_input(struct ppp *p, const uint8_t *frame, size_t len, uint64_t now_ms,
 		fsm_input(&p->ipcp_fsm, info, ilen, now_ms);
 		return 0;
 	case PPP_PROTO_IPV6CP:
-		ppp_ipv6cp_start(p, now_ms); /* the peer speaks first: answer it now */
 		fsm_input(&p->ipv6cp_fsm, info, ilen, now_ms);
 		return 0;
 	case PPP_PROTO_IP:
@@ -542,6 +536,34 @@ bool ppp_data_open(const struct ppp *p, uint16_t proto)
 	if (proto == PPP_PROTO_IPV6)
 		return p->ipv6cp_fsm.state == FSM_OPENED;
 	return false;
+}
+
+enum ppp_ncp_status ppp_ncp_status(const struct ppp *p, uint16_t proto)
+{
+	const struct fsm *f;
+
+	if (p == NULL || (proto != PPP_PROTO_IPCP && proto != PPP_PROTO_IPV6CP))
+		return PPP_NCP_OFF;
+	if (proto == PPP_PROTO_IPV6CP && !p->cfg.want_ipv6)
+		return PPP_NCP_OFF;
+	if (p->phase != PPP_PHASE_NETWORK)
+		return PPP_NCP_PENDING;
+	f = proto == PPP_PROTO_IPCP ? &p->ipcp_fsm : &p->ipv6cp_fsm;
+	switch (f->state) {
+	case FSM_OPENED:
+		return PPP_NCP_OPEN;
+	case FSM_INITIAL:
+	case FSM_STARTING:
+	case FSM_CLOSED:
+	case FSM_STOPPED:
+	case FSM_CLOSING:
+	case FSM_STOPPING:
+		/* refused (Protocol-Reject, Configure-Reject of what it needs), given up after the
+		 * retries, or terminated by the peer: it will not open on this link */
+		return PPP_NCP_REFUSED;
+	default:
+		return PPP_NCP_PENDING;
+	}
 }
 
 enum ppp_phase ppp_get_phase(const struct ppp *p)

@@ -173,6 +173,15 @@ void ppp_data_header(uint8_t hdr[PPP_DATA_HDR_LEN], uint16_t proto);
 /* True when IP packets of proto (PPP_PROTO_IP / PPP_PROTO_IPV6) may be sent now. */
 bool ppp_data_open(const struct ppp *p, uint16_t proto);
 
+/* Where a network protocol (PPP_PROTO_IPCP or PPP_PROTO_IPV6CP) stands. */
+enum ppp_ncp_status {
+	PPP_NCP_OFF = 0,  /* not configured (IPv6CP without want_ipv6) or not a network protocol */
+	PPP_NCP_PENDING,  /* not yet in the network phase, or negotiating */
+	PPP_NCP_OPEN,     /* Opened: packets of its protocol flow */
+	PPP_NCP_REFUSED,  /* refused, failed or terminated: it will not open on this link */
+};
+enum ppp_ncp_status ppp_ncp_status(const struct ppp *p, uint16_t proto);
+
 /* Status. */
 enum ppp_phase ppp_get_phase(const struct ppp *p);
 const char *ppp_phase_name(enum ppp_phase phase);

@@ -115,15 +115,13 @@ struct ppp {
 	char identity[PPP_NAME_MAX + 1];
 
 	enum ppp_phase phase;
+	uint64_t last_rx;           /* when the peer last sent a frame (for NCP retransmissions) */
 	bool down_reported;         /* LINK_DOWN already queued for this run */
 	enum ppp_down_reason down_reason;
 	uint16_t down_proto;
 	char down_msg[PPP_MSG_LEN];
 
 	struct fsm lcp_fsm, ipcp_fsm, ipv6cp_fsm;
-	/* IPv6CP waits for IPCP to open (some servers leave IPv6CP unanswered for seconds and
-	 * answer IPCP late meanwhile); it starts early only when the peer speaks IPv6CP first. */
-	bool ipv6cp_pending;
 	struct lcp_state lcp;
 	struct ipcp_state ipcp;
 	struct ipv6cp_state ipv6cp;
@@ -149,8 +147,6 @@ struct ppp {
 };
 
 /* ppp.c */
-/* Start IPv6CP if it is pending (IPCP opened, or the peer sent IPv6CP first). */
-void ppp_ipv6cp_start(struct ppp *p, uint64_t now);
 /* Start building a frame of proto; returns a writer over the information field, or a writer
  * with err set when the queue is full. Finish with ppp_out_commit. */
 struct ppp_wr ppp_out_begin(struct ppp *p, uint16_t proto);

@@ -9,7 +9,7 @@ set -u -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 JOBS=${SSTP_JOBS:-2}
-STAGES=${SSTP_STAGES:-deps build unit asan fuzz integration windows}
+STAGES=${SSTP_STAGES:-deps build unit asan fuzz integration demo windows}
 LOGS=$ROOT/build/logs
 mkdir -p "$LOGS"
 
@@ -137,6 +137,9 @@ if want integration; then
     if [ -f "$ROOT/build/CTestTestfile.cmake" ]; then ctest_stage integration "$ROOT/build" integration
     else not_run integration "the release build could not be configured"; fi
 fi
+
+# ---- 6b. demo: README command 1 (tests/integration/demo.sh) with the release build, as root ----------------
+want demo && { t0=$SECONDS; if [ "$(id -u)" != 0 ]; then stage_line demo skip "not root" 0; elif [ ! -x "$ROOT/build/sstp" ]; then not_run demo "build/sstp was not built"; else SSTP_BIN="$ROOT/build/sstp" timeout 600 bash "$ROOT/tests/integration/demo.sh" >"$LOGS/demo.log" 2>&1; rc=$?; d=$(grep -E '^demo: ' "$LOGS/demo.log" | tail -n 1); if [ $rc = 0 ]; then stage_line demo ok "${d:-demo: OK}" $((SECONDS - t0)); else stage_line demo FAIL "${d:-exit $rc}, see $LOGS/demo.log" $((SECONDS - t0)); tail -n 40 "$LOGS/demo.log" | sed 's/^/    /'; fi; SUMMARY+=("demo $([ $rc = 0 ] && echo ok || echo FAILED)"); fi; }
 
 # ---- 7. Windows: mingw-w64 cross build + unit tests under wine64 (issue 12; one line, owned by tests/windows/) ----
 want windows && { t0=$SECONDS; SSTP_JOBS=$JOBS SSTP_WIN_LOGS="$LOGS/windows" bash "$ROOT/tests/windows/build.sh" >"$LOGS/windows.log" 2>&1; rc=$?; d=$(grep -E '^windows: |SKIP: ' "$LOGS/windows.log" | tail -n 1); case $rc in 0) stage_line windows ok "$d" $((SECONDS - t0)) ;; 77) stage_line windows skip "$d" $((SECONDS - t0)) ;; *) stage_line windows FAIL "${d:-see $LOGS/windows.log}" $((SECONDS - t0)); tail -n 40 "$LOGS/windows.log" | sed 's/^/    /' ;; esac; SUMMARY+=("windows ${d#windows: }"); }

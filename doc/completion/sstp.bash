@@ -21,7 +21,7 @@ _sstp() {
     done
     local global="-v --verbose -q --quiet --syslog --state-dir -h --help"
     local conn="--package --cert --key --cert-password-file --ca --pin-sha256 --insecure --sni -u --user
-        --password-file --password-stdin --identity --tls-cert --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --route-conflict --dns --no-dns
+        --password-file --password-stdin --identity --tls-cert --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --route-conflict --dns --dns-domain --no-dns
         --no-ipv6 --mtu -i --interface --reconnect --no-reconnect --wait -t --timeout -n --name -s --script --up --down"
     case "$prev" in
         --package|--cert|--key|--cert-password-file|--ca|--password-file|--proxy-password-file|--junit|--out|--root|--script|-s)

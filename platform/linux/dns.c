@@ -172,11 +172,13 @@ int plat_dns_apply_resolved(const struct plat_dns_env *e, const struct plat_dns_
 		r = run_busctl(&a, "SetLinkDomains", err, errlen);
 	}
 	if (r == 0) {
-		/* systemd >= 240; without it the domains above still route the queries */
+		/* systemd >= 240; without it the domains above still route the queries. A split
+		 * tunnel with servers but no domains is asked every name too (as Windows does):
+		 * resolved sends nothing to a link that has neither domains nor the default route */
 		char ignore[256];
 		busctl_head(&a, b, "SetLinkDefaultRoute", "ib");
 		argu(&a, e->ifindex);
-		arg(&a, c->full_tunnel ? "true" : "false");
+		arg(&a, c->full_tunnel || c->n_domains == 0 ? "true" : "false");
 		run_busctl(&a, "SetLinkDefaultRoute", ignore, sizeof(ignore));
 	}
 	if (r != 0) {

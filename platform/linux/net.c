@@ -211,6 +211,36 @@ static int lx_addr_add(struct plat_net *n, const struct plat_ip *local, const st
 	return 0;
 }
 
+static int lx_addr_del(struct plat_net *n, const struct plat_ip *local)
+{
+	struct plat_net_linux *l = L(n);
+	struct plat_undo_env env;
+	char msg[PLAT_NET_ERR_MAX];
+	int pe;
+
+	/* the caller added the new address first; with the same peer it is a secondary of the old
+	 * one, which Linux would delete with it unless secondaries are promoted (dies with the TUN) */
+	if (local->family == PLAT_AF_INET && n->tun_ifindex &&
+	    (pe = plat_nl_link_promote(&l->nl, n->tun_ifindex)) != 0)
+		plat_logf(n->log, n->log_ctx, 1, "promote_secondaries on %s: %s", n->tun_name,
+			  strerror(-pe));
+
+	for (size_t i = l->n_active; i-- > 0;) {
+		struct plat_jrec r = l->active[i];
+		int e;
+
+		if (r.type != PLAT_JREC_ADDR || !plat_ip_equal(&r.prefix.ip, local))
+			continue;
+		undo_env(l, &env);
+		e = plat_undo_rec(&env, &r, msg, sizeof(msg));
+		if (e < 0)
+			return fail(n, e, "%s", msg);
+		jdrop(l, r.seq);
+		return 0;
+	}
+	return fail(n, -ENOENT, "the address to remove was not added by this session");
+}
+
 static int add_route(struct plat_net *n, const struct plat_nl_route *rt, const char *ifname,
 		     struct plat_jrec *r)
 {
@@ -574,6 +604,7 @@ static const struct plat_net_ops linux_ops = {
 	.set_mtu = lx_set_mtu,
 	.set_up = lx_set_up,
 	.addr_add = lx_addr_add,
+	.addr_del = lx_addr_del,
 	.pin_gateway = lx_pin_gateway,
 	.route_add = lx_route_add,
 	.dns_apply = lx_dns_apply,

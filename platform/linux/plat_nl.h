@@ -48,6 +48,9 @@ struct nlmsghdr *plat_nl_build_route_get(void *buf, size_t len, uint32_t seq,
 struct nlmsghdr *plat_nl_build_addr(void *buf, size_t len, uint16_t type, uint32_t seq,
 				    const struct plat_nl_addr *a);
 /* RTM_NEWLINK changing an existing link: mtu (0: unchanged) and, if set_up, IFF_UP. */
+/* RTM_NEWLINK that sets the interface's IPv4 promote_secondaries (a new address with the same
+ * peer survives the removal of the old one). */
+struct nlmsghdr *plat_nl_build_link_promote(void *buf, size_t len, uint32_t seq, uint32_t ifindex);
 struct nlmsghdr *plat_nl_build_link_set(void *buf, size_t len, uint32_t seq, uint32_t ifindex,
 					uint32_t mtu, bool set_up);
 /* RTM_GETLINK for one link (by index if ifindex != 0, else by name) / RTM_DELLINK by index. */
@@ -88,6 +91,7 @@ int plat_nl_route_change(struct plat_nl *nl, uint16_t type, const struct plat_nl
 int plat_nl_route_get(struct plat_nl *nl, const struct plat_ip *dst, struct plat_nl_route *out);
 int plat_nl_addr_change(struct plat_nl *nl, uint16_t type, const struct plat_nl_addr *a);
 int plat_nl_link_set(struct plat_nl *nl, uint32_t ifindex, uint32_t mtu, bool set_up);
+int plat_nl_link_promote(struct plat_nl *nl, uint32_t ifindex);
 /* -ENODEV if no such link. */
 int plat_nl_link_get(struct plat_nl *nl, uint32_t ifindex, const char *name,
 		     struct plat_nl_link *out);

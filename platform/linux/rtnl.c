@@ -132,6 +132,14 @@ int plat_nl_link_set(struct plat_nl *nl, uint32_t ifindex, uint32_t mtu, bool se
 	return nlh ? plat_nl_talk(nl, nlh, NULL, NULL) : -EINVAL;
 }
 
+int plat_nl_link_promote(struct plat_nl *nl, uint32_t ifindex)
+{
+	char buf[PLAT_NL_BUF];
+	struct nlmsghdr *nlh = plat_nl_build_link_promote(buf, sizeof(buf), 0, ifindex);
+
+	return nlh ? plat_nl_talk(nl, nlh, NULL, NULL) : -EINVAL;
+}
+
 static int link_one(const struct nlmsghdr *nlh, void *ctx)
 {
 	return plat_nl_parse_link(nlh, ctx) == 0 ? 0 : -EPROTO;

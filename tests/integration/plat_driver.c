@@ -212,6 +212,8 @@ static int step(struct plat_net *n, struct plat_net_config *cfg, const char *s)
 		return plat_net_set_up(n);
 	if (IS("addr"))
 		return step_addr(n, arg);
+	if (IS("addr_del"))
+		return plat_ip_parse(arg, &ip) ? -EINVAL : plat_net_addr_del(n, &ip);
 	if (IS("pin"))
 		return plat_ip_parse(arg, &ip) ? -EINVAL : plat_net_pin_gateway(n, &ip);
 	if (IS("route") || IS("route?")) {

@@ -32,6 +32,8 @@ for u in sstp-helper.service sstp@.service; do
     done
 done
 desc="sstp@.service restarts on failure"; check grep -qx 'Restart=on-failure' "$tmp/sstp@.service"
+desc="sstp@.service does not restart after a rejected certificate, password or profile"
+check grep -qx 'RestartPreventExitStatus=5 6 9' "$tmp/sstp@.service"
 desc="sstp@.service connects profile %i"; check grep -q 'sstp connect %i' "$tmp/sstp@.service"
 desc="sstp-helper.service runs 'sstp helper'"; check grep -q '/sstp helper$' "$tmp/sstp-helper.service"
 # the exposure score systemd computes for the helper stays low (OK or better: below 4.0)

@@ -174,6 +174,21 @@ fi
 # the driver ends with pause; its close() undoes (the session's normal disconnect)
 same_as_before "undo on disconnect"
 
+# 1a. a reconnect's new address swapped in place: the new one added, the old one removed (and no
+# longer journaled), the TUN and its routes untouched; an address not ours is refused
+if start_paused swap "${TUN[@]}" route=10.1.0.0/16 addr=10.0.0.3,10.0.0.1/32 addr_del=10.0.0.2; then
+    a=$(ip -4 addr show sstp0)
+    grep -q "inet 10.0.0.3 peer 10.0.0.1/32" <<< "$a" && ! grep -q "inet 10.0.0.2 " <<< "$a" \
+        && grep -qF "10.1.0.0/16 dev sstp0 proto 83" <<< "$(ip route)" \
+        && ok "address swapped in place (routes kept)" || { bad "address swap"; echo "$a"; ip route; cat "$TMP/out" "$TMP/err"; }
+    kill -USR1 "$PID"
+    finish 0 || bad "driver failed (swap)"
+fi
+same_as_before "undo after an address swap"
+if drv tun addr_del=10.9.9.9 > "$TMP/out" 2>&1; then bad "removing an address not added was accepted"
+else ok "removing an address not added is refused"; fi
+same_as_before "refused address removal"
+
 # 1b. packets through the real TUN (batched read, write), the route lookup and the resolver
 if drv "${TUN[@]}" io=10.0.0.1 route_get=198.51.100.7 resolve=localhost undo > "$TMP/out" 2>&1 \
    && grep -q "io reply received" "$TMP/out" \

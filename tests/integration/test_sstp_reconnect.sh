@@ -29,12 +29,28 @@ sx bg connect $GW --name rc --background --json
 rig_check "background session up" [ "$SX_RC" = 0 ] || cat "$SX_OUT/bg.err" >&2
 PID=$(sx_json "$SX_OUT/bg.out" 'j["pid"]')
 
-# 1. the gateway drops the session, three times (each new TUN may reuse the old one's fd number)
+# the tunnel as the system sees it: interface index, its IPv4 address and its routes
+tun_view() {
+    local ifn; ifn=$(field 'j["interface"]')
+    [ -n "$ifn" ] || return 1
+    echo "$(rig_ns_exec cli cat "/sys/class/net/$ifn/ifindex") $ifn"
+    rig_ns_exec cli ip -4 -o addr show dev "$ifn" | awk '{print $4}'
+    rig_ns_exec cli ip -4 route show dev "$ifn" | sort
+}
+VIEW0=$(tun_view)
+rig_check "tunnel view recorded ($(echo "$VIEW0" | head -n 1))" [ -n "$VIEW0" ]
+same_view() { [ "$(tun_view)" = "$VIEW0" ]; }
+
+# 1. the gateway drops the session, three times: the TUN, its address and routes stay throughout
 for n in 1 2 3; do
 SID=$(rig_vpncmd --hub SessionList | awk -F'|' '/^Session Name/ {gsub(/ /, "", $2); print $2}' | grep -F '[SSTP]' | head -n 1)
 rig_check "the gateway lists our session ($SID)" [ -n "$SID" ]
+T0=$(sx_ms)
 rig_vpncmd --hub SessionDisconnect "$SID" >/dev/null
 rig_check "after the gateway dropped it: reconnected (reconnects $n)" rig_wait 30 "reconnect" reconnected $n
+rig_wait 10 "first answer" rig_ns_exec cli ping -c 1 -W 1 -q "$RIG_SVC_IP" >/dev/null
+echo "   drop $n: traffic again $(( $(sx_ms) - T0 )) ms after the drop"
+rig_check "same TUN (ifindex), address and routes after reconnect $n" same_view
 rig_check "last error says the server ended the call" \
     grep -q 'server disconnected the SSTP call\|closed the connection\|ended the PPP link' "$SX_OUT/st.out" \
     || cat "$SX_OUT/st.out" >&2
@@ -50,13 +66,14 @@ echo "   noticed after $(( $(sx_ms) - T0 )) ms: $(field 'j["last_error"]["messag
 # nowhere) before it waits to reconnect.
 waiting() { field 'j["state"]' | grep -qE '^(reconnecting|resolving|connecting|tls)$'; }
 rig_check "waiting to reconnect" rig_wait 15 "reconnecting state" waiting || cat "$SX_OUT/st.out" >&2
-rig_check "routes and address are gone while waiting" [ "$(field 'j["interface"]')" = "" ]
+rig_check "TUN, address and routes kept while waiting" same_view
 C0=$(cpu_ticks "$PID"); sleep 10; C1=$(cpu_ticks "$PID")
 rig_check "no CPU burn while the network is away ($((C1 - C0)) ticks in 10 s)" [ $((C1 - C0)) -le 10 ]
 link up
 T0=$(sx_ms)
 rig_check "reconnected once the link is back (reconnects 4)" rig_wait 90 "reconnect" reconnected 4
 echo "   back after $(( $(sx_ms) - T0 )) ms"
+rig_check "same TUN (ifindex), address and routes after the link came back" same_view
 rig_check "route re-applied" [ "$(field '",".join(j["routes"])')" = "$RIG_HUB_NET" ]
 rig_check "ping through the tunnel again" sx_ping "$RIG_SVC_IP" || {
     rig_ns_exec svc ip neigh >&2; rig_vpncmd --hub SessionList | grep -E "Session Name|Source Host" >&2

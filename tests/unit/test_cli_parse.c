@@ -33,7 +33,8 @@ static void test_connect_full(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&cli, err, "connect", "vpn.example.com:8443", "--ca", "a.pem", "--ca=b.pem",
 			       "--user", "bob", "--password-file", "/run/pw", "--route", "10.0.0.0/16",
-			       "--route", "fd00::/8", "--dns", "10.0.0.53", "--mtu", "1300", "--timeout",
+			       "--route", "fd00::/8", "--dns", "10.0.0.53", "--dns-domain", "corp.example",
+			       "--dns-domain", "vnet.example", "--mtu", "1300", "--timeout",
 			       "30", "--no-reconnect", "--background", "--wait", "--check", "10.0.0.5:80",
 			       "--name", "work", "-vv", "--json", "--sni", "other.example.com",
 			       "--pin-sha256", "abc", "--auth", "mschapv2,pap", "--interface", "vpn0",
@@ -50,6 +51,8 @@ static void test_connect_full(void **state)
 	assert_int_equal(cli.conn.n_routes, 2);
 	assert_string_equal(cli.conn.route_conflict, "skip");
 	assert_int_equal(cli.conn.n_dns, 1);
+	assert_int_equal(cli.conn.n_dns_domains, 2);
+	assert_string_equal(cli.conn.dns_domains[1], "vnet.example");
 	assert_int_equal(cli.conn.mtu, 1300);
 	assert_int_equal(cli.conn.timeout_s, 30);
 	assert_int_equal(cli.conn.reconnect, 0);
@@ -105,6 +108,11 @@ static void test_bad_values(void **state)
 	expect_usage(PARSE(&cli, err, "connect", "x", "--route", "10.0.0.0/40"), "--route needs a CIDR");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--route", "nonsense"), "--route");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--dns", "1.2.3"), "--dns needs an IP address");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--dns-domain", "a..b"), "--dns-domain needs a domain");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--dns-domain", "."), "--dns-domain");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--dns-domain", "~corp.example"), "--dns-domain");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--dns-domain", "a b"), "--dns-domain");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--dns-domain", ""), "--dns-domain");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--check", "host"), "--check needs HOST:PORT");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--check", "icmp:host"), "--check takes HOST:PORT");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--name", "../etc"), "--name");

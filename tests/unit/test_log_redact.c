@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -104,6 +105,46 @@ static void test_log_line_redacted(void **state)
 	assert_non_null(strstr(text, "t: debug: connecting with *** to https://h/p?<redacted>"));
 }
 
+/* Under systemd (JOURNAL_STREAM names stderr): "<N>" priorities, no syslog copy; a stream that
+ * is not the journal keeps the plain format and both sinks. */
+static void test_journal_stream(void **state)
+{
+	char path[] = "/tmp/sstp-log-XXXXXX", text[512], js[64];
+	int fd = mkstemp(path), saved = dup(2);
+	struct stat st;
+	ssize_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	dup2(fd, 2);
+	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", js, 1);
+	sstp_log_init("t", SSTP_LOG_DEBUG, SSTP_LOG_TO_STDERR | SSTP_LOG_TO_SYSLOG);
+	assert_int_equal(sstp_log_get_sinks(), SSTP_LOG_TO_STDERR);
+	sstp_err("it broke");
+	sstp_warn("careful");
+	sstp_info("connected");
+	sstp_dbg("details");
+	fflush(stderr);
+	/* another stream than the journal's */
+	setenv("JOURNAL_STREAM", "1:2", 1);
+	sstp_log_init("t", SSTP_LOG_DEBUG, SSTP_LOG_TO_STDERR);
+	sstp_info("plain");
+	fflush(stderr);
+	unsetenv("JOURNAL_STREAM");
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	close(fd);
+	unlink(path);
+	assert_true(n > 0);
+	text[n] = '\0';
+	assert_string_equal(text, "<3>it broke\n<4>warning: careful\n<5>connected\n<6>debug: details\n"
+				  "t: plain\n");
+}
+
 static void test_status_json_escapes(void **state)
 {
 	struct sstp_conn_status st;
@@ -136,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_secrets),           cmocka_unit_test(test_urls_and_keys),
 		cmocka_unit_test(test_bounds),            cmocka_unit_test(test_log_line_redacted),
 		cmocka_unit_test(test_status_json_escapes),
+		cmocka_unit_test(test_journal_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -150,6 +150,10 @@ static void test_openvpn_only(void **state)
 	assert_non_null(strstr(err, "gw.example.net offers OpenVPN"));
 	assert_non_null(strstr(err, "not SSTP"));
 	assert_non_null(strstr(err, "cannot use it"));
+	/* Azure no longer lets SSTP be enabled: the alternatives are named instead */
+	assert_null(strstr(err, "enable SSTP"));
+	assert_non_null(strstr(err, "OpenVPN client"));
+	assert_non_null(strstr(err, "IKEv2 client"));
 	/* import refuses it with exit 9 */
 	char base[] = "/tmp/sstp-ovpn-XXXXXX";
 	assert_non_null(mkdtemp(base));
@@ -175,6 +179,8 @@ static void test_openvpn_only(void **state)
 	zip = tz_build(az, 1, &zl);
 	assert_int_equal(sstp_package_from_zip(zip, zl, &p, err, sizeof(err)), SSTP_EXIT_PROFILE);
 	assert_non_null(strstr(err, "OpenVPN only"));
+	assert_null(strstr(err, "enable SSTP"));
+	assert_non_null(strstr(err, "IKEv2 client"));
 	free(zip);
 	/* not a package at all */
 	struct tz_entry junk[] = {{"readme.txt", "hello", 5, 0, false}};

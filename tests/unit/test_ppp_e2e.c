@@ -398,12 +398,13 @@ static void test_ipv6cp(void **state)
 	cfg.request_dns = false;
 	p = ppp_new(&cfg);
 	lcp_up_with(p, &f, NULL, 0, 0);
-	/* IPv6CP waits for IPCP: servers that leave it unanswered must not hold up IPv4 */
-	assert_int_equal(tf_find(&f, PPP_PROTO_IPV6CP, 1), -1);
-	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPV6CP), "Initial");
-	ipcp_open(p, &f);
+	/* IPv6CP starts with IPCP, in the same round */
 	i = tf_find(&f, PPP_PROTO_IPV6CP, 1);
 	assert_true(i >= 0);
+	assert_true(tf_find(&f, PPP_PROTO_IPCP, 1) >= 0);
+	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPV6CP), "Req-Sent");
+	assert_int_equal(ppp_ncp_status(p, PPP_PROTO_IPV6CP), PPP_NCP_PENDING);
+	assert_int_equal(ppp_ncp_status(p, PPP_PROTO_IPCP), PPP_NCP_PENDING);
 	assert_int_equal(f.len[i], 8 + 10);
 	assert_int_equal(f.buf[i][8], 1);
 	assert_int_equal(f.buf[i][9], 10);
@@ -423,11 +424,20 @@ static void test_ipv6cp(void **state)
 	assert_memory_equal(ev.ipv6_local_iid, f.buf[i] + 10, 8);
 	assert_memory_equal(ev.ipv6_peer_iid, "\x02\x00\x00\xff\xfe\x00\x00\x01", 8);
 	assert_true(ppp_data_open(p, PPP_PROTO_IPV6));
+	assert_int_equal(ppp_ncp_status(p, PPP_PROTO_IPV6CP), PPP_NCP_OPEN);
+	assert_int_equal(ppp_ncp_status(p, PPP_PROTO_IPCP), PPP_NCP_PENDING);
+	{
+		static struct tframes g;
+		clear_frames(p, &g);
+		ipcp_open(p, &f);
+	}
 	assert_true(ppp_data_open(p, PPP_PROTO_IP));
+	assert_int_equal(ppp_ncp_status(p, PPP_PROTO_IPCP), PPP_NCP_OPEN);
 	ppp_free(p);
 }
 
-/* A peer that starts IPv6CP itself (pppd does) is answered at once, before IPCP is up. */
+/* A peer that starts IPv6CP itself (pppd does) is answered at once, before IPCP is up, and no
+ * second request of ours follows. */
 static void test_ipv6cp_peer_first(void **state)
 {
 	struct ppp_config cfg;
@@ -442,12 +452,12 @@ static void test_ipv6cp_peer_first(void **state)
 	cfg.request_dns = false;
 	p = ppp_new(&cfg);
 	lcp_up_with(p, &f, NULL, 0, 0);
-	assert_int_equal(tf_find(&f, PPP_PROTO_IPV6CP, 1), -1);
+	assert_true(tf_find(&f, PPP_PROTO_IPV6CP, 1) >= 0); /* our request, with IPCP's */
 	feed_pkt(p, 0, PPP_PROTO_IPV6CP, 1, 7,
 		 (const uint8_t *)"\x01\x0a\x02\x00\x00\xff\xfe\x00\x00\x01", 10);
 	clear_frames(p, &g);
-	assert_true(tf_find(&g, PPP_PROTO_IPV6CP, 1) >= 0); /* our request */
-	assert_true(tf_find(&g, PPP_PROTO_IPV6CP, 2) >= 0); /* ack of theirs */
+	assert_int_equal(tf_find(&g, PPP_PROTO_IPV6CP, 1), -1); /* not sent a second time */
+	assert_true(tf_find(&g, PPP_PROTO_IPV6CP, 2) >= 0);     /* ack of theirs */
 	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPCP), "Req-Sent");
 	/* IPCP opening later does not start IPv6CP a second time */
 	ipcp_open(p, &f);
@@ -469,8 +479,10 @@ static void test_ipv6cp_rejected_is_not_fatal(void **state)
 	p = ppp_new(&cfg);
 	lcp_up_with(p, &f, NULL, 0, 0);
 	/* LCP Protocol-Reject of IPv6CP. */
+	assert_int_equal(ppp_ncp_status(p, PPP_PROTO_IPV6CP), PPP_NCP_PENDING);
 	feed_pkt(p, 0, PPP_PROTO_LCP, 8, 3, (const uint8_t *)"\x80\x57\x01\x01\x00\x0e", 6);
-	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPV6CP), "Initial"); /* never started */
+	assert_string_equal(ppp_state_name(p, PPP_PROTO_IPV6CP), "Stopped");
+	assert_int_equal(ppp_ncp_status(p, PPP_PROTO_IPV6CP), PPP_NCP_REFUSED);
 	assert_int_equal(ppp_get_phase(p), PPP_PHASE_NETWORK);
 	assert_int_equal(find_event(p, PPP_EV_LINK_DOWN, &ev), 0);
 	/* IPCP Protocol-Reject on the other hand ends the link. */

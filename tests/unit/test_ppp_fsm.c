@@ -332,9 +332,10 @@ static void test_max_configure(void **state)
 	for (int k = 0; k < 20 && f.state == FSM_REQSENT; k++) {
 		clear_frames(p, &fr);
 		sent += (int)fr.n;
-		/* retransmissions after 1 s, 2 s, then every 3 s */
+		/* retransmissions after 1 s, 2 s, then every 3 s (the peer shows life meanwhile) */
 		assert_int_equal(f.timer, now + (k == 0 ? 1000 : k == 1 ? 2000 : 3000));
 		now = f.timer;
+		p->last_rx = now - 1;
 		fsm_timeout(&f, now);
 	}
 	assert_int_equal(sent, FSM_MAX_CONFIGURE);
@@ -342,6 +343,63 @@ static void test_max_configure(void **state)
 	assert_true(f.failed);
 	assert_non_null(strstr(f.why, "no answer"));
 	assert_string_equal(cblog, "tls,tlf");
+	ppp_free(p);
+}
+
+/* A network protocol's request is not repeated while the whole link is silent (a busy peer on
+ * a lossless carrier), for at most FSM_NCP_HOLD_MAX_MS per link; LCP is never held. */
+static void test_ncp_hold_for_silent_peer(void **state)
+{
+	struct ppp_config cfg;
+	struct test_rand rnd;
+	static struct tframes fr;
+	struct ppp *p;
+	struct fsm f, l;
+	uint64_t now = 0, first = 0;
+	(void)state;
+
+	test_config(&cfg, &rnd);
+	p = ppp_new(&cfg);
+	fsm_init(&f, p, TPROTO, &tcb);
+	fsm_open(&f, now);
+	fsm_lower_up(&f, now);
+	clear_frames(p, &fr);
+	assert_int_equal(fr.n, 1);
+	/* silence: the timer fires but nothing is sent until the hold runs out */
+	for (int k = 0; k < 20 && first == 0; k++) {
+		now = f.timer;
+		fsm_timeout(&f, now);
+		clear_frames(p, &fr);
+		if (fr.n > 0)
+			first = now;
+	}
+	assert_true(first >= FSM_NCP_HOLD_MAX_MS);
+	assert_true(first <= FSM_NCP_HOLD_MAX_MS + 1000);
+	assert_int_equal(f.restarts, FSM_MAX_CONFIGURE - 2);
+	/* the hold is spent: the next retransmission follows the plain timer */
+	now = f.timer;
+	fsm_timeout(&f, now);
+	clear_frames(p, &fr);
+	assert_int_equal(fr.n, 1);
+	/* a peer that spoke within the last half period gets the retransmission on time */
+	fsm_init(&f, p, TPROTO, &tcb);
+	fsm_open(&f, now);
+	fsm_lower_up(&f, now);
+	clear_frames(p, &fr);
+	p->last_rx = now + 600;
+	now = f.timer;
+	fsm_timeout(&f, now);
+	clear_frames(p, &fr);
+	assert_int_equal(fr.n, 1);
+	/* LCP: never held */
+	fsm_init(&l, p, PPP_PROTO_LCP, &tcb);
+	fsm_open(&l, now);
+	fsm_lower_up(&l, now);
+	clear_frames(p, &fr);
+	now = l.timer;
+	fsm_timeout(&l, now);
+	clear_frames(p, &fr);
+	assert_int_equal(fr.n, 1);
 	ppp_free(p);
 }
 
@@ -438,6 +496,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_table),
 		cmocka_unit_test(test_max_configure),
+		cmocka_unit_test(test_ncp_hold_for_silent_peer),
 		cmocka_unit_test(test_max_failure_turns_nak_into_reject),
 		cmocka_unit_test(test_nak_loop_is_bounded),
 		cmocka_unit_test(test_bad_packets_dropped),
