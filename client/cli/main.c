@@ -5,9 +5,9 @@
 
 #include "cli.h"
 #include "cli_cmds.h"
+#include "cli_helper.h"
 #include "exit_codes.h"
 #include "helper.h"
-#include "helper_client.h"
 #include "log.h"
 
 #ifndef SSTP_VERSION_STRING
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	sstp_log_init("sstp", level, SSTP_LOG_TO_STDERR | (cli.syslog ? SSTP_LOG_TO_SYSLOG : 0));
 	sstp_log_set_timestamps(cli.verbosity >= 1);
 
-	/* [helper] not root: connect/disconnect/status go through the helper (helper_client.h) */
+	/* [helper] not root: connect/disconnect/status go through the helper (cli_helper.h) */
 	if (sstp_helper_client_wanted(&cli))
 		return sstp_helper_client_run(&cli);
 

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctl_path.h"
 #include "exit_codes.h"
 #include "plat_ctl.h"
 #include "plat_loop.h"
-#include "session.h"
 
 int sstp_ctl_request(const char *state_dir, const char *name, uint8_t type, int timeout_ms,
 		     uint8_t *buf, size_t cap, struct sstp_ctl_msg *reply, char *err,

@@ -1,6 +1,5 @@
 /* helper_client.h - the client end of the helper's control socket: a connection object shared
- * by the CLI and the tray, and the CLI's `sstp connect|disconnect|status` through the helper
- * (used when not root, or when asked), with the same output and exit codes as without it. */
+ * by the CLI and the tray (the CLI's commands through the helper are in cli/cli_helper.h). */
 #ifndef SSTP_HELPER_CLIENT_H
 #define SSTP_HELPER_CLIENT_H
 
@@ -9,8 +8,6 @@
 #include <stdint.h>
 
 #include "helper_proto.h"
-
-struct sstp_cli;
 
 /* The helper's socket: $SSTP_HELPER_SOCKET when set to an absolute path, else the default. */
 const char *sstp_helper_socket_path(void);
@@ -37,14 +34,5 @@ int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *re
  * negative number with err (the helper closed the connection or sent garbage). */
 int sstp_helper_conn_next(struct sstp_helper_conn *c, int timeout_ms, struct sstp_ctl_msg *msg,
 			  char *err, size_t errlen);
-
-/* Whether main() should send this command through the helper: connect, disconnect, status and
- * run when the process is not root, or always when $SSTP_USE_HELPER is "1" (never when "0"). */
-bool sstp_helper_client_wanted(const struct sstp_cli *cli);
-/* Run cli->cmd (CONNECT, DISCONNECT, STATUS or RUN) through the helper: prints what the direct
- * command prints and returns its exit code. Options the helper cannot take (certificates, keys,
- * routes, ...: see sstp_helper_option_check) and servers that are not profile names give
- * SSTP_EXIT_PERMISSION (they need root) with a sentence. */
-int sstp_helper_client_run(const struct sstp_cli *cli);
 
 #endif

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "exit_codes.h"
-#include "profile.h"
+#include "names.h"
 
 /* Flags without a value, and options with a bounded number. */
 static const char *const flag_opts[] = {

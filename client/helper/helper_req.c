@@ -9,12 +9,12 @@
 #include <sys/stat.h>
 
 #include "ctl_client.h"
+#include "ctl_path.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
 #include "log.h"
 #include "plat_paths.h"
 #include "profile.h"
-#include "session.h"
 
 #define RELAY_MS 10000u
 #define MAX_LISTED 64

@@ -8,13 +8,13 @@
 #include <string.h>
 
 #include "ctl_client.h"
+#include "ctl_path.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
 #include "log.h"
 #include "plat_net.h"
 #include "plat_proc.h"
 #include "plat_svc.h"
-#include "session.h"
 
 int helper_sess_find(const struct sstp_helper *h, const char *name)
 {

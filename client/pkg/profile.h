@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "names.h" /* SSTP_PROFILE_NAME_MAX, sstp_profile_name_valid */
+
 /* Address families, independent of the OS's AF_* values (the platform layer maps them). */
 enum sstp_af {
 	SSTP_AF_NONE = 0,
@@ -59,7 +61,6 @@ void sstp_strlist_free(struct sstp_strlist *l);
 #define SSTP_PROFILE_MAX_LINE 4096u          /* bytes per line, newline excluded */
 #define SSTP_PROFILE_MAX_KEYS 512u           /* key = value lines per file */
 #define SSTP_PROFILE_MAX_LIST 256u           /* entries of one repeatable key */
-#define SSTP_PROFILE_NAME_MAX 64u            /* characters of a profile name */
 #define SSTP_PROFILE_FILE "profile.conf"     /* file name inside a profile's directory */
 
 /* The connection. Every pointer is owned by the struct and freed by sstp_profile_free;
@@ -111,15 +112,9 @@ int sstp_profile_add_route(struct sstp_profile *p, const struct sstp_cidr *c);
 int sstp_profile_add_pool(struct sstp_profile *p, const struct sstp_cidr *c);
 int sstp_profile_add_dns(struct sstp_profile *p, const struct sstp_ip *ip);
 
-/* Letters, digits, '-', '_', '.', '@', 1..SSTP_PROFILE_NAME_MAX chars, not starting with '.' or
- * '-': a name can never point outside the profile directories. */
-bool sstp_profile_name_valid(const char *name);
 /* The scheme length of a keystore URI ("pkcs11:", "certstore:", "keychain:"...): two or more
  * letters, digits, '+', '-', '.' after a leading letter, then ':' (so "C:\\x" is a path); else 0. */
 size_t sstp_profile_keystore_scheme(const char *v);
-/* Make a valid profile name from free text (e.g. a VNet name): invalid characters become '-'.
- * Returns 0, or -1 if nothing usable is left. */
-int sstp_profile_name_sanitize(const char *in, char *out, size_t outlen);
 
 /* Parse profile text. basedir (may be NULL) resolves relative ca/cert/key paths. Errors name
  * the line: "line 7: unknown key 'rout'". Returns 0 or SSTP_EXIT_PROFILE; p must be initialised

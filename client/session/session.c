@@ -24,14 +24,6 @@ void sstp_session_cfg_init(struct sstp_session_cfg *cfg)
 	cfg->test_plain_fd = -1;
 }
 
-int sstp_session_ctl_path(const char *state_dir, const char *name, char *out, size_t outlen)
-{
-	int n = snprintf(out, outlen, "%s/%s.sock", state_dir ? state_dir : plat_default_state_dir(),
-			 name);
-
-	return n < 0 || (size_t)n >= outlen ? -1 : 0;
-}
-
 struct sstp_session *sstp_session_new(const struct sstp_session_cfg *cfg, struct plat_net *net,
 				      const struct sstp_session_hooks *hooks, char *err,
 				      size_t errlen)

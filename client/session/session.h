@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctl_path.h" /* sstp_session_ctl_path */
 #include "plat_net.h"
 #include "status.h"
 #include "tls.h"
@@ -104,8 +105,5 @@ const char *sstp_session_ifname(const struct sstp_session *s);
 /* Report the end of this child through hooks->child_exit; the session terminates it (TERM, then
  * KILL) if it is still running when the session ends. 0 or -1 (table full: 8 children). */
 int sstp_session_watch_child(struct sstp_session *s, int pid);
-
-/* Path of a session's control socket: STATE_DIR/NAME.sock. 0 or -1 when it does not fit. */
-int sstp_session_ctl_path(const char *state_dir, const char *name, char *out, size_t outlen);
 
 #endif

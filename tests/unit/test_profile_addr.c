@@ -1,4 +1,4 @@
-/* test_pkg_addr.c - IPv4/IPv6/CIDR parsing and formatting, netmask conversion, prefix overlap
+/* test_profile_addr.c - IPv4/IPv6/CIDR parsing and formatting, netmask conversion, prefix overlap
  * and the package overlap check against local networks. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* test_log_redact.c - the logger never prints secrets: registered secrets, URL query strings
+/* test_status_redact.c - the logger never prints secrets: registered secrets, URL query strings
  * (Azure SAS tokens), password=/sig= values; redaction stays inside the buffer; and the status
  * JSON escapes what it prints. */
 #include <stdarg.h>

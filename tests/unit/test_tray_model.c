@@ -1,4 +1,4 @@
-/* test_helper_tray.c - cmocka tests of the tray's state model (client/tray_model.c): the overall
+/* test_tray_model.c - cmocka tests of the tray model (client/tray/tray_model.c): the overall
  * look, which changes raise a notification and how urgent, the menu per profile, the profile
  * list merge, bounds, tooltip and details text, a request that ends for a password dialog and
  * the dialog's prompt. */
