@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_list.h"
 #include "cli_secret.h"
 #include "ctl_client.h"
 #include "ctl_status.h"
@@ -52,55 +53,31 @@ int sstp_cmd_status(const struct sstp_cli *cli)
 	const char *dir = sstp_cli_state_dir(cli);
 	char names[MAX_SESSIONS][72], err[320];
 	struct sstp_conn_status st;
+	struct sstp_cli_list out;
 	size_t n;
-	int shown = 0, r;
+	int r;
 
 	if (cli->name) {
 		r = get_status(dir, cli->name, &st, err, sizeof(err));
 		if (r) {
-			if (cli->json && r == SSTP_EXIT_NOT_CONNECTED) {
-				printf("{\"name\":");
-				sstp_json_string(stdout, cli->name);
-				printf(",\"state\":\"disconnected\"}\n");
-			}
+			if (cli->json && r == SSTP_EXIT_NOT_CONNECTED)
+				sstp_cli_print_gone_json(cli->name);
 			sstp_err("%s", err);
 			return r;
 		}
-		if (cli->json) {
-			sstp_status_print_json(stdout, &st);
-			putchar('\n');
-		} else {
-			sstp_status_print_text(stdout, &st);
-		}
+		sstp_cli_print_one(cli->json, &st);
 		return 0;
 	}
 	n = plat_ctl_list(dir, names, MAX_SESSIONS);
-	if (cli->json)
-		putchar('[');
+	sstp_cli_list_begin(&out, cli->json);
 	for (size_t i = 0; i < n; i++) {
 		if (get_status(dir, names[i], &st, err, sizeof(err)) != 0) {
 			sstp_dbg("%s", err);
 			continue;
 		}
-		if (cli->json) {
-			if (shown)
-				putchar(',');
-			sstp_status_print_json(stdout, &st);
-		} else {
-			if (shown)
-				putchar('\n');
-			sstp_status_print_text(stdout, &st);
-		}
-		shown++;
+		sstp_cli_list_add(&out, &st);
 	}
-	if (cli->json)
-		printf("]\n");
-	if (!shown) {
-		if (!cli->json)
-			printf("no sessions are running\n");
-		return SSTP_EXIT_NOT_CONNECTED;
-	}
-	return 0;
+	return sstp_cli_list_end(&out);
 }
 
 static int disconnect_one(const char *dir, const char *name, int timeout_ms)

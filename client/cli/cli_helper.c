@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cli_check.h"
+#include "cli_list.h"
 #include "cli_secret.h"
 #include "ctl_client.h"
 #include "ctl_status.h"
@@ -192,16 +193,6 @@ static int get_status(struct sstp_helper_conn *c, const char *name, struct sstp_
 	return 0;
 }
 
-static void print_status(const struct sstp_cli *cli, const struct sstp_conn_status *st)
-{
-	if (cli->json) {
-		sstp_status_print_json(stdout, st);
-		putchar('\n');
-	} else {
-		sstp_status_print_text(stdout, st);
-	}
-}
-
 /* Connect through the helper. *started (may be NULL) tells whether this call started the
  * session (rather than finding it up already). */
 static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c, bool quiet,
@@ -259,7 +250,7 @@ static int client_connect(const struct sstp_cli *cli, struct sstp_helper_conn *c
 		return 0;
 	if (get_status(c, req.profile, &st, err, sizeof(err)) == 0) {
 		if (cli->json || cli->verbosity >= 0)
-			print_status(cli, &st);
+			sstp_cli_print_one(cli->json, &st);
 	} else if (cli->verbosity >= 0) {
 		printf("%s: connected (through the sstp helper)\n", req.profile);
 	}
@@ -397,23 +388,21 @@ static bool running(const struct sstp_conn_status *st)
 static int client_status(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 {
 	static struct sstp_conn_status list[MAX_SHOWN];
+	struct sstp_cli_list out;
 	char err[400];
-	size_t n, shown = 0;
+	size_t n;
 	int r;
 
 	if (cli->name) {
 		r = get_status(c, cli->name, &list[0], err, sizeof(err));
 		if (r == 0 && running(&list[0])) {
-			print_status(cli, &list[0]);
+			sstp_cli_print_one(cli->json, &list[0]);
 			return 0;
 		}
 		if (r == 0) /* the helper remembers how it ended */
-			print_status(cli, &list[0]);
-		else if (cli->json && r == SSTP_EXIT_NOT_CONNECTED) {
-			printf("{\"name\":");
-			sstp_json_string(stdout, cli->name);
-			printf(",\"state\":\"disconnected\"}\n");
-		}
+			sstp_cli_print_one(cli->json, &list[0]);
+		else if (cli->json && r == SSTP_EXIT_NOT_CONNECTED)
+			sstp_cli_print_gone_json(cli->name);
 		if (r)
 			sstp_err("%s", err);
 		return r ? r : SSTP_EXIT_NOT_CONNECTED;
@@ -422,30 +411,11 @@ static int client_status(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 		sstp_err("%s", err);
 		return r;
 	}
-	if (cli->json)
-		putchar('[');
-	for (size_t i = 0; i < n; i++) {
-		if (!running(&list[i]))
-			continue;
-		if (cli->json) {
-			if (shown)
-				putchar(',');
-			sstp_status_print_json(stdout, &list[i]);
-		} else {
-			if (shown)
-				putchar('\n');
-			sstp_status_print_text(stdout, &list[i]);
-		}
-		shown++;
-	}
-	if (cli->json)
-		printf("]\n");
-	if (!shown) {
-		if (!cli->json)
-			printf("no sessions are running\n");
-		return SSTP_EXIT_NOT_CONNECTED;
-	}
-	return 0;
+	sstp_cli_list_begin(&out, cli->json);
+	for (size_t i = 0; i < n; i++)
+		if (running(&list[i]))
+			sstp_cli_list_add(&out, &list[i]);
+	return sstp_cli_list_end(&out);
 }
 
 static int client_disconnect(const struct sstp_cli *cli, struct sstp_helper_conn *c)

@@ -8,6 +8,7 @@
 
 #include "exit_codes.h"
 #include "pkg_internal.h"
+#include "status.h" /* sstp_json_string */
 
 static void hex_colons(const uint8_t *b, size_t n, char *out)
 {
@@ -120,25 +121,13 @@ int sstp_package_print_text(const struct sstp_package *p, FILE *out)
 	return ferror(out) ? SSTP_EXIT_ERROR : 0;
 }
 
+/* A string, or null when unset (the escaping is the status JSON's: sstp_json_string). */
 static void json_str(FILE *out, const char *s)
 {
-	if (!s) {
+	if (!s)
 		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	else
+		sstp_json_string(out, s);
 }
 
 static void json_cidrs(FILE *out, const struct sstp_cidr *c, size_t n)
