@@ -10,12 +10,12 @@
 # version is tests/reliability/crash-matrix.sh. Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib/rig.sh
-. "$HERE/lib/rig.sh"
-# shellcheck source=sstp_test_lib.sh
-. "$HERE/sstp_test_lib.sh"
-# shellcheck source=../reliability/lib/rel.sh
-. "$HERE/../reliability/lib/rel.sh"
+# shellcheck source=../integration/lib/rig.sh
+. "$HERE/../integration/lib/rig.sh"
+# shellcheck source=../integration/sstp_test_lib.sh
+. "$HERE/../integration/sstp_test_lib.sh"
+# shellcheck source=lib/rel.sh
+. "$HERE/lib/rel.sh"
 
 rel_setup
 BIN=${REL_CRASH_BIN:-$SSTP_BIN}

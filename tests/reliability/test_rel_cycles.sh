@@ -13,12 +13,12 @@
 # Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib/rig.sh
-. "$HERE/lib/rig.sh"
-# shellcheck source=sstp_test_lib.sh
-. "$HERE/sstp_test_lib.sh"
-# shellcheck source=../reliability/lib/rel.sh
-. "$HERE/../reliability/lib/rel.sh"
+# shellcheck source=../integration/lib/rig.sh
+. "$HERE/../integration/lib/rig.sh"
+# shellcheck source=../integration/sstp_test_lib.sh
+. "$HERE/../integration/sstp_test_lib.sh"
+# shellcheck source=lib/rel.sh
+. "$HERE/lib/rel.sh"
 
 CYCLES=${REL_CYCLES:-5}
 HCYCLES=${REL_HELPER_CYCLES:-2}
