@@ -17,9 +17,10 @@ endfunction()
 find_package(MbedTLS REQUIRED)
 message(STATUS "sstp: mbedTLS ${MbedTLS_VERSION}")
 sstp_require_pkg(curl libcurl libcurl4-openssl-dev)
-# Sstp::curl_api: what the code using libcurl links (client/pkg_curl.h). Where libcurl is a shared
-# system library it is loaded at run time by the commands that need it (package downloads, HTTP
-# proxies): only its headers here. Windows links its static libcurl (tests/windows/deps.sh).
+# Sstp::curl_api: what the code using libcurl links (client/common/pkg_curl.h). Where libcurl is
+# a shared system library it is loaded at run time by the commands that need it (package
+# downloads, HTTP proxies): only its headers here. Windows links its static libcurl
+# (tests/windows/deps.sh).
 if(SSTP_PLATFORM_DIR STREQUAL "windows")
   set(SSTP_CURL_DLOPEN OFF)
 else()

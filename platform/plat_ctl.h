@@ -1,7 +1,7 @@
 /* plat_ctl.h - the local control channel of a session: a unix stream socket in the state
  * directory (e.g. /run/sstp/NAME.sock), mode 0600, with the peer's credentials (SO_PEERCRED on
  * Linux) so that only root or the session's own user may control it. Byte transport only: the
- * protocol is client/ctl_proto.h. */
+ * protocol is client/ctl/ctl_proto.h. */
 #ifndef PLAT_CTL_H
 #define PLAT_CTL_H
 

@@ -9,7 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tls_creds.h" /* struct tls_blob, struct tls_signer */
+/* What the key store hands out is the TLS layer's (tls_creds.h); callers that look inside
+ * include it themselves. */
+struct tls_blob;
+struct tls_signer;
 
 enum plat_ks_location {
 	PLAT_KS_CURRENT_USER = 1,

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tls_creds.h" /* struct tls_blob */
+
 #define KS_SCHEME "certstore:"
 #define KS_SCHEME_LEN (sizeof(KS_SCHEME) - 1)
 

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "tls_creds.h" /* struct tls_signer */
+
 int plat_keystore_open(const char *uri, struct tls_blob **chain, size_t *n,
 		       struct tls_signer *signer, char *err, size_t errlen)
 {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "plat_keystore.h"
+#include "tls_creds.h" /* the signer this backend fills */
 
 enum plat_win_ks_path {
 	PLAT_WIN_KS_NCRYPT = 1, /* CNG key storage provider: NCryptSignHash */

@@ -26,14 +26,14 @@ static int setup(void **state)
 	memset(lan, 0, sizeof(lan));
 	ip4(&lan[0].local.ip, 192, 168, 1, 20); /* eth0 192.168.1.20/24 */
 	lan[0].local.len = 24;
-	strcpy(lan[0].ifname, "eth0");
+	snprintf(lan[0].ifname, sizeof(lan[0].ifname), "%s", "eth0");
 	ip4(&lan[1].local.ip, 10, 8, 0, 2); /* wg0 10.8.0.2 peer 10.8.0.1 */
 	lan[1].local.len = 32;
 	ip4(&lan[1].peer, 10, 8, 0, 1);
-	strcpy(lan[1].ifname, "wg0");
+	snprintf(lan[1].ifname, sizeof(lan[1].ifname), "%s", "wg0");
 	ip4(&lan[2].local.ip, 172, 16, 9, 2); /* the tunnel being set up: skipped */
 	lan[2].local.len = 24;
-	strcpy(lan[2].ifname, "sstp0");
+	snprintf(lan[2].ifname, sizeof(lan[2].ifname), "%s", "sstp0");
 	ip4(&gw, 203, 0, 113, 7);
 	return 0;
 }

@@ -347,25 +347,25 @@ static void test_confined(void **state)
 
 	memset(&r, 0, sizeof(r));
 	r.type = PLAT_JREC_DNS_FILE;
-	strcpy(r.path, "/etc/resolv.conf");
-	strcpy(r.backup, "/run/sstp/s.resolv.orig");
-	strcpy(r.ours, "/run/sstp/s.resolv.ours");
+	snprintf(r.path, sizeof(r.path), "%s", "/etc/resolv.conf");
+	snprintf(r.backup, sizeof(r.backup), "%s", "/run/sstp/s.resolv.orig");
+	snprintf(r.ours, sizeof(r.ours), "%s", "/run/sstp/s.resolv.ours");
 	assert_true(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
 	assert_true(plat_journal_rec_confined(&r, "/run/sstp/", NULL, why, sizeof(why)));
-	strcpy(r.path, "/etc/passwd");
+	snprintf(r.path, sizeof(r.path), "%s", "/etc/passwd");
 	assert_false(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
 	assert_non_null(strstr(why, "names the file /etc/passwd, not the configured /etc/resolv.conf"));
 	assert_true(plat_journal_rec_confined(&r, "/run/sstp", "/etc/passwd", why, sizeof(why)));
-	strcpy(r.path, "/etc/resolv.conf");
+	snprintf(r.path, sizeof(r.path), "%s", "/etc/resolv.conf");
 	const char *bad[] = { "/etc/shadow", "/run/sstp/../../etc/shadow", "/run/sstpx/a",
 			      "/run/sstp/sub/a", "/run/sstp/", "/run/sstp/..", "/run/ss" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		strcpy(r.ours, bad[i]);
+		snprintf(r.ours, sizeof(r.ours), "%s", bad[i]);
 		assert_false(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
 		assert_non_null(strstr(why, "outside the state directory"));
 	}
-	strcpy(r.ours, "/run/sstp/s.resolv.ours");
-	strcpy(r.backup, "/tmp/x");
+	snprintf(r.ours, sizeof(r.ours), "%s", "/run/sstp/s.resolv.ours");
+	snprintf(r.backup, sizeof(r.backup), "%s", "/tmp/x");
 	assert_false(plat_journal_rec_confined(&r, "/run/sstp", NULL, why, sizeof(why)));
 	assert_false(plat_journal_rec_confined(&r, NULL, NULL, why, sizeof(why)));
 	r.type = PLAT_JREC_LINK; /* checked against the system (a TUN) by the replay */

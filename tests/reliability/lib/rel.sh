@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# rel.sh - helpers shared by the reliability suite (tests/integration/test_rel_*.sh and the long runs
+# rel.sh - helpers shared by the reliability suite (tests/reliability/test_rel_*.sh and the long runs
 # in tests/reliability/): which sstp binary to run (the ASan build when there is one), running it with
 # sanitizer logs collected, exact network-state snapshots of the client namespace (`ip -j` + resolver),
 # fault injection on the rig (BPF packet loss / silence, veth flaps, TCP resets, SoftEther kill and

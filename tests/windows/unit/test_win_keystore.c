@@ -287,7 +287,7 @@ static void test_open_by_thumbprint(void **state)
 									 "CryptoAPI (CryptSignHash)");
 	sign_and_verify(&s, chain[0].data, chain[0].len);
 
-	/* what the CLI does with it (client/cli_setup.c): an identity around the signer */
+	/* what the CLI does with it (client/cli/cli_setup.c): an identity around the signer */
 	{
 		struct tls_creds *cr = tls_creds_from_signer(chain, n, &s, err, sizeof(err));
 		char tp[64], cn[128], up[41];
