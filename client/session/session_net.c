@@ -40,7 +40,7 @@ static int add_routes(struct sstp_session *s, enum plat_family fam)
 	if (s->cfg.full_tunnel) {
 		plat_full_tunnel_prefixes(fam, full);
 		for (int i = 0; i < 2; i++) {
-			if ((r = plat_net_route_add(s->net, &full[i])) < 0) {
+			if (!s->cfg.report_only && (r = plat_net_route_add(s->net, &full[i])) < 0) {
 				snprintf(what, sizeof(what), "adding the full-tunnel route %s",
 					 plat_prefix_format(&full[i], buf, sizeof(buf)));
 				return net_failed(s, r, what);
@@ -53,7 +53,7 @@ static int add_routes(struct sstp_session *s, enum plat_family fam)
 
 		if (p->ip.family != fam)
 			continue;
-		if ((r = plat_net_route_add(s->net, p)) < 0) {
+		if (!s->cfg.report_only && (r = plat_net_route_add(s->net, p)) < 0) {
 			snprintf(what, sizeof(what), "adding the route %s",
 				 plat_prefix_format(p, buf, sizeof(buf)));
 			return net_failed(s, r, what);
@@ -90,6 +90,12 @@ static void apply_dns(struct sstp_session *s)
 	}
 	if (n == 0)
 		return;
+	if (s->cfg.report_only) {
+		for (size_t i = 0; i < n && s->st.ndns < SSTP_STATUS_MAX_DNS; i++)
+			plat_ip_format(&servers[i], s->st.dns[s->st.ndns++], sizeof(s->st.dns[0]));
+		SSTP_STATUS_SET(s->st.dns_backend, "none");
+		return;
+	}
 	memset(&dc, 0, sizeof(dc));
 	dc.servers = servers;
 	dc.n_servers = n;
@@ -122,7 +128,7 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	memcpy(local.addr, s->ipv4_local, 4);
 	memcpy(peer.addr, s->ipv4_peer, 4);
 
-	if (s->plain_fd < 0 && !s->cfg.no_routes && s->n_addrs > 0 &&
+	if (s->plain_fd < 0 && !s->cfg.no_routes && !s->cfg.report_only && s->n_addrs > 0 &&
 	    (r = plat_net_pin_gateway(s->net, &s->addrs[s->addr_idx])) < 0)
 		return net_failed(s, r, "pinning the route to the gateway");
 	if ((r = plat_net_tun_create(s->net, s->cfg.ifname)) < 0)
