@@ -98,7 +98,7 @@ static int run(const struct nm_sstp_child *c, struct tls_creds *creds)
 	cfg.n_dns_domains = o->n_domains;
 	cfg.want_ipv6 = o->ipv6;
 	cfg.report_only = true;
-	cfg.timeout_ms = 60000;
+	cfg.timeout_ms = 55000; /* libnm gives up on a connect after 60 s */
 	memset(&nc, 0, sizeof(nc));
 	nc.session = o->name;
 	nc.log = net_log;

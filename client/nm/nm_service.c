@@ -124,6 +124,21 @@ static NMVpnPluginFailure failure_of(int code, gboolean was_up)
 					 : NM_VPN_PLUGIN_FAILURE_CONNECT_FAILED;
 }
 
+/* The Failure signal alone. libnm's nm_vpn_service_plugin_failure() also disconnects, and a
+ * disconnect while STARTING sends a second failure ("connect failed") that replaces the reason
+ * in NetworkManager, so "login failed" would never reach the user. */
+static void emit_failure(NmSstpPlugin *self, NMVpnPluginFailure reason)
+{
+	GDBusConnection *bus = nm_vpn_service_plugin_get_connection(NM_VPN_SERVICE_PLUGIN(self));
+
+	if (bus) {
+		g_dbus_connection_emit_signal(bus, NULL, NM_VPN_DBUS_PLUGIN_PATH,
+					      NM_VPN_DBUS_PLUGIN_INTERFACE, "Failure",
+					      g_variant_new("(u)", (guint32)reason), NULL);
+		g_object_unref(bus);
+	}
+}
+
 static void on_child_exit(GPid pid, gint status, gpointer data)
 {
 	NmSstpPlugin *self = data;
@@ -141,9 +156,12 @@ static void on_child_exit(GPid pid, gint status, gpointer data)
 	/* lines still in the pipe (the "up" just before a failure) are of no use now */
 	drop_report(self);
 	sstp_info("the session ended with exit code %d", code);
-	if (code != 0 || !was_up)
-		nm_vpn_service_plugin_failure(NM_VPN_SERVICE_PLUGIN(self), failure_of(code, was_up));
-	nm_vpn_service_plugin_disconnect(NM_VPN_SERVICE_PLUGIN(self), NULL);
+	if (code == 0 && was_up) {
+		nm_vpn_service_plugin_disconnect(NM_VPN_SERVICE_PLUGIN(self), NULL);
+		return;
+	}
+	emit_failure(self, failure_of(code, was_up));
+	g_object_set(self, NM_VPN_SERVICE_PLUGIN_STATE, (guint)NM_VPN_SERVICE_STATE_STOPPED, NULL);
 }
 
 static gboolean start_child(NmSstpPlugin *self, GError **err)
@@ -262,6 +280,7 @@ int main(int argc, char **argv)
 	gboolean debug = FALSE;
 	GError *err = NULL;
 	NMVpnServicePlugin *plugin;
+	GDBusConnection *bus;
 	GMainLoop *loop;
 
 	for (int i = 1; i < argc; i++) {
@@ -285,6 +304,12 @@ int main(int argc, char **argv)
 	g_unix_signal_add(SIGTERM, on_signal, loop);
 	g_unix_signal_add(SIGINT, on_signal, loop);
 	g_main_loop_run(loop);
+	/* "quit" comes with the last StateChanged still queued: send it before leaving */
+	bus = nm_vpn_service_plugin_get_connection(plugin);
+	if (bus) {
+		g_dbus_connection_flush_sync(bus, NULL, NULL);
+		g_object_unref(bus);
+	}
 	g_object_unref(plugin);
 	g_main_loop_unref(loop);
 	return 0;
