@@ -41,6 +41,8 @@ static int on_up(void *ctx, struct sstp_session *s)
 	int r = 0;
 
 	sstp_session_status(s, &st);
+	sstp_info("tunnel %s up: %s, authenticated with %s", st.ifname, st.ipv4_local,
+		  st.auth_method[0] ? st.auth_method : "nothing");
 	snprintf(num, sizeof(num), "%u", (unsigned)st.mtu);
 	r |= report(c->report_fd, "ifname", st.ifname);
 	r |= report(c->report_fd, "mtu", num);
@@ -71,7 +73,6 @@ static void net_log(void *ctx, int level, const char *msg)
 static int run(const struct nm_sstp_child *c, struct tls_creds *creds)
 {
 	const struct nm_sstp_opts *o = c->o;
-	const char *ca[2] = { o->ca, NULL };
 	struct sstp_session_hooks hooks = { .ctx = (void *)c, .up = on_up };
 	struct sstp_session_cfg cfg;
 	struct plat_net_config nc;
@@ -84,8 +85,8 @@ static int run(const struct nm_sstp_child *c, struct tls_creds *creds)
 	cfg.name = o->name;
 	cfg.server = o->server;
 	cfg.port = o->port;
-	cfg.ca_paths = o->ca ? ca : NULL;
-	cfg.no_system_ca = o->ca != NULL;
+	cfg.ca_paths = o->n_ca ? (const char *const *)o->ca : NULL;
+	cfg.no_system_ca = o->n_ca > 0;
 	cfg.user = o->user;
 	cfg.password = o->password;
 	cfg.auth = o->auth;

@@ -75,7 +75,7 @@ static gboolean read_auth(const char *v, struct nm_sstp_opts *o, GError **err)
 	return bad(err, NM_SSTP_KEY_AUTH, "not one of auto, mschapv2, pap, eap-mschapv2, eap-tls");
 }
 
-/* Split a comma/space list; each item goes to fn, which says whether it fits. */
+/* Split a list (space, comma or semicolon separated: nmcli itself splits vpn.data on commas); each item goes to fn, which says whether it fits. */
 static gboolean read_list(const char *v, const char *key, GError **err,
 			  gboolean (*fn)(struct nm_sstp_opts *o, const char *item),
 			  struct nm_sstp_opts *o)
@@ -85,7 +85,7 @@ static gboolean read_list(const char *v, const char *key, GError **err,
 
 	if (!v)
 		return TRUE;
-	items = g_strsplit_set(v, ", ", -1);
+	items = g_strsplit_set(v, ", ;", -1);
 	for (gchar **it = items; ok && *it; it++) {
 		if (!(*it)[0])
 			continue;
@@ -114,6 +114,14 @@ static gboolean add_dns(struct nm_sstp_opts *o, const char *item)
 	return plat_ip_parse(item, &o->dns[o->n_dns++]) == 0;
 }
 
+static gboolean add_ca(struct nm_sstp_opts *o, const char *item)
+{
+	if (o->n_ca >= NM_SSTP_MAX_CA || strlen(item) > 4095)
+		return FALSE;
+	o->ca[o->n_ca++] = g_strdup(item);
+	return TRUE;
+}
+
 static gboolean add_domain(struct nm_sstp_opts *o, const char *item)
 {
 	if (o->n_domains >= NM_SSTP_MAX_DOMAINS || strlen(item) > 253)
@@ -137,7 +145,6 @@ gboolean nm_sstp_opts_read(NMConnection *conn, struct nm_sstp_opts *o, GError **
 	if (!read_gateway(nm_setting_vpn_get_data_item(s, NM_SSTP_KEY_GATEWAY), o, err) ||
 	    !read_auth(nm_setting_vpn_get_data_item(s, NM_SSTP_KEY_AUTH), o, err))
 		return FALSE;
-	o->ca = dup_item(s, NM_SSTP_KEY_CA, FALSE);
 	o->user = dup_item(s, NM_SSTP_KEY_USER, FALSE);
 	o->cert = dup_item(s, NM_SSTP_KEY_CERT, FALSE);
 	o->key = dup_item(s, NM_SSTP_KEY_KEY, FALSE);
@@ -149,7 +156,9 @@ gboolean nm_sstp_opts_read(NMConnection *conn, struct nm_sstp_opts *o, GError **
 		return bad(err, NM_SSTP_KEY_CERT, "EAP-TLS needs a client certificate");
 	if (o->auth != PPP_AUTH_EAP_TLS && o->auth != 0 && (!o->user || !o->password))
 		return bad(err, NM_SSTP_KEY_USER, "a password method needs a user and a password");
-	return read_list(nm_setting_vpn_get_data_item(s, NM_SSTP_KEY_ROUTES), NM_SSTP_KEY_ROUTES,
+	return read_list(nm_setting_vpn_get_data_item(s, NM_SSTP_KEY_CA), NM_SSTP_KEY_CA, err,
+			 add_ca, o) &&
+	       read_list(nm_setting_vpn_get_data_item(s, NM_SSTP_KEY_ROUTES), NM_SSTP_KEY_ROUTES,
 			 err, add_route, o) &&
 	       read_list(nm_setting_vpn_get_data_item(s, NM_SSTP_KEY_DNS), NM_SSTP_KEY_DNS, err,
 			 add_dns, o) &&
@@ -171,7 +180,8 @@ void nm_sstp_opts_clear(struct nm_sstp_opts *o)
 	free_secret(&o->password);
 	free_secret(&o->cert_pass);
 	g_free(o->server);
-	g_free(o->ca);
+	for (size_t i = 0; i < o->n_ca; i++)
+		g_free(o->ca[i]);
 	g_free(o->user);
 	g_free(o->cert);
 	g_free(o->key);

@@ -14,14 +14,14 @@
 
 #define NM_SSTP_SERVICE "org.freedesktop.NetworkManager.sstp"
 
-/* vpn.data */
+/* vpn.data (lists: separated by spaces, commas or semicolons) */
 #define NM_SSTP_KEY_GATEWAY "gateway"       /* host[:port] */
-#define NM_SSTP_KEY_CA "ca"                 /* CA file (PEM/DER); empty: the system's */
+#define NM_SSTP_KEY_CA "ca"                 /* CA files (PEM/DER), list; none: the system's */
 #define NM_SSTP_KEY_USER "user"
 #define NM_SSTP_KEY_AUTH "auth"             /* auto|mschapv2|pap|eap-mschapv2|eap-tls */
 #define NM_SSTP_KEY_CERT "cert"             /* EAP-TLS client certificate (PEM or PKCS#12) */
 #define NM_SSTP_KEY_KEY "key"               /* its key when the certificate file has none */
-#define NM_SSTP_KEY_ROUTES "routes"         /* CIDR list (comma or space separated) */
+#define NM_SSTP_KEY_ROUTES "routes"         /* CIDR list */
 #define NM_SSTP_KEY_DNS "dns"               /* servers that override the ones PPP gives */
 #define NM_SSTP_KEY_DNS_SEARCH "dns-search" /* domain list */
 #define NM_SSTP_KEY_IPV6 "ipv6"             /* yes: negotiate IPv6CP */
@@ -32,12 +32,14 @@
 #define NM_SSTP_MAX_ROUTES 32
 #define NM_SSTP_MAX_DNS 4
 #define NM_SSTP_MAX_DOMAINS 8
+#define NM_SSTP_MAX_CA 8
 
 struct nm_sstp_opts {
 	char name[48];                  /* session name: nm- and the connection's UUID */
 	char *server;
 	uint16_t port;
-	char *ca;
+	char *ca[NM_SSTP_MAX_CA + 1];   /* NULL-terminated */
+	size_t n_ca;
 	char *user;
 	char *password;
 	char *cert;

@@ -7,7 +7,9 @@
 # nmcli as a secret agent (never stored): `nmcli connection up` brings the tunnel up, the service
 # host answers through it, `nmcli connection show` lists the address, routes and DNS the plugin
 # reported, `nmcli connection down` leaves the namespace as it was; a wrong password fails with
-# NetworkManager's "login failed" reason. Exit 0 pass, 1 fail, 77 skip.
+# NetworkManager's "login failed" reason. Then `nmcli connection import type sstp` of the real Azure
+# package (test_sstp_eaptls.sh sets the hub up the same way) and EAP-TLS with a client certificate
+# from the package's P2S root. Exit 0 pass, 1 fail, 77 skip.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/rig.sh
@@ -21,6 +23,14 @@ for t in NetworkManager nmcli dbus-daemon unshare nsenter; do
     command -v "$t" >/dev/null || rig_skip "$t not installed (network-manager, dbus, util-linux)"
 done
 [ -x "$NM_SERVICE" ] || rig_skip "nm-sstp-service not built (libnm-dev missing?)"
+NM_EDITOR=$(dirname "$NM_SERVICE")/libnm-vpn-plugin-sstp.so
+[ -f "$NM_EDITOR" ] || NM_EDITOR=$(dirname "$NM_SERVICE")/client/libnm-vpn-plugin-sstp.so
+DATA=$(cd "$HERE/.." && pwd)/data
+PKG_ZIP=$DATA/pkg/gw-demo.zip                          # a real Azure package (pkg tests keep it)
+P2S_KEY=$DATA/session/azure-p2s-root-key.pem           # its P2S root's key
+AZ_HOST=azuregateway-eb180077-da16-41b1-aeb5-5ee425b85e57-586939d8f69b.vpn.azure.com
+AZ_USER=azclient
+export RIG_GW_SANS="DNS:$AZ_HOST"
 sx_setup
 NM=$RIG_DIR/nm
 BUS=$NM/system_bus_socket
@@ -63,6 +73,8 @@ supports-multiple-connections=true
 [GNOME]
 auth-dialog=$(dirname "$NM_SERVICE")/nm-sstp-auth-dialog
 supports-external-ui-mode=true
+[libnm]
+plugin=$NM_EDITOR
 CONF
 # NetworkManager sees only the test's directories; the host's stay as they are
 cat > "$NM/start.sh" <<CONF
@@ -145,6 +157,51 @@ rig_check "wrong password: the reason is login failed (nmcli: Invalid secrets)" 
     grep -q "Connection activation failed: Invalid secrets" "$NM/log/bad.out"
 rig_check "wrong password: the plugin reported login-failed" grep -q "failure: login-failed" "$RIG_DIR/logs/nm.log"
 rig_check "wrong password: client namespace exactly as before" sx_same_as "$BEFORE"
+
+# ---- import of an Azure package (the editor plugin), EAP-TLS ---------------------------------------
+AZ=$RIG_DIR/azure
+mkdir -p "$AZ" && chmod 700 "$AZ"
+# the fixture's P2S root expired: the same root (key, subject) with fresh dates, and a client
+# certificate from it; the hub takes any certificate from that root with CN=$AZ_USER
+openssl req -x509 -new -sha256 -days 30 -key "$P2S_KEY" -subj "/CN=VPN CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -out "$RIG_PKI/azure-root.crt" 2>/dev/null || rig_fatal "could not renew the P2S root"
+printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+    "extendedKeyUsage=clientAuth" > "$AZ/client.ext"
+openssl req -newkey rsa:2048 -nodes -subj "/CN=$AZ_USER" -keyout "$AZ/client.key" -out "$AZ/client.csr" 2>/dev/null &&
+openssl x509 -req -sha256 -days 30 -in "$AZ/client.csr" -CA "$RIG_PKI/azure-root.crt" -CAkey "$P2S_KEY" \
+    -CAcreateserial -CAserial "$AZ/ca.srl" -extfile "$AZ/client.ext" -out "$AZ/client.crt" 2>/dev/null \
+    || rig_fatal "could not issue the client certificate"
+chmod 600 "$AZ/client.key"
+printf '%s\n' "CAAdd pki/azure-root.crt" "UserCreate $AZ_USER /GROUP:none /REALNAME:none /NOTE:none" \
+    "UserSignedSet $AZ_USER /CN:$AZ_USER /SERIAL:none" | rig_vpncmd_batch --hub \
+    || rig_fatal "could not add the certificate user"
+printf '%s\t%s\n' "$RIG_GW_IP" "$AZ_HOST" >> "/etc/netns/$RIG_NS_CLI/hosts"
+
+# the import writes the package's server roots under XDG_DATA_HOME (here: the test's directory)
+XDG_DATA_HOME=$NM/data nmc connection import type sstp file "$PKG_ZIP" > "$NM/log/import.out" 2>&1
+RC=$?
+cat "$NM/log/import.out"
+rig_check "nmcli connection import type sstp exits 0" [ "$RC" = 0 ]
+AZC=$(sed -n "s/.*(\([0-9a-f-]\{36\}\)) successfully added.*/\1/p" "$NM/log/import.out")
+nmc -t -g vpn.data connection show "$AZC" > "$NM/log/import.data" 2>&1
+cat "$NM/log/import.data"
+rig_check "import: the package's gateway" grep -q "gateway = $AZ_HOST" "$NM/log/import.data"
+rig_check "import: the package's VNet route" grep -q "routes = 10.0.0.0/16" "$NM/log/import.data"
+rig_check "import: EAP-TLS (the package's Auth)" grep -q "auth = eap-tls" "$NM/log/import.data"
+rig_check "import: the package's server root written" \
+    sh -c "ls '$NM'/data/sstp/nm/*/server-root-1.pem"
+# the rig's gateway has a certificate from the rig's CA, and the service host's network
+rig_check "nmcli connection modify: certificate, rig CA, route" nmc connection modify "$AZC" \
+    +vpn.data "cert=$AZ/client.crt" +vpn.data "key=$AZ/client.key" +vpn.data "ca=$RIG_PKI/ca.crt" \
+    +vpn.data "routes=10.0.0.0/16 $RIG_HUB_NET"
+nmc --wait 60 connection up uuid "$AZC" > "$NM/log/tls.out" 2>&1
+RC=$?
+rig_check "EAP-TLS: nmcli connection up exits 0" [ "$RC" = 0 ] || { cat "$NM/log/tls.out" >&2; tail -n 20 "$RIG_DIR/logs/nm.log" >&2; }
+rig_check "EAP-TLS: the plugin authenticated with EAP-TLS" grep -q "authenticated with EAP-TLS" "$RIG_DIR/logs/nm.log"
+rig_check "EAP-TLS: ping the service host through the tunnel" sx_ping "$RIG_SVC_IP"
+rig_check "EAP-TLS: nmcli connection down exits 0" nmc --wait 30 connection down uuid "$AZC"
+rig_check "EAP-TLS: client namespace exactly as before" sx_same_as "$BEFORE"
 
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]
