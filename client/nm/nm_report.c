@@ -29,6 +29,9 @@ int nm_sstp_report_line(struct nm_sstp_report *r, const char *line)
 	if (IS("ifname")) {
 		if (!v[0] || strlen(v) >= sizeof(r->ifname))
 			return -1;
+		for (const char *c = v; *c; c++) /* a kernel name: printable ASCII, no '/' */
+			if (*c <= ' ' || *c > '~' || *c == '/')
+				return -1;
 		snprintf(r->ifname, sizeof(r->ifname), "%s", v);
 		return 0;
 	}

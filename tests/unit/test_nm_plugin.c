@@ -171,7 +171,7 @@ static void report_good(void **state)
 static void report_bad(void **state)
 {
 	static const char *const bad[] = {
-		"", "ifname", "nokey value", "ifname ", "ifname a-name-far-too-long-for-any-kernel-device",
+		"", "ifname", "nokey value", "ifname ", "ifname a b", "ifname a/b", "ifname \xc3\xa9", "ifname a-name-far-too-long-for-any-kernel-device",
 		"mtu 70000", "mtu 12x", "mtu ", "local 10.0.0", "peer ::g", "route 10.0.0.0/40",
 		"dns x", "up 1" /* before ifname and local */ };
 	struct nm_sstp_report r;
