@@ -216,6 +216,30 @@ static gboolean real_connect(NMVpnServicePlugin *plugin, NMConnection *conn, GEr
 	return TRUE;
 }
 
+/* ConnectInteractive: a secret NeedSecrets did not get (a new prompt after a failed login, an
+ * agent without the auth dialog) is asked for with a hint; NewSecrets then connects. */
+static gboolean real_connect_interactive(NMVpnServicePlugin *plugin, NMConnection *conn,
+					 GVariant *details, GError **err)
+{
+	NMSettingVpn *s = nm_connection_get_setting_vpn(conn);
+	const char *missing = s ? nm_sstp_missing_secret(s) : NULL;
+
+	(void)details;
+	if (missing) {
+		const char *hints[] = { missing, NULL };
+
+		nm_vpn_service_plugin_secrets_required(plugin, "The SSTP VPN needs a password.",
+						       hints);
+		return TRUE;
+	}
+	return real_connect(plugin, conn, err);
+}
+
+static gboolean real_new_secrets(NMVpnServicePlugin *plugin, NMConnection *conn, GError **err)
+{
+	return real_connect(plugin, conn, err);
+}
+
 static gboolean real_need_secrets(NMVpnServicePlugin *plugin, NMConnection *conn,
 				  const char **setting_name, GError **err)
 {
@@ -258,6 +282,8 @@ static void nm_sstp_plugin_class_init(NmSstpPluginClass *klass)
 
 	G_OBJECT_CLASS(klass)->dispose = nm_sstp_plugin_dispose;
 	parent->connect = real_connect;
+	parent->connect_interactive = real_connect_interactive;
+	parent->new_secrets = real_new_secrets;
 	parent->need_secrets = real_need_secrets;
 	parent->disconnect = real_disconnect;
 }
