@@ -145,6 +145,8 @@ rig_check "nmcli connection down exits 0" nmc --wait 30 connection down id sstp-
 rig_check "the tunnel device is gone" rig_wait 10 "$TUN to go" sh -c "! ip netns exec $RIG_NS_CLI ip link show '$TUN' 2>/dev/null"
 rig_check "service host unreachable again" sx_unreachable "$RIG_SVC_IP"
 rig_check "client namespace exactly as before" sx_same_as "$BEFORE"
+rig_check "nm-sstp-service and its session ended" \
+    rig_wait 10 "nm-sstp-service to end" sh -c "! pgrep -f '^$NM_SERVICE' >/dev/null"
 
 # ---- a wrong password: NetworkManager's "login failed" ---------------------------------------------
 printf 'vpn.secrets.password:%s\n' "not-$RIG_PASS" > "$PWF"
