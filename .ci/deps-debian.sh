@@ -7,11 +7,13 @@ set -eu
 BUILD="build-essential cmake pkg-config libmbedtls-dev libcurl4-openssl-dev libcmocka-dev
 libexpat1-dev libzip-dev zlib1g-dev libmnl-dev libmspack-dev clang libclang-rt-14-dev
 libp11-kit-dev
-libgtk-3-dev libayatana-appindicator3-dev"
+libgtk-3-dev libayatana-appindicator3-dev
+libnm-dev"
 TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 socat
 softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc p11-kit-modules
 zip unzip python3 tcpdump tinyproxy freeradius
-xvfb xdotool imagemagick trayer dunst dbus systemd"
+xvfb xdotool imagemagick trayer dunst dbus systemd
+network-manager util-linux"
 # the NPS behind the RRAS/MikroTik-faithful test gateway (tests/integration/rras_gw.py, issue 16)
 # and hostap's eapol_test, which proves its PEAP MSK
 TEST="$TEST freeradius eapoltest"

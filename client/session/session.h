@@ -52,6 +52,9 @@ struct sstp_session_cfg {
 	const char *const *dns_domains;
 	size_t n_dns_domains;
 	bool no_dns;
+	/* Routes and DNS are the caller's (NetworkManager's): no gateway pin, no route, no DNS is
+	 * installed, but the status lists the routes and DNS servers the session would have set. */
+	bool report_only;
 	bool want_ipv6;
 	unsigned mtu;                   /* 0: from PPP (min of both MRUs) */
 	const char *ifname;             /* NULL: first free sstpN */

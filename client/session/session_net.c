@@ -153,6 +153,10 @@ static int add_routes(struct sstp_session *s, enum plat_family fam)
 		if (e->action != ROUTE_ADD || e->dst.ip.family != fam)
 			continue;
 		plat_prefix_format(&e->dst, buf, sizeof(buf));
+		if (s->cfg.report_only) { /* NetworkManager installs it from the status */
+			add_route_status(s, e);
+			continue;
+		}
 		r = plat_net_route_add_metric(s->net, &e->dst,
 					      e->metric == PLAT_NET_DEFAULT_METRIC ? 0 : e->metric);
 		if (r == -EEXIST) {
@@ -196,6 +200,12 @@ static void apply_dns(struct sstp_session *s)
 	}
 	if (n == 0)
 		return;
+	if (s->cfg.report_only) {
+		for (size_t i = 0; i < n && s->st.ndns < SSTP_STATUS_MAX_DNS; i++)
+			plat_ip_format(&servers[i], s->st.dns[s->st.ndns++], sizeof(s->st.dns[0]));
+		SSTP_STATUS_SET(s->st.dns_backend, "none");
+		return;
+	}
 	memset(&dc, 0, sizeof(dc));
 	dc.servers = servers;
 	dc.n_servers = n;
@@ -278,7 +288,8 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	memcpy(local.addr, s->ipv4_local, 4);
 	memcpy(peer.addr, s->ipv4_peer, 4);
 
-	pin = s->plain_fd < 0 && !s->cfg.no_routes && !s->cfg.script && s->n_addrs > 0;
+	pin = s->plain_fd < 0 && !s->cfg.no_routes && !s->cfg.script && !s->cfg.report_only &&
+	      s->n_addrs > 0;
 	s->st.nroutes = 0;
 	s->st.pin[0] = '\0';
 	if (compute_set(s, &peer, pin) < 0)

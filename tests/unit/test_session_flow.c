@@ -367,6 +367,8 @@ static void set_routes(struct sstp_session_cfg *cfg, struct plat_net *net)
 	assert_int_equal(plat_net_fake_add_route(net, &lan), 0);
 }
 
+static bool g_report_only; /* run_session: routes and DNS left to the caller */
+
 static void run_session(struct run *r, enum srv_mode mode, uint32_t phase_ms)
 {
 	struct sstp_session_cfg cfg;
@@ -411,6 +413,7 @@ static void run_session(struct run *r, enum srv_mode mode, uint32_t phase_ms)
 	if (g_route_set)
 		set_routes(&cfg, r->net);
 	cfg.phase_timeout_ms = phase_ms;
+	cfg.report_only = g_report_only;
 	cfg.test_plain_fd = sv[0];
 	cfg.test_cert_der = cert_der;
 	cfg.test_cert_len = sizeof(cert_der);
@@ -450,6 +453,7 @@ static void test_full_flow(void **state)
 	assert_true(plat_net_fake_logged(r.net, "tun_create sstp0"));
 	assert_true(plat_net_fake_logged(r.net, "addr_add 10.0.0.2 peer 10.0.0.1/32"));
 	assert_true(plat_net_fake_logged(r.net, "route_add 10.9.0.0/16"));
+	assert_non_null(strstr(plat_net_fake_log(r.net), "dns_apply"));
 	assert_true(plat_net_fake_logged(r.net, "undo_all"));
 	plat_net_close(r.net);
 }
@@ -487,6 +491,28 @@ static void test_route_set(void **state)
 	assert_string_equal(r.up_status.routes[1], "10.9.0.0/16");
 	assert_string_equal(r.up_status.route_src[1], "package,pool");
 	assert_string_equal(r.up_status.pin, ""); /* the test transport pins nothing */
+}
+
+/* report_only (the NetworkManager plugin): the tunnel and its address as usual, but no route and
+ * no DNS installed; the status still lists the routes and the servers IPCP gave. */
+static void test_report_only(void **state)
+{
+	struct run r;
+
+	(void)state;
+	g_report_only = true;
+	run_session(&r, SRV_NORMAL, 5000);
+	g_report_only = false;
+	assert_int_equal(r.code, 0);
+	assert_int_equal(r.up_calls, 1);
+	assert_int_equal(r.up_status.nroutes, 1);
+	assert_string_equal(r.up_status.routes[0], "10.9.0.0/16");
+	assert_int_equal(r.up_status.ndns, 2);
+	assert_string_equal(r.up_status.dns[0], "10.0.0.53");
+	assert_string_equal(r.up_status.dns_backend, "none");
+	assert_true(plat_net_fake_logged(r.net, "addr_add 10.0.0.2 peer 10.0.0.1/32"));
+	assert_null(strstr(plat_net_fake_log(r.net), "route_add"));
+	assert_null(strstr(plat_net_fake_log(r.net), "dns_apply"));
 	plat_net_close(r.net);
 }
 
@@ -554,6 +580,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_flow),
 		cmocka_unit_test(test_route_set),
+		cmocka_unit_test(test_report_only),
 		cmocka_unit_test(test_pap_rejected),
 		cmocka_unit_test(test_http_503),
 		cmocka_unit_test(test_silent_server_times_out),
