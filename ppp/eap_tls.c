@@ -1,7 +1,7 @@
 /* eap_tls.c - EAP-TLS framing (RFC 5216) for the peer: Start, reassembly of the server's
  * fragments with strict L/M checks and a hard 64 KiB cap, an empty Response to ack each
- * fragment, fragmentation of our own flight to the peer's MRU (L on the first, M on all but the
- * last), and the MSK -> HLAK hand-off. The TLS handshake itself runs in a ppp_tls_engine. */
+ * fragment, fragmentation of our own flight (L on the first, M on all but the last), and the
+ * MSK -> HLAK hand-off. The TLS handshake itself runs in a ppp_tls_engine. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,12 @@
 #define FLAG_M 0x40
 #define FLAG_S 0x20
 #define EAPTLS_OVERHEAD 10 /* EAP header 4, type 1, flags 1, TLS Message Length 4 */
+/* TLS data per fragment, whatever the peer's MRU: the SSTP server relays each EAP packet to its
+ * RADIUS server in one Access-Request (RFC 3579), at most 4096 octets (RFC 2865) with every
+ * EAP-Message attribute costing 2 octets per 253 and the NAS's own attributes on top, so a
+ * 4 KB fragment at MRU 4091 (RRAS, Azure) cannot reach NPS. 1398 is the default of hostap and
+ * FreeRADIUS and leaves room to spare. */
+#define EAPTLS_FRAG_DATA_MAX 1398
 
 static const struct ppp_tls_engine *engine(struct ppp *p)
 {
@@ -68,11 +74,19 @@ static void send_ack(struct ppp *p, uint8_t id)
 	eap_send_response(p, id, p->eap.method, &flags, 1, NULL, 0); /* 13, or 25 (PEAP v0) */
 }
 
+/* TLS data in one fragment: what the peer's MRU and the RADIUS hop behind it both carry. */
+static size_t frag_max(const struct ppp *p)
+{
+	size_t max = ppp_peer_info_max(p) - EAPTLS_OVERHEAD;
+
+	return max < EAPTLS_FRAG_DATA_MAX ? max : EAPTLS_FRAG_DATA_MAX;
+}
+
 /* Send the next fragment of our pending TLS output. */
 static void send_fragment(struct ppp *p, uint8_t id)
 {
 	struct eap_state *e = &p->eap;
-	size_t max = ppp_peer_info_max(p) - EAPTLS_OVERHEAD;
+	size_t max = frag_max(p);
 	size_t left = e->tx_len - e->tx_off;
 	size_t n = left < max ? left : max;
 	uint8_t hdr[5];
@@ -130,7 +144,7 @@ static void run_engine(struct ppp *p, uint8_t id, const uint8_t *in, size_t in_l
 		break;
 	default: {
 		char why[PPP_MSG_LEN - 16];
-		if (out_len > 0 && out_len <= ppp_peer_info_max(p) - EAPTLS_OVERHEAD)
+		if (out_len > 0 && out_len <= frag_max(p))
 			eaptls_send_output(p, id, out, out_len); /* the alert, if it fits one fragment */
 		snprintf(why, sizeof(why), "%s", eaptls_error(p));
 		fail(p, why, now);

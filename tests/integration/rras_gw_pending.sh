@@ -1,11 +1,12 @@
 # shellcheck shell=bash
-# Sourced by test_rras_gw.sh: cases against the faithful gateways that today's client fails, each
-# behind its flag (see the head of test_rras_gw.sh), and the checks around them that pass today.
+# Sourced by test_rras_gw.sh: the EAP and liveness cases (RGW_PART=eap, test_rras_gw_eap.sh), the
+# MikroTik client-certificate and NCP-order checks of the core part, and the soak. (The file's name
+# is from when these cases waited for client fixes behind RGW_PENDING_* flags; all pass now.)
 
 # ---- EAP-TLS with a three-level RSA-4096 chain at MRU 4091 (client flight over 5 KB) ---------------
-# Fails today: ppp/eap_tls.c sizes fragments from the peer MRU (4091), the frame exceeds the SSTP
-# limit and is dropped; waits for the frame clamp (information field <= 4087).
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending BIGCHAIN; then
+# Every frame fits the SSTP limit (information field <= 4087) and every EAP-TLS fragment carries at
+# most 1398 bytes, so that the gateway can relay it to RADIUS (4096-octet packets) as RRAS does.
+if part eap; then
     big_issue() {   # big_issue NAME CN ISSUER CA|leaf
         local ext=$RIG_PKI/$1.ext
         if [ "$4" = CA ]; then
@@ -32,8 +33,8 @@ fi
 
 # ---- EAP-TLS identity: the certificate's UPN, as Windows sends and NPS looks up --------------------
 # FreeRADIUS refuses a certificate with a UPN under any other identity (check-eap-tls in lib/rras.sh),
-# proven here with eapol_test both ways; the sstp case fails today because the client sends the CN.
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ]; then
+# proven here with eapol_test both ways; sstp sends the UPN from the certificate's SAN.
+if part eap; then
     rig_pki_issue upnuser client upnuser "otherName:1.3.6.1.4.1.311.20.2.3;UTF8:upnuser@rig.test" \
         || rig_fatal "UPN certificate"
     if command -v eapol_test >/dev/null; then
@@ -50,19 +51,17 @@ if [ "${RGW_SOAK_ONLY:-0}" != 1 ]; then
         rig_check "NPS-like FreeRADIUS: UPN certificate under its CN is refused" upn_refused upnuser upn-cn
     fi
 fi
-# Fails today: the EAP-TLS identity is the subject CN; waits for the identity from the SAN UPN.
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending UPN; then
+if part eap; then
     up_case upn rras-eap 8443 "RRAS EAP-TLS, identity = the certificate's UPN" \
         --cert "$RIG_PKI/upnuser.crt" --key "$RIG_PKI/upnuser.key" --auth eap-tls
     rig_check "RRAS EAP-TLS: the identity NPS saw is the UPN" has rras-eap "authentication eap ok for upnuser@rig.test"
 fi
 
 # ---- PEAPv0 / EAP-MSCHAPv2 (NPS policy "PEAP only"; FreeRADIUS offers PEAP to this user) ----------
-# Fails today: no PEAP (EAP type 25) in the client; waits for PEAP with the MS-SSTP HLAK.
 # The server side of PEAP proven without sstp: hostap's eapol_test (Debian eapoltest) runs
 # PEAPv0/EAP-MSCHAPv2 against the same FreeRADIUS and compares the MSK it derives with the
 # MS-MPPE keys of the Access-Accept (what the gateway turns into the HLAK).
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && command -v eapol_test >/dev/null; then
+if part eap && command -v eapol_test >/dev/null; then
     printf '%s\n' 'network={' ' key_mgmt=IEEE8021X' ' eap=PEAP' " identity=\"$RGW_PEAP_USER\"" \
         " password=\"$RIG_PASS\"" " ca_cert=\"$RIG_PKI/ca.crt\"" ' phase1="peapver=0"' \
         ' phase2="auth=MSCHAPV2"' '}' > "$RIG_DIR/eapol-peap.conf"
@@ -72,7 +71,7 @@ if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && command -v eapol_test >/dev/null; then
     rig_check "eapol_test's PEAP MSK equals the MS-MPPE keys of the Access-Accept" \
         grep -q "MPPE keys OK: 1  mismatch: 0" "$RIG_DIR/logs/eapol-peap.log"
 fi
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending PEAP; then
+if part eap; then
     up_case peap rras-eap 8443 "RRAS PEAP-MSCHAPv2" --user "$RGW_PEAP_USER" --password-file "$SX_PW" \
         --auth "${RGW_PEAP_AUTH:-peap}"
     mark rras-eap
@@ -84,7 +83,7 @@ if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending PEAP; then
 fi
 
 # ---- MikroTik with verify-client-certificate=yes ------------------------------------------------------
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ]; then
+if part core; then
     rgw_start mikrotik-cert 8446 --variant mikrotik --auth mschapv2,pap --client-ca "$RIG_PKI/ca.crt" || rig_fatal "gateway"
     mark mikrotik-cert
     sx nocert connect "$RIG_GW_NAME:8446" "${COMMON[@]}" "${PWARGS[@]}" --auth mschapv2 --name nocert
@@ -93,25 +92,24 @@ if [ "${RGW_SOAK_ONLY:-0}" != 1 ]; then
         has mikrotik-cert "TLS handshake failed"
     rig_check "client namespace as before" sx_same_as "$BEFORE"
 fi
-# Fails today: no client certificate on the outer TLS; waits for --tls-cert/--tls-key.
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending TLSCERT; then
+# --tls-cert takes a PKCS#12, or a PEM holding the certificate and its key (there is no --tls-key).
+if part core; then
+    cat "$RIG_PKI/certuser.crt" "$RIG_PKI/certuser.key" > "$RIG_PKI/certuser-tls.pem"
     up_case mtcert mikrotik-cert 8446 "MikroTik, client certificate on the outer TLS" "${PWARGS[@]}" --auth mschapv2 \
-        --tls-cert "$RIG_PKI/certuser.crt" --tls-key "$RIG_PKI/certuser.key"
+        --tls-cert "$RIG_PKI/certuser-tls.pem"
     rig_check "MikroTik: the gateway saw the client certificate" has mikrotik-cert "client certificate: CN=certuser"
 fi
 
 # ---- a server that reuses EAP identifiers -------------------------------------------------------------
-# Fails today: a repeated EAP Identifier is always taken as a retransmission; waits for duplicate
-# detection by identifier and content.
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending EAPID; then
+# A repeated Identifier with other content is a new request (duplicates by identifier and content).
+if part eap; then
     rgw_start rras-eapid 8447 --auth eap --reuse-eap-id || rig_fatal "gateway"
     up_case eapid rras-eapid 8447 "RRAS reusing EAP identifiers, EAP-MSCHAPv2" "${PWARGS[@]}" --auth eap-mschapv2
 fi
 
 # ---- SSTP echo answered, LCP echo not: the session must stay up -----------------------------------
-# Fails today: the client gives up after 4 unanswered LCP Echo-Requests (~20-25 s) although the
-# SSTP layer answers; waits for the liveness rework (LCP echo backed off / SSTP echo counted).
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending LCPECHO; then
+# The client must not drop a call whose SSTP layer answers while LCP echo goes unanswered.
+if part eap; then
     rgw_start rras-noecho 8448 --auth mschapv2 --no-lcp-echo --hello 10 --hold 45 || rig_fatal "gateway"
     mark rras-noecho
     sx noecho connect "$RIG_GW_NAME:8448" "${COMMON[@]}" "${PWARGS[@]}" --auth mschapv2 --name noecho --background --json
@@ -124,9 +122,8 @@ if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending LCPECHO; then
 fi
 
 # ---- CALL_CONNECTED before any NCP frame of the client ---------------------------------------------
-# Fails today: the client's IPCP Configure-Request leaves before CALL_CONNECTED (seen in every call
-# above); waits for "CALL_CONNECTED before any NCP frame".
-if [ "${RGW_SOAK_ONLY:-0}" != 1 ] && pending NCPORDER; then
+# The gateway notes any IPCP Configure-Request of the client that arrives before its CALL_CONNECTED.
+if part core; then
     rig_check "no IPCP Configure-Request from the client before its CALL_CONNECTED" \
         sh -c "! grep -q client-IPCP-ConfReq-before-CALL_CONNECTED '$RIG_DIR'/logs/rras-*.log"
 fi

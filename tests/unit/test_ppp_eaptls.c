@@ -142,7 +142,7 @@ static void test_full_exchange(void **state)
 	(void)state;
 
 	p = tls_up(1500);
-	fake.out_len[0] = 3000; /* ClientHello + cert: three fragments of <= 1490 */
+	fake.out_len[0] = 3000; /* ClientHello + cert: three fragments of <= 1398 (not 1490) */
 	fake.st[0] = PPP_TLS_CONTINUE;
 	fake.out_len[1] = 200;
 	fake.st[1] = PPP_TLS_CONTINUE;
@@ -157,24 +157,24 @@ static void test_full_exchange(void **state)
 	fl = expect_resp(p, 2, &dl);
 	assert_int_equal(fl, 0xC0); /* L + M */
 	assert_int_equal(ppp_get32(f.buf[0] + 10), 3000);
-	assert_int_equal(dl, 1490);
-	assert_int_equal(f.len[0], 4 + 1500); /* exactly the peer MRU */
+	assert_int_equal(dl, 1398);
+	assert_int_equal(f.len[0], 4 + 10 + 1398); /* the RADIUS-safe cap, below the peer MRU */
 	assert_int_equal(f.buf[0][14], fake.out[0]);
 	tls_req(p, 3, 0x00, 0, NULL, 0); /* ack */
 	fl = expect_resp(p, 3, &dl);
 	assert_int_equal(fl, 0x40);
-	assert_int_equal(dl, 1490);
-	assert_int_equal(f.buf[0][10], fake.out[1490]);
+	assert_int_equal(dl, 1398);
+	assert_int_equal(f.buf[0][10], fake.out[1398]);
 	/* A retransmitted ack (same id) gets the same fragment, not the next one. */
 	tls_req(p, 3, 0x00, 0, NULL, 0);
 	fl = expect_resp(p, 3, &dl);
 	assert_int_equal(fl, 0x40);
-	assert_int_equal(f.buf[0][10], fake.out[1490]);
+	assert_int_equal(f.buf[0][10], fake.out[1398]);
 	tls_req(p, 4, 0x00, 0, NULL, 0);
 	fl = expect_resp(p, 4, &dl);
 	assert_int_equal(fl, 0x00);
-	assert_int_equal(dl, 20);
-	assert_int_equal(f.buf[0][10 + 19], fake.out[2999]);
+	assert_int_equal(dl, 3000 - 2 * 1398);
+	assert_int_equal(f.buf[0][10 + 3000 - 2 * 1398 - 1], fake.out[2999]);
 
 	/* Server flight in two fragments; each non-final one is acked with an empty Response. */
 	for (size_t i = 0; i < sizeof(srv); i++)
@@ -236,8 +236,10 @@ static void test_small_mru_fragments(void **state)
 
 /* RRAS and Azure announce MRU 4091; an SSTP data packet carries at most 4091 bytes of PPP frame
  * (FF 03, protocol, 4087 of information). A client flight over 5 KB (a three-level RSA-4096
- * chain) must leave in frames that fit, and the pieces must add up to the flight. So must LCP
- * Echo-Reply and Protocol-Reject sized from the peer's MRU. */
+ * chain) must leave in frames that fit, and the pieces must add up to the flight. Each fragment
+ * carries at most 1398 bytes of TLS data: the server relays it to NPS in one RADIUS packet
+ * (4096 octets at most), which a 4 KB EAP packet does not fit. So must LCP Echo-Reply and
+ * Protocol-Reject be sized from the peer's MRU. */
 static void test_mru_4091_frames_fit_sstp(void **state)
 {
 	static uint8_t got[8000], big[5000];
@@ -257,6 +259,8 @@ static void test_mru_4091_frames_fit_sstp(void **state)
 		hl = 10 + ((fl & 0x80) ? 4 : 0);
 		assert_true(f.len[0] <= 4091);             /* one SSTP data packet */
 		assert_true(f.len[0] - 4 <= PPP_INFO_MAX); /* information field <= 4087 */
+		assert_true(dl <= 1398);                   /* relayable over RADIUS */
+		assert_int_equal(dl, (fl & 0x40) ? 1398 : 6200 - 4 * 1398);
 		assert_int_equal((fl & 0x80) != 0, k == 0);
 		if (k == 0)
 			assert_int_equal(ppp_get32(f.buf[0] + 10), 6200);
