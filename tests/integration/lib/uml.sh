@@ -4,14 +4,19 @@
 # rig.sh. The guest's root is the host's / through hostfs (read-only), $RIG_DIR is mounted back
 # read-write, and its vec0 is the tap uml0 in the client namespace (gro=1: without it host->guest TCP
 # collapses to ~0.3 Mbit/s). The client namespace routes between the guest and the gateway.
+# Engine (guest.sh): RIG_GUEST_ENGINE=auto|uml|qemu. auto boots UML (QEMU directly on CPUs with AMX,
+# where UML panics) and falls back to QEMU with Debian's kernel when UML does not reach its init
+# within RIG_GUEST_UML_BOOT_S (60) s; the QEMU guest has the same root, mounts, tap and vec0.
 #
 #   rig_uml_check            0 if a guest can be booted here, else prints why and returns 1
 #   rig_uml_up               create the tap and routes (idempotent; rig_uml_run calls it)
 #   rig_uml_run [--timeout S] [--show] SCRIPT [ARGS...]
 #                            boot a guest that runs `bash SCRIPT ARGS...` with $RIG_DIR/rig.env
 #                            sourced and RIG_IN_GUEST=1, then powers off. Returns the script's exit
-#                            code; 124 on timeout; 77 if the guest never reached its init. --show
+#                            code; 124 on timeout; 77 if UML (forced) never reached its init or no
+#                            engine can run, 125 if QEMU did not boot. --show
 #                            copies the guest console to stdout live. Console: RIG_UML_LOG.
+#                            Sets RIG_GUEST_USED (uml|qemu) and RIG_GUEST_BOOT_MS.
 #                            The guest's /tmp is its own; host directories under /tmp that the
 #                            script needs (besides its own, the source tree's and $RIG_DIR) go in
 #                            RIG_UML_EXPORTS (space-separated), e.g. a build directory.
