@@ -102,18 +102,22 @@ EOF
     rm -rf "$dir" && mv "$tmp" "$dir"
 }
 
+_guest_qemu_ready() { [ -s "$1/vmlinuz" ] && [ -s "$1/initrd.gz" ] && [ "$(cat "$1/source.sum" 2>/dev/null)" = "$2" ]; }
+
 # _guest_qemu_prepare: sets GUEST_QEMU_DIR to a directory with vmlinuz and initrd.gz
 _guest_qemu_prepare() {
-    local dir=$SSTP_GUEST_CACHE/qemu-debian rc=0
+    local dir=$SSTP_GUEST_CACHE/qemu-debian rc=0 sum
     GUEST_QEMU_DIR=$dir
-    [ -s "$dir/vmlinuz" ] && [ -s "$dir/initrd.gz" ] && [ "$dir/initrd.gz" -nt "$GUEST_LIB_DIR/guest-qemu-init.c" ] && return 0
+    # The cache is rebuilt when the init's source or the module list changes.
+    sum=$({ cat "$GUEST_LIB_DIR/guest-qemu-init.c"; echo "$GUEST_MODULES"; } | sha256sum | cut -c1-16)
+    _guest_qemu_ready "$dir" "$sum" && return 0
     mkdir -p "$SSTP_GUEST_CACHE" || return 1
     # One preparation at a time (tests run in parallel); the others wait for it.
     exec {lk}>"$SSTP_GUEST_CACHE/.lock"
     flock -w 600 "$lk" || { echo "timed out waiting for $SSTP_GUEST_CACHE/.lock" >&2; exec {lk}>&-; return 1; }
-    if ! { [ -s "$dir/vmlinuz" ] && [ -s "$dir/initrd.gz" ] && [ "$dir/initrd.gz" -nt "$GUEST_LIB_DIR/guest-qemu-init.c" ]; }; then
+    if ! _guest_qemu_ready "$dir" "$sum"; then
         echo "guest: preparing Debian's kernel for QEMU in $dir (once)" >&2
-        _guest_qemu_build "$dir"; rc=$?
+        _guest_qemu_build "$dir" && echo "$sum" > "$dir/source.sum"; rc=$?
     fi
     exec {lk}>&-
     return $rc
