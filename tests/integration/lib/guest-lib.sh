@@ -23,9 +23,10 @@ guest_mount_host() {
 }
 
 guest_load_ppp() {
-    local m M=/usr/lib/uml/modules/$(uname -r)/kernel mods="lib/crc-ccitt drivers/net/slip/slhc
+    local m M mods="lib/crc-ccitt drivers/net/slip/slhc
         drivers/net/ppp/ppp_generic drivers/net/ppp/ppp_async"
     [ "${1:-}" = tun ] && mods="$mods drivers/net/tun"
+    M=/usr/lib/uml/modules/$(uname -r)/kernel
     if [ "${RIG_GUEST_ENGINE:-}" != qemu ]; then
         for m in $mods; do
             insmod "$M/$m.ko" 2>/dev/null || echo "guest: insmod $m failed"
