@@ -63,10 +63,11 @@ if [ "$ENGINE" = qemu ]; then
         { cat "$WORK/console.log"; echo "FAIL: the QEMU guest did not reach its init"; exit 1; }
 fi
 echo "guest ($ENGINE) booted in ${GUEST_BOOT_MS} ms"
-( sleep 600; kill "$GUEST_PID" 2>/dev/null ) & WATCH=$!
-wait "$GUEST_PID"
+# Bounded: the guest gets 600 s in all (no background sleeper, which would hold ctest's pipe open).
+while kill -0 "$GUEST_PID" 2>/dev/null && [ $(( $(_guest_ms) - T0 )) -lt 600000 ]; do sleep 0.5; done
+kill "$GUEST_PID" 2>/dev/null
+wait "$GUEST_PID" 2>/dev/null
 GUEST_PID=
-kill "$WATCH" 2>/dev/null
 echo "guest ($ENGINE) ran for $(( ($(_guest_ms) - T0) / 1000 )) s"
 [ -f "$WORK/finished" ] || { echo "FAIL: guest did not finish"; tail -30 "$WORK/console.log"; exit 1; }
 
