@@ -77,7 +77,7 @@ SSTP_BIN=$(readlink -f "$SSTP_BIN")
 [ -x "$SSTP_BIN" ] || rig_skip "sstp binary not found at $SSTP_BIN (set SSTP_BIN or SSTP_BUILD_DIR)"
 for t in jq python3 cc; do command -v "$t" >/dev/null || rig_skip "$t is missing"; done
 case " $MODES " in *" uml "*)
-    reason=$(rig_uml_check 2>&1) || rig_skip "user-mode-linux cannot run here: $reason"
+    reason=$(rig_uml_check 2>&1) || rig_skip "no PPP-capable guest (UML or QEMU) can run here: $reason"
     command -v sstpc >/dev/null && command -v pppd >/dev/null || rig_skip "sstpc/pppd missing (sstp-client, ppp)"
 esac
 mkdir -p "$BENCH_OUT" || rig_fatal "cannot create $BENCH_OUT"

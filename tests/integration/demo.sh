@@ -68,7 +68,7 @@ demo_connect_reference() {
 
 NOTE: the sstp client cannot connect yet ($SSTP is missing or has no 'connect'), so this
       demo shows the same rig with the reference client instead: Debian's sstpc + pppd, run
-      inside a user-mode-linux guest because this machine's kernel has no PPP driver.
+      inside a guest (user-mode-linux or QEMU) because this machine's kernel has no PPP driver.
 EOF
     rig_uml_run --timeout 600 --show "$0" --guest
 }

@@ -1,10 +1,10 @@
 #!/bin/bash
 # test_ppp_pppd.sh - the PPP engine against a real peer: Debian's pppd 2.4.9 as the server, run
-# inside a user-mode-linux guest (this kernel has no /dev/ppp), our engine as the client through
+# inside a guest (UML or QEMU, lib/guest.sh; this kernel has no /dev/ppp), our engine as the client through
 # ppp_pppd_driver (async-HDLC adapter). Cases: PAP, MS-CHAPv2 (plain and DOMAIN\user, wrong
 # password -> 691), no auth, IPCP with DNS, IPv6CP, pppd's echo requests answered, peer
 # Terminate, EAP-TLS with test certificates (and with an untrusted server CA). Asserts on our events and on pppd's log.
-# Exit 77 (skip) when UML, its PPP modules, pppd or the driver are missing.
+# Exit 77 (skip) when no guest engine, pppd or the driver is available (the reason names each).
 set -u
 HERE=$(dirname "$(readlink -f "$0")")
 SRC=$(readlink -f "$HERE/../..")
@@ -13,25 +13,62 @@ DRIVER=$BUILD/tests/ppp_pppd_driver
 DATA=$SRC/tests/data/ppp
 
 skip() { echo "SKIP: $*"; exit 77; }
-command -v linux.uml >/dev/null || skip "linux.uml not installed (Debian package user-mode-linux)"
-ls /usr/lib/uml/modules/*/kernel/drivers/net/ppp/ppp_async.ko >/dev/null 2>&1 || skip "no UML PPP modules"
+# shellcheck source=lib/guest.sh
+. "$HERE/lib/guest.sh"
 command -v pppd >/dev/null || skip "pppd not installed"
 [ -x "$DRIVER" ] || skip "driver not built: $DRIVER"
-case "$BUILD$SRC" in *[[:space:]]*) skip "UML cannot take paths with spaces" ;; esac
+case "$BUILD$SRC" in *[[:space:]]*) skip "the guest cannot take paths with spaces" ;; esac
+uml_why() {
+    command -v linux.uml >/dev/null || { echo "linux.uml not installed (Debian package user-mode-linux)"; return; }
+    ls /usr/lib/uml/modules/*/kernel/drivers/net/ppp/ppp_async.ko >/dev/null 2>&1 || echo "no UML PPP modules"
+}
+ENGINE=$(guest_engine)
+why_uml=""
+if [ "$ENGINE" = uml ]; then
+    why_uml=$(uml_why)
+    if [ -n "$why_uml" ]; then
+        [ "$RIG_GUEST_ENGINE" = uml ] && skip "$why_uml"
+        ENGINE=qemu
+    fi
+fi
 
 WORK=$(mktemp -d "$BUILD/ppp-pppd.XXXXXX") || exit 1
-cleanup() { [ -n "${UML_PID:-}" ] && kill "$UML_PID" 2>/dev/null; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"; }
+cleanup() { [ -n "${GUEST_PID:-}" ] && kill "$GUEST_PID" 2>/dev/null; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"; }
 trap cleanup EXIT
 cp "$DRIVER" "$WORK/driver"
+ARGS=(PPP_WORK="$WORK" PPP_DRIVER="$WORK/driver" PPP_DATA="$DATA")
+T0=$(_guest_ms)
 
-echo "booting UML (pppd cases take about 2 minutes under load)"
-( exec timeout 600 linux.uml mem=256M rootfstype=hostfs rootflags=/ ro quiet \
-    init="$DATA/pppd-guest.sh" PPP_WORK="$WORK" PPP_DRIVER="$WORK/driver" PPP_DATA="$DATA" \
-    uml_dir="$WORK" umid="ppp-$$" con0=fd:0,fd:1 con=null ssl=null ) < /dev/null > "$WORK/console.log" 2>&1 &
-UML_PID=$!
-wait "$UML_PID"
-UML_PID=
-[ -f "$WORK/started" ] || { cat "$WORK/console.log"; skip "the UML guest did not reach its init"; }
+if [ "$ENGINE" = uml ]; then
+    echo "booting UML (pppd cases take about 2 minutes under load)"
+    ( exec timeout 600 linux.uml mem=256M rootfstype=hostfs rootflags=/ ro quiet \
+        init="$DATA/pppd-guest.sh" "${ARGS[@]}" \
+        uml_dir="$WORK" umid="ppp-$$" con0=fd:0,fd:1 con=null ssl=null ) < /dev/null > "$WORK/console.log" 2>&1 &
+    GUEST_PID=$!
+    if ! guest_wait_started "$GUEST_PID" "$WORK/started" 60; then
+        why_uml="the UML guest did not reach its init ($(grep -m1 -E 'ptrace|panic' "$WORK/console.log"))"
+        wait "$GUEST_PID" 2>/dev/null; GUEST_PID=
+        cat "$WORK/console.log"
+        [ "$RIG_GUEST_ENGINE" = uml ] && skip "$why_uml"
+        echo "UML did not boot: trying QEMU"
+        ENGINE=qemu
+    fi
+fi
+if [ "$ENGINE" = qemu ]; then
+    why=$(guest_qemu_check 2>&1) || skip "no guest engine: QEMU: $why${why_uml:+; UML: $why_uml}"
+    echo "booting QEMU with Debian's kernel (TCG without /dev/kvm is several times slower)"
+    T0=$(_guest_ms)
+    guest_qemu_start "$WORK/console.log" "" "" 512M "$DATA/pppd-guest.sh" "${ARGS[@]}" || skip "QEMU did not start"
+    guest_wait_started "$GUEST_PID" "$WORK/started" 180 ||
+        { cat "$WORK/console.log"; echo "FAIL: the QEMU guest did not reach its init"; exit 1; }
+fi
+echo "guest ($ENGINE) booted in ${GUEST_BOOT_MS} ms"
+# Bounded: the guest gets 600 s in all (no background sleeper, which would hold ctest's pipe open).
+while kill -0 "$GUEST_PID" 2>/dev/null && [ $(( $(_guest_ms) - T0 )) -lt 600000 ]; do sleep 0.5; done
+kill "$GUEST_PID" 2>/dev/null
+wait "$GUEST_PID" 2>/dev/null
+GUEST_PID=
+echo "guest ($ENGINE) ran for $(( ($(_guest_ms) - T0) / 1000 )) s"
 [ -f "$WORK/finished" ] || { echo "FAIL: guest did not finish"; tail -30 "$WORK/console.log"; exit 1; }
 
 fails=0

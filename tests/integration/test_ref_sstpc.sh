@@ -106,7 +106,7 @@ fi
 
 # ---- on the host -----------------------------------------------------------------------------------
 rig_require
-reason=$(rig_uml_check 2>&1) || rig_skip "user-mode-linux cannot run here: $reason"
+reason=$(rig_uml_check 2>&1) || rig_skip "no PPP-capable guest (UML or QEMU) can run here: $reason"
 t0=$(_rig_ms)
 rig_up
 rig_add_cert_user certuser || rig_fatal "could not add the EAP-TLS user"

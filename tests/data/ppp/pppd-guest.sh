@@ -1,25 +1,24 @@
 #!/bin/bash
-# pppd-guest.sh - PID 1 of the user-mode-linux guest booted by tests/integration/test_ppp_pppd.sh:
+# pppd-guest.sh - PID 1 of the guest (UML or QEMU, see lib/guest.sh) booted by tests/integration/test_ppp_pppd.sh:
 # loads the PPP modules, gives pppd a private /etc/ppp, then runs each interop case (Debian's pppd
 # as the server, our engine through ppp_pppd_driver as the client) and powers off. PPP_WORK,
-# PPP_DRIVER and PPP_DATA come from the UML command line.
+# PPP_DRIVER and PPP_DATA come from the kernel command line.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /run
+# (read before /tmp is hidden: the source tree may be under /tmp)
+# shellcheck source=../../integration/lib/guest-lib.sh
+. "$(dirname "$PPP_DATA")/../integration/lib/guest-lib.sh"
 mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts
 mount -t devpts devpts /dev/pts 2>/dev/null
 for d in "$PPP_WORK" "$(dirname "$PPP_DRIVER")" "$(dirname "$PPP_DATA")"; do
-    case "$d" in /tmp/*|/run/*) mkdir -p "$d"; mount -t hostfs none "$d" -o "$d" ;; esac
+    case "$d" in /tmp/*|/run/*) mountpoint -q "$d" || guest_mount_host "$d" ;; esac
 done
-mount -t hostfs none "$PPP_WORK" -o "$PPP_WORK" 2>/dev/null
+mountpoint -q "$PPP_WORK" || guest_mount_host "$PPP_WORK" 2>/dev/null
 echo started > "$PPP_WORK/started"
-M=/usr/lib/uml/modules/$(uname -r)/kernel
-for m in lib/crc-ccitt drivers/net/slip/slhc drivers/net/ppp/ppp_generic drivers/net/ppp/ppp_async; do
-    insmod "$M/$m.ko" 2>/dev/null || echo "insmod $m failed" >> "$PPP_WORK/guest.log"
-done
-[ -e /dev/ppp ] || mknod /dev/ppp c 108 0 2>>"$PPP_WORK/guest.log"
+guest_load_ppp >> "$PPP_WORK/guest.log" 2>&1
 ip link set lo up
 
 # pppd reads /etc/ppp/options and the secrets files: use our own.

@@ -1,7 +1,7 @@
 #!/bin/bash
-# PID 1 of the rig's User-Mode Linux guest (started by rig_uml_run in uml.sh): mounts, PPP and TUN
+# PID 1 of the rig's guest, UML or QEMU (started by rig_uml_run in uml.sh): mounts, PPP and TUN
 # modules, the guest's network, then runs the requested script and powers off. RIG_DIR comes from
-# the UML command line (unknown KEY=VALUE kernel parameters become init's environment).
+# the kernel command line (unknown KEY=VALUE kernel parameters become init's environment).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -10,9 +10,11 @@ mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /run
 mkdir -p /run/lock /dev/pts
 mount -t devpts devpts /dev/pts
+# (read before /tmp is hidden: the source tree may be under /tmp)
+# shellcheck source=guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 mount -t tmpfs tmpfs /tmp
-mkdir -p "$RIG_DIR"
-mount -t hostfs none "$RIG_DIR" -o "$RIG_DIR"
+guest_mount_host "$RIG_DIR"
 touch "$RIG_DIR/uml/started"
 
 # shellcheck source=/dev/null
@@ -24,16 +26,13 @@ export RIG_IN_GUEST=1
 for d in "${RIG_GUEST_EXPORTS[@]}"; do
     case "$d" in /tmp/*) ;; *) continue ;; esac
     mountpoint -q "$d" && continue
-    mkdir -p "$d" && mount -t hostfs none "$d" -o "$d"
+    guest_mount_host "$d"
 done
 
-M=/usr/lib/uml/modules/$(uname -r)/kernel
-for m in lib/crc-ccitt drivers/net/slip/slhc drivers/net/ppp/ppp_generic drivers/net/ppp/ppp_async \
-         drivers/net/tun; do
-    insmod "$M/$m.ko" 2>/dev/null || echo "uml-init: insmod $m failed"
-done
+guest_load_ppp tun
 hostname rig-guest
 ip link set lo up
+guest_netif
 ip addr add "$RIG_UML_GUEST_IP/24" dev vec0
 ip link set vec0 up
 ip route add "$RIG_LINK_NET" via "$RIG_UML_HOST_IP"
