@@ -20,6 +20,10 @@
 #include "tls_priv.h"
 #include "tls_record.h"
 
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* the session loop ignores SIGPIPE anyway */
+#endif
+
 #define RBUF_CAP 32768 /* a full record plus whatever followed it in the same recv */
 
 struct tls_fast {
