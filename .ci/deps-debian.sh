@@ -6,7 +6,7 @@ set -eu
 
 BUILD="build-essential cmake pkg-config libmbedtls-dev libcurl4-openssl-dev libcmocka-dev
 libexpat1-dev libzip-dev zlib1g-dev libmnl-dev libmspack-dev clang libclang-rt-14-dev
-libp11-kit-dev
+libp11-kit-dev nettle-dev
 libgtk-3-dev libayatana-appindicator3-dev
 libnm-dev"
 TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 socat

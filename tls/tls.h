@@ -97,6 +97,11 @@ int tls_peer_cert_der(const struct tls_session *s, const uint8_t **der, size_t *
 const char *tls_version_name(const struct tls_session *s);
 const char *tls_cipher_name(const struct tls_session *s);
 
+/* Who seals and opens the established session's records: "nettle" (TLS 1.2 AES-GCM after an
+ * mbedTLS 2.x handshake, where nettle is built in) or "mbedTLS". SSTP_TLS_RECORD=mbedtls in the
+ * environment keeps every session on mbedTLS. */
+const char *tls_record_layer(const struct tls_session *s);
+
 /* The last failure as one sentence, e.g. "certificate for other.example.net presented by
  * vpn.example.com", "unknown issuer CN=Foo CA", "server certificate expired on 2025-08-23",
  * "server key does not match the pinned SHA-256". Never NULL ("" when none). */

@@ -96,6 +96,9 @@ int tls_creds_external(const struct tls_creds *c);
 int tls_map_error(const mbedtls_ssl_context *ssl, const struct tls_verify *v, int ret,
 		  int sys_errno, const char *during, char *out, size_t outlen);
 
+/* The name of a TLS alert description ("bad_record_mac"), "unknown alert" when unknown. */
+const char *tls_alert_name(unsigned a);
+
 /* Cipher suites the linked mbedTLS offers, AEAD/ECDHE first, weak ones dropped; 0-terminated,
  * caller frees. NULL on allocation failure. */
 int *tls_suite_list(void);

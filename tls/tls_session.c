@@ -15,7 +15,16 @@
 #include <string.h>
 
 #include "tls.h"
+#include "tls_fast.h"
 #include "tls_priv.h"
+
+/* The record layer moves to nettle after the handshake (tls_fast.c) where nettle is built in and
+ * mbedTLS is 2.x (its key export gives the key block; 3.x keeps its own record layer). */
+#if defined(SSTP_HAVE_NETTLE) && !TLS_COMPAT_V3 && defined(MBEDTLS_SSL_EXPORT_KEYS)
+#define TLS_FAST 1
+#else
+#define TLS_FAST 0
+#endif
 
 struct tls_session {
 	mbedtls_ssl_context ssl;
@@ -27,6 +36,8 @@ struct tls_session {
 	int last_errno;
 	int established;
 	int starved; /* the last read wanted more bytes from the socket */
+	struct tls_fast *fast; /* the record layer after the handshake, NULL: mbedTLS's */
+	struct tls_fast_keys keys; /* from the key export, wiped once used */
 	char error[TLS_MSG_LEN];
 };
 
@@ -97,6 +108,60 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 		s->last_errno = errno;
 	return r; /* 0: EOF, mbedTLS turns it into CONN_EOF */
 }
+
+#if TLS_FAST
+/* mbedTLS 2.28 key export: the key block of an AEAD suite is client key, server key, client
+ * implicit IV, server implicit IV (no MAC keys). Only AES-GCM's shape (4-byte IVs) is kept. */
+static int export_keys(void *ctx, const unsigned char *ms, const unsigned char *kb, size_t maclen,
+		       size_t keylen, size_t ivlen, const unsigned char cr[32],
+		       const unsigned char sr[32], mbedtls_tls_prf_types prf)
+{
+	struct tls_fast_keys *k = ctx;
+
+	(void)ms, (void)cr, (void)sr, (void)prf;
+	mbedtls_platform_zeroize(k, sizeof(*k));
+	if (maclen != 0 || (keylen != 16 && keylen != 32) || ivlen != 4)
+		return 0;
+	memcpy(k->client_key, kb, keylen);
+	memcpy(k->server_key, kb + keylen, keylen);
+	memcpy(k->client_iv, kb + 2 * keylen, 4);
+	memcpy(k->server_iv, kb + 2 * keylen + 4, 4);
+	k->key_len = keylen;
+	return 0;
+}
+
+static uint64_t be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* After the handshake: AES-GCM over TLS 1.2 with nothing buffered in mbedTLS moves to tls_fast,
+ * with the sequence numbers mbedTLS reached (the Finished records were 0). Anything else stays
+ * on mbedTLS. SSTP_TLS_RECORD=mbedtls in the environment keeps it there too (comparisons). */
+static void switch_record_layer(struct tls_session *s)
+{
+	const mbedtls_ssl_ciphersuite_t *cs =
+		mbedtls_ssl_ciphersuite_from_id(mbedtls_ssl_get_ciphersuite_id(
+			mbedtls_ssl_get_ciphersuite(&s->ssl)));
+	const char *env = getenv("SSTP_TLS_RECORD");
+	size_t want = 0;
+
+	if (cs != NULL && cs->cipher == MBEDTLS_CIPHER_AES_128_GCM)
+		want = 16;
+	else if (cs != NULL && cs->cipher == MBEDTLS_CIPHER_AES_256_GCM)
+		want = 32;
+	if (want != 0 && s->keys.key_len == want && s->ssl.minor_ver == MBEDTLS_SSL_MINOR_VERSION_3 &&
+	    s->ssl.in_left == 0 && s->ssl.out_left == 0 && mbedtls_ssl_get_bytes_avail(&s->ssl) == 0 &&
+	    !mbedtls_ssl_check_pending(&s->ssl) && (env == NULL || strcmp(env, "mbedtls") != 0))
+		s->fast = tls_fast_new(s->net.fd, &s->keys, be64(s->ssl.cur_out_ctr),
+				       be64(s->ssl.in_ctr));
+	mbedtls_platform_zeroize(&s->keys, sizeof(s->keys));
+}
+#endif
 
 static int version_num(enum tls_version v, int dflt)
 {
@@ -212,6 +277,9 @@ struct tls_session *tls_session_new(const struct tls_config *cfg, char *err, siz
 		snprintf(err, errlen, "server name \"%s\" is not usable for TLS", name);
 		goto fail;
 	}
+#if TLS_FAST
+	mbedtls_ssl_conf_export_keys_ext_cb(&s->conf, export_keys, &s->keys);
+#endif
 	mbedtls_ssl_set_verify(&s->ssl, tls_verify_cb, &s->verify);
 	mbedtls_ssl_set_bio(&s->ssl, s, bio_send, bio_recv, NULL);
 	return s;
@@ -230,7 +298,7 @@ int tls_session_fd(const struct tls_session *s)
 	return s->net.fd;
 }
 
-static const char *alert_name(unsigned a)
+const char *tls_alert_name(unsigned a)
 {
 	switch (a) {
 	case 10: return "unexpected_message";
@@ -321,7 +389,7 @@ int tls_map_error(const mbedtls_ssl_context *ssl, const struct tls_verify *v, in
 		const char *hint = no_cert_hint(ssl, a);
 
 		snprintf(out, outlen, "server sent TLS alert %s (%u) %s%s",
-			 alert_name(a), a, during,
+			 tls_alert_name(a), a, during,
 			 hint[0] ? hint
 			 : a == 40 || a == 70 ? ": no common TLS version or cipher suite" : "");
 		return TLS_ERR_PROTO;
@@ -366,6 +434,9 @@ int tls_handshake(struct tls_session *s)
 	if (ret != 0)
 		return fail(s, ret, "during the TLS handshake");
 	s->established = 1;
+#if TLS_FAST
+	switch_record_layer(s);
+#endif
 	return TLS_OK;
 }
 
@@ -373,6 +444,10 @@ int tls_read(struct tls_session *s, uint8_t *buf, size_t n)
 {
 	int ret;
 
+#if TLS_FAST
+	if (s->fast != NULL)
+		return tls_fast_read(s->fast, buf, n, s->error, sizeof(s->error));
+#endif
 	if (n > INT_MAX)
 		n = INT_MAX;
 	do {
@@ -401,6 +476,10 @@ int tls_write(struct tls_session *s, const uint8_t *buf, size_t n)
 {
 	int ret;
 
+#if TLS_FAST
+	if (s->fast != NULL)
+		return tls_fast_write(s->fast, buf, n, s->error, sizeof(s->error));
+#endif
 	if (n > INT_MAX)
 		n = INT_MAX;
 	ret = mbedtls_ssl_write(&s->ssl, buf, n);
@@ -415,8 +494,13 @@ int tls_write(struct tls_session *s, const uint8_t *buf, size_t n)
 
 size_t tls_pending(const struct tls_session *s)
 {
-	size_t n = mbedtls_ssl_get_bytes_avail(&s->ssl);
+	size_t n;
 
+#if TLS_FAST
+	if (s->fast != NULL)
+		return tls_fast_pending(s->fast);
+#endif
+	n = mbedtls_ssl_get_bytes_avail(&s->ssl);
 	if (n == 0 && !s->starved && mbedtls_ssl_check_pending(&s->ssl))
 		n = 1; /* a buffered record not yet decrypted: one more read will tell */
 	return n;
@@ -424,8 +508,13 @@ size_t tls_pending(const struct tls_session *s)
 
 int tls_close_notify(struct tls_session *s)
 {
-	int ret = mbedtls_ssl_close_notify(&s->ssl);
+	int ret;
 
+#if TLS_FAST
+	if (s->fast != NULL)
+		return tls_fast_close_notify(s->fast, s->error, sizeof(s->error));
+#endif
+	ret = mbedtls_ssl_close_notify(&s->ssl);
 	if (ret == 0)
 		return TLS_OK;
 	if (ret == MBEDTLS_ERR_SSL_WANT_WRITE)
@@ -439,6 +528,9 @@ void tls_session_free(struct tls_session *s)
 {
 	if (s == NULL)
 		return;
+#if TLS_FAST
+	tls_fast_free(s->fast);
+#endif
 	mbedtls_ssl_free(&s->ssl);
 	mbedtls_ssl_config_free(&s->conf);
 	mbedtls_x509_crt_free(&s->ca);
@@ -472,6 +564,11 @@ const char *tls_cipher_name(const struct tls_session *s)
 	const char *n = s->established ? mbedtls_ssl_get_ciphersuite(&s->ssl) : NULL;
 
 	return n != NULL ? n : "unknown";
+}
+
+const char *tls_record_layer(const struct tls_session *s)
+{
+	return s->fast != NULL ? "nettle" : "mbedTLS";
 }
 
 const char *tls_error(const struct tls_session *s)

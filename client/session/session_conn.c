@@ -257,7 +257,8 @@ static void drive_tls(struct sstp_session *s, uint64_t now)
 	s->want_write = false;
 	SSTP_STATUS_SET(s->st.tls_version, tls_version_name(s->tls));
 	SSTP_STATUS_SET(s->st.tls_suite, tls_cipher_name(s->tls));
-	sstp_dbg("TLS: %s %s", s->st.tls_version, s->st.tls_suite);
+	sstp_dbg("TLS: %s %s (records sealed by %s)", s->st.tls_version, s->st.tls_suite,
+		 tls_record_layer(s->tls));
 	if ((warn = tls_warning(s->tls)) != NULL)
 		sstp_warn("server certificate accepted although: %s%s", warn,
 			  s->cfg.insecure ? " (--insecure)" : " (pinned key)");

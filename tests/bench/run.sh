@@ -152,6 +152,15 @@ if cc -O2 -o "$BENCH_DIR/gcm_speed" "$BENCH_HERE/gcm_speed.c" -lmbedcrypto 2>"$B
 else
     rig_log "bench: gcm_speed did not build: $(head -3 "$BENCH_DIR/logs/gcm_speed.err")"
 fi
+# nettle: what sstp's record layer uses after the handshake (tls/tls_record.c)
+if cc -O2 -DGCM_NETTLE -o "$BENCH_DIR/gcm_speed_nettle" "$BENCH_HERE/gcm_speed.c" -lnettle \
+        2>"$BENCH_DIR/logs/gcm_speed_nettle.err"; then
+    "$BENCH_DIR/gcm_speed_nettle" 2 1500 16384 | while read -r alg size bps; do
+        [ "$alg" = aes-256-gcm ] && host_rec ceiling "nettle_aes256gcm_${size}_mbps" 1 "$(awk -v b="$bps" 'BEGIN {printf "%.0f", b / 1e6}')" Mbit/s
+    done
+else
+    rig_log "bench: gcm_speed (nettle) did not build: $(head -3 "$BENCH_DIR/logs/gcm_speed_nettle.err")"
+fi
 
 # ---- the client sides ---------------------------------------------------------------------------------
 case " $MODES " in *" native "*)

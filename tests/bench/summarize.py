@@ -131,6 +131,8 @@ HOSTCEIL = [
     ("openssl_aes256gcm_16384_mbps", "ceiling: openssl aes-256-gcm, 16 KiB, 1 core", "Mbit/s"),
     ("mbedtls_aes256gcm_1500_mbps", "ceiling: mbedTLS aes-256-gcm, 1500 B, 1 core", "Mbit/s"),
     ("mbedtls_aes256gcm_16384_mbps", "ceiling: mbedTLS aes-256-gcm, 16 KiB, 1 core", "Mbit/s"),
+    ("nettle_aes256gcm_1500_mbps", "ceiling: nettle aes-256-gcm, 1500 B, 1 core", "Mbit/s"),
+    ("nettle_aes256gcm_16384_mbps", "ceiling: nettle aes-256-gcm, 16 KiB, 1 core", "Mbit/s"),
 ]
 
 
