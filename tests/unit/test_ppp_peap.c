@@ -69,7 +69,8 @@ static const uint8_t *peap(struct ppp *p, uint8_t id, uint8_t flags, const void 
 
 	b[0] = 25;
 	b[1] = flags;
-	memcpy(b + 2, d, len);
+	if (len)
+		memcpy(b + 2, d, len);
 	feed_pkt(p, 0, PPP_PROTO_EAP, 1, id, b, len + 2);
 	clear_frames(p, &f);
 	if (f.n == 0 || tf_proto(&f, 0) != PPP_PROTO_EAP) {

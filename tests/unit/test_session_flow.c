@@ -71,7 +71,8 @@ static void srv_ppp(struct srv *v, uint16_t proto, uint8_t code, uint8_t id, con
 	f[5] = id;
 	f[6] = (uint8_t)((4 + optlen) >> 8);
 	f[7] = (uint8_t)(4 + optlen);
-	memcpy(f + 8, opt, optlen);
+	if (optlen)
+		memcpy(f + 8, opt, optlen);
 	len = sstp_encode_data(pkt, sizeof(pkt), f, n);
 	srv_send(v, pkt, len);
 }
@@ -491,6 +492,7 @@ static void test_route_set(void **state)
 	assert_string_equal(r.up_status.routes[1], "10.9.0.0/16");
 	assert_string_equal(r.up_status.route_src[1], "package,pool");
 	assert_string_equal(r.up_status.pin, ""); /* the test transport pins nothing */
+	plat_net_close(r.net);
 }
 
 /* report_only (the NetworkManager plugin): the tunnel and its address as usual, but no route and

@@ -123,7 +123,8 @@ static void tls_request(uint8_t flags, uint32_t total, const uint8_t *data, size
 		b[n++] = (uint8_t)(total >> 8);
 		b[n++] = (uint8_t)total;
 	}
-	memcpy(b + n, data, len);
+	if (len)
+		memcpy(b + n, data, len);
 	feed(PPP_PROTO_EAP, 1, ++t.id, b, n + len);
 }
 
