@@ -254,8 +254,10 @@ static int check_ipcp(struct sstp_session *s)
 			  strerror(-n));
 		n = 0;
 	}
-	if (sstp_ipcp_check_v4(s->ipv4_local, s->ipv4_peer, gw, addrs, (size_t)n, NULL, why,
-			       sizeof(why)) < 0) {
+	/* A TUN kept across a reconnect still holds the previous address (often the one the
+	 * server gives again): it is this tunnel, not a local network. */
+	if (sstp_ipcp_check_v4(s->ipv4_local, s->ipv4_peer, gw, addrs, (size_t)n,
+			       s->net_kept ? s->st.ifname : NULL, why, sizeof(why)) < 0) {
 		free(addrs);
 		sess_fail(s, SSTP_EXIT_NEGOTIATION, "%s", why);
 		return -1;
