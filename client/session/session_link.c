@@ -241,7 +241,7 @@ static void link_down(struct sstp_session *s, const struct ppp_event *ev)
 
 /* Refuse addresses a hostile gateway could use to pull local traffic into the tunnel
  * (ipcp_check.h): loopback, multicast, its own address, the LAN's networks... 0 or -1 (failed). */
-static int check_ipcp(struct sstp_session *s)
+int sess_check_ipcp(struct sstp_session *s)
 {
 	enum { MAX_ADDRS = 128 };
 	struct plat_addr_info *addrs = calloc(MAX_ADDRS, sizeof(*addrs));
@@ -278,7 +278,7 @@ static void ipv4_up(struct sstp_session *s, const struct ppp_event *ev, uint64_t
 		sess_fail(s, SSTP_EXIT_NEGOTIATION, "IPCP finished before the SSTP call was connected");
 		return;
 	}
-	if (check_ipcp(s) < 0)
+	if (sess_check_ipcp(s) < 0)
 		return;
 	sess_set_state(s, SSTP_STATE_CONFIGURING, now);
 	if (sess_net_apply(s, now) == 0) {
