@@ -188,6 +188,9 @@ void sess_link_drive(struct sstp_session *s, uint64_t now);
 /* Drive the clean shutdown (LCP Terminate, SSTP Call Disconnect); true once it is over. */
 bool sess_link_teardown(struct sstp_session *s, uint64_t now);
 void sess_link_close(struct sstp_session *s);
+/* The IPCP addresses against hostile choices and the local networks (a TUN kept for the reconnect
+ * is skipped): 0, or -1 after sess_fail (session_link.c). */
+int sess_check_ipcp(struct sstp_session *s);
 uint64_t sess_link_deadline(const struct sstp_session *s);
 bool sess_link_wants_tun(const struct sstp_session *s);
 bool sess_flush(struct sstp_session *s);

@@ -241,7 +241,7 @@ static void link_down(struct sstp_session *s, const struct ppp_event *ev)
 
 /* Refuse addresses a hostile gateway could use to pull local traffic into the tunnel
  * (ipcp_check.h): loopback, multicast, its own address, the LAN's networks... 0 or -1 (failed). */
-static int check_ipcp(struct sstp_session *s)
+int sess_check_ipcp(struct sstp_session *s)
 {
 	enum { MAX_ADDRS = 128 };
 	struct plat_addr_info *addrs = calloc(MAX_ADDRS, sizeof(*addrs));
@@ -254,8 +254,10 @@ static int check_ipcp(struct sstp_session *s)
 			  strerror(-n));
 		n = 0;
 	}
-	if (sstp_ipcp_check_v4(s->ipv4_local, s->ipv4_peer, gw, addrs, (size_t)n, NULL, why,
-			       sizeof(why)) < 0) {
+	/* A TUN kept across a reconnect still holds the previous address (often the one the
+	 * server gives again): it is this tunnel, not a local network. */
+	if (sstp_ipcp_check_v4(s->ipv4_local, s->ipv4_peer, gw, addrs, (size_t)n,
+			       s->net_kept ? s->st.ifname : NULL, why, sizeof(why)) < 0) {
 		free(addrs);
 		sess_fail(s, SSTP_EXIT_NEGOTIATION, "%s", why);
 		return -1;
@@ -276,7 +278,7 @@ static void ipv4_up(struct sstp_session *s, const struct ppp_event *ev, uint64_t
 		sess_fail(s, SSTP_EXIT_NEGOTIATION, "IPCP finished before the SSTP call was connected");
 		return;
 	}
-	if (check_ipcp(s) < 0)
+	if (sess_check_ipcp(s) < 0)
 		return;
 	sess_set_state(s, SSTP_STATE_CONFIGURING, now);
 	if (sess_net_apply(s, now) == 0) {
