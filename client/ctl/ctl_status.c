@@ -139,6 +139,9 @@ int sstp_ctl_get_status(const struct sstp_ctl_msg *msg, struct sstp_conn_status 
 			*why = "truncated status attribute";
 		return -1;
 	}
+	/* sources belong to routes: one without its route is dropped (found by fuzz_ctl_proto) */
+	for (uint32_t i = st->nroutes; i < nsrc; i++)
+		memset(st->route_src[i], 0, sizeof(st->route_src[i]));
 	return 0;
 bad:
 	if (why)
