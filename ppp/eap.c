@@ -227,21 +227,14 @@ static void eap_dispatch(struct ppp *p, uint8_t id, const uint8_t *d, size_t len
 		eap_send_response(p, id, EAPT_NOTIFICATION, NULL, 0, NULL, 0);
 		break;
 	case EAPT_TLS:
-		if (!tls_enabled(p) || (e->method != 0 && e->method != EAPT_TLS)) {
+	case EAPT_PEAP: /* both run on the EAP-TLS engine */
+		if (!(type == EAPT_TLS ? tls_enabled(p) : peap_enabled(p)) ||
+		    (e->method != 0 && e->method != type)) {
 			send_nak(p, id, type);
 			break;
 		}
-		e->method = EAPT_TLS;
-		p->auth_method = PPP_METHOD_EAP_TLS;
-		eaptls_request(p, id, d, len, now);
-		break;
-	case EAPT_PEAP:
-		if (!peap_enabled(p) || (e->method != 0 && e->method != EAPT_PEAP)) {
-			send_nak(p, id, type);
-			break;
-		}
-		e->method = EAPT_PEAP;
-		p->auth_method = PPP_METHOD_PEAP;
+		e->method = type;
+		p->auth_method = type == EAPT_TLS ? PPP_METHOD_EAP_TLS : PPP_METHOD_PEAP;
 		eaptls_request(p, id, d, len, now);
 		break;
 	case EAPT_MSCHAPV2:

@@ -128,20 +128,31 @@ struct nlmsghdr *plat_nl_build_addr(void *buf, size_t len, uint16_t type, uint32
 	return nlh;
 }
 
-struct nlmsghdr *plat_nl_build_link_set(void *buf, size_t len, uint32_t seq, uint32_t ifindex,
-					uint32_t mtu, bool set_up)
+/* RTM_NEWLINK for one interface, its ifinfomsg filled; NULL on a bad index or no room. */
+static struct nlmsghdr *link_msg(void *buf, size_t len, uint32_t seq, uint32_t ifindex,
+				 struct ifinfomsg **ifi)
 {
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 
 	if (ifindex == 0 || ifindex > INT32_MAX)
 		return NULL;
 	nlh = start(buf, len, RTM_NEWLINK, 0, seq);
 	if (!nlh)
 		return NULL;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = (int)ifindex;
+	*ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifi));
+	(*ifi)->ifi_family = AF_UNSPEC;
+	(*ifi)->ifi_index = (int)ifindex;
+	return nlh;
+}
+
+struct nlmsghdr *plat_nl_build_link_set(void *buf, size_t len, uint32_t seq, uint32_t ifindex,
+					uint32_t mtu, bool set_up)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_msg(buf, len, seq, ifindex, &ifi);
+
+	if (!nlh)
+		return NULL;
 	if (set_up) {
 		ifi->ifi_flags = IFF_UP;
 		ifi->ifi_change = IFF_UP;
@@ -153,18 +164,12 @@ struct nlmsghdr *plat_nl_build_link_set(void *buf, size_t len, uint32_t seq, uin
 
 struct nlmsghdr *plat_nl_build_link_promote(void *buf, size_t len, uint32_t seq, uint32_t ifindex)
 {
-	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	struct nlattr *spec, *inet, *conf;
+	struct nlmsghdr *nlh = link_msg(buf, len, seq, ifindex, &ifi);
 
-	if (ifindex == 0 || ifindex > INT32_MAX)
-		return NULL;
-	nlh = start(buf, len, RTM_NEWLINK, 0, seq);
 	if (!nlh)
 		return NULL;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = (int)ifindex;
 	spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
 	inet = mnl_attr_nest_start(nlh, AF_INET);
 	conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
