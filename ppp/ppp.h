@@ -182,6 +182,14 @@ enum ppp_ncp_status {
 };
 enum ppp_ncp_status ppp_ncp_status(const struct ppp *p, uint16_t proto);
 
+/* A round trip through the peer's PPP processing: send one LCP Echo-Request now. Peers handle
+ * frames in order, so its Echo-Reply shows that everything sent before it (retransmitted
+ * Configure-Requests a stalled server still has queued, say) has been handled. Returns false when
+ * none can be sent (LCP not open, or the peer Code-Rejected Echo). */
+bool ppp_echo_probe(struct ppp *p);
+/* No ppp_echo_probe() is waiting for its reply (a Code-Reject of the Echo counts as the reply). */
+bool ppp_echo_probe_answered(const struct ppp *p);
+
 /* Status. */
 enum ppp_phase ppp_get_phase(const struct ppp *p);
 const char *ppp_phase_name(enum ppp_phase phase);

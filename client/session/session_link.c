@@ -337,6 +337,8 @@ static enum sess_ready_verdict ready_verdict(const struct sstp_session *s, uint6
 
 /* IPv4 is configured: report the tunnel up once IPv6CP has opened (its address and routes are
  * then in place too), been refused, or is still negotiating after the grace period. */
+static void drain_ppp(struct sstp_session *s, uint64_t now);
+
 static void ready_check(struct sstp_session *s, uint64_t now)
 {
 	enum sess_ready_verdict v;
@@ -346,6 +348,18 @@ static void ready_check(struct sstp_session *s, uint64_t now)
 	v = ready_verdict(s, now);
 	if (v == SESS_READY_WAIT || v == SESS_READY_NEVER)
 		return;
+	if (s->ready_probe_ms == 0) {
+		s->ready_probe_ms = now ? now : 1;
+		if (ppp_echo_probe(s->ppp)) {
+			drain_ppp(s, now); /* sends it; comes back here, which waits for the reply */
+			return;
+		}
+	}
+	if (!sess_ready_probe_done(s->ready_probe_ms, ppp_echo_probe_answered(s->ppp), now))
+		return;
+	if (!ppp_echo_probe_answered(s->ppp))
+		sstp_dbg("PPP: no answer to the readiness echo within %u ms; going on",
+			 SESS_READY_PROBE_MS);
 	if (v == SESS_READY_IPV4_ONLY)
 		sstp_info("IPv6CP has not finished within %u s: connected on IPv4, IPv6 follows when "
 			  "it opens", SESS_READY_GRACE_MS / 1000u);
@@ -402,6 +416,7 @@ static void drain_ppp(struct sstp_session *s, uint64_t now)
 					sstp_dbg("PPP: %s; CALL_CONNECTED sent (binding %s)", ev.message,
 						 s->st.binding_hash);
 					s->net_start_ms = now;
+					s->ready_probe_ms = 0;
 					if (!s->stopping)
 						sess_set_state(s, SSTP_STATE_NETWORK, now);
 				}
@@ -678,8 +693,9 @@ uint64_t sess_link_deadline(const struct sstp_session *s)
 	uint64_t c = UINT64_MAX;
 
 	if (s->ppp && s->state == SSTP_STATE_CONFIGURING && s->net_ready && !s->stopping)
-		c = sess_ready_deadline(ppp_ncp_status(s->ppp, PPP_PROTO_IPCP),
-					ppp_ncp_status(s->ppp, PPP_PROTO_IPV6CP), s->net_start_ms, 0);
+		c = s->ready_probe_ms ? s->ready_probe_ms + SESS_READY_PROBE_MS :
+			sess_ready_deadline(ppp_ncp_status(s->ppp, PPP_PROTO_IPCP),
+					    ppp_ncp_status(s->ppp, PPP_PROTO_IPV6CP), s->net_start_ms, 0);
 	if (c < b)
 		b = c;
 	return a < b ? a : b;

@@ -5,11 +5,17 @@
 #ifndef SSTP_SESSION_READY_H
 #define SSTP_SESSION_READY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ppp.h"
 
 #define SESS_READY_GRACE_MS 8000u /* how long IPv6CP may hold up "connected" */
+/* Then one LCP echo round trip (ppp_echo_probe): a server that stalled during IPv6CP (SoftEther
+ * waits 4 s for a router advertisement) still has our retransmitted Configure-Requests queued
+ * and handles the first data packets only after them, up to seconds later. Its Echo-Reply shows
+ * the queue is through. A server that never answers holds "connected" this long at most. */
+#define SESS_READY_PROBE_MS 5000u
 
 enum sess_ready_verdict {
 	SESS_READY_WAIT = 0,   /* an NCP that may still open is negotiating */
@@ -26,5 +32,10 @@ enum sess_ready_verdict sess_ready_check(enum ppp_ncp_status v4, enum ppp_ncp_st
 uint64_t sess_ready_deadline(enum ppp_ncp_status v4, enum ppp_ncp_status v6, uint64_t net_start,
 			     uint32_t grace_ms);
 const char *sess_ready_name(enum sess_ready_verdict v);
+/* The readiness echo sent at `sent` is through: answered, or SESS_READY_PROBE_MS have passed. */
+static inline bool sess_ready_probe_done(uint64_t sent, bool answered, uint64_t now)
+{
+	return answered || now - sent >= SESS_READY_PROBE_MS;
+}
 
 #endif
