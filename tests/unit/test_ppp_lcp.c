@@ -1,7 +1,8 @@
 /* test_ppp_lcp.c - LCP option negotiation: what we reject (PFC, ACFC, Callback, MRRU, short
  * seq, EPDISC, Quality, unknown), MRU range and Naks, ACCM, magic loop detection, our request
  * after Naks and Rejects (SoftEther rejects magic), Max-Failure, malformed options, Echo and
- * Protocol-Reject truncation to the peer MRU, Code-Reject, renegotiation, frame parsing. */
+ * Protocol-Reject truncation to the peer MRU, Code-Reject, renegotiation, frame parsing, the
+ * readiness echo. */
 #include "test_ppp_util.h"
 
 static struct tframes f;
@@ -367,6 +368,38 @@ static void test_echo_not_during_auth_and_backed_off(void **state)
 	ppp_free(p);
 }
 
+/* The readiness echo: one Echo-Request outside the keepalive schedule, answered only by the
+ * reply with its identifier; a Code-Reject of Echo also ends the wait; none while LCP is down. */
+static void test_echo_probe(void **state)
+{
+	struct test_rand rnd;
+	struct ppp *p = start(&rnd);
+	uint8_t id, wrong;
+	int i;
+	(void)state;
+	assert_false(ppp_echo_probe(p)); /* LCP not open */
+	assert_true(ppp_echo_probe_answered(p));
+	open_lcp(p, "\x01\x04\x05\xdc");
+	clear_frames(p, &f);
+	assert_true(ppp_echo_probe(p));
+	clear_frames(p, &f);
+	i = tf_find(&f, PPP_PROTO_LCP, 9);
+	assert_true(i >= 0);
+	id = tf_id(&f, i);
+	assert_false(ppp_echo_probe_answered(p));
+	wrong = (uint8_t)(id + 1);
+	feed_pkt(p, 10, PPP_PROTO_LCP, 10, wrong, "\0\0\0\0", 4);
+	assert_false(ppp_echo_probe_answered(p)); /* another echo's reply */
+	feed_pkt(p, 20, PPP_PROTO_LCP, 10, id, "\0\0\0\0", 4);
+	assert_true(ppp_echo_probe_answered(p));
+	assert_true(ppp_echo_probe(p));
+	clear_frames(p, &f);
+	feed_pkt(p, 30, PPP_PROTO_LCP, 7, 1, "\x09\x00\x00\x08\0\0\0\0", 8);
+	assert_true(ppp_echo_probe_answered(p)); /* Code-Reject: answered, and no more probes */
+	assert_false(ppp_echo_probe(p));
+	ppp_free(p);
+}
+
 static void test_renegotiation(void **state)
 {
 	struct ppp_config cfg;
@@ -412,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_protocol_reject_only_when_open),
 		cmocka_unit_test(test_echo_code_reject_stops_keepalive),
 		cmocka_unit_test(test_renegotiation),
+		cmocka_unit_test(test_echo_probe),
 		cmocka_unit_test(test_echo_not_during_auth_and_backed_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,7 +41,7 @@ struct srv {
 	int fd;
 	enum srv_mode mode;
 	struct sstp_reasm reasm;
-	int lcp_open_sent, ipcp_req_sent, up;
+	int lcp_open_sent, ipcp_req_sent, up, echoed_up;
 	int call_connected; /* CALL_CONNECTED received (RRAS drops the call on NCP before it) */
 };
 
@@ -121,6 +121,7 @@ static void srv_frame(struct srv *v, const uint8_t *f, size_t n)
 		} else if (code == 9) { /* Echo-Request */
 			static const uint8_t magic[4] = { 0 };
 			srv_ppp(v, 0xc021, 10, id, magic, sizeof(magic));
+			v->echoed_up = v->up; /* the client's readiness echo */
 		}
 	} else if (proto == 0xc023 && code == 1) { /* PAP Authenticate-Request */
 		size_t ul = optlen ? opt[0] : 0;
@@ -196,7 +197,7 @@ static void srv_packet(struct srv *v, const uint8_t *p, size_t n)
 		return;
 	}
 	srv_frame(v, p + 4, n - 4);
-	if (v->up && v->mode == SRV_CLOSE_AFTER_UP) {
+	if (v->echoed_up && v->mode == SRV_CLOSE_AFTER_UP) {
 		usleep(200000);
 		_exit(0);
 	}
@@ -570,7 +571,8 @@ static void test_close_after_up(void **state)
 
 	(void)state;
 	run_session(&r, SRV_CLOSE_AFTER_UP, 5000);
-	/* the server goes away right after IPCP: the session sees the connection end (exit 8) */
+	/* the server goes away right after the tunnel is up (IPCP, then its answer to the readiness
+	 * echo): the session sees the connection end (exit 8) */
 	assert_int_equal(r.code, SSTP_EXIT_PEER_DEAD);
 	assert_non_null(strstr(r.err, "gw.test"));
 	assert_int_equal(r.up_calls, 1);
