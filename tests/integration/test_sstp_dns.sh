@@ -97,6 +97,8 @@ queried() { grep -qF "query[A] $1 from" "$RIG_DIR/logs/dnsmasq.log" ||
 _userdel_resolve() { userdel systemd-resolve 2>/dev/null; return 0; }
 
 resolved_up() {
+    command -v dnsmasq >/dev/null || { SKIPPED="systemd-resolved part (dnsmasq is not installed)"; return 1; }
+    command -v dbus-daemon >/dev/null || { SKIPPED="systemd-resolved part (dbus-daemon is not installed)"; return 1; }
     mkdir -p "$RIG_DIR/resolved" || return 1
     resolved_fetch || return 1
     [ -x "$RD/lib/systemd/systemd-resolved" ] || { rig_log "no systemd-resolved in the package"; return 1; }
