@@ -178,13 +178,14 @@ if resolved_up; then
     rq svc-only.corp.rig.test
     rig_check "resolved: resolvectl query of a name only dnsmasq knows" \
         grep -qF "10.232.0.77" "$SX_OUT/rq.out" || cat "$SX_OUT/rq.out" >&2
-    rig_check "resolved: the query reached dnsmasq through the tunnel" queried svc-only.corp.rig.test
+    rig_check "resolved: the query reached dnsmasq through the tunnel" \
+        rig_wait 5 "dnsmasq's log" queried svc-only.corp.rig.test
     rq 10.232.0.77
     rig_check "resolved: its address resolves back (PTR in the reverse zone)" \
         grep -qF "svc-only.corp.rig.test" "$SX_OUT/rq.out" || cat "$SX_OUT/rq.out" >&2
     rq outside-default.example.net
     rig_check "resolved: without domains any other name is asked there too" \
-        queried outside-default.example.net
+        rig_wait 5 "dnsmasq's log" queried outside-default.example.net
     sx r1d disconnect r1
     rig_check "resolved: disconnect exits 0" [ "$SX_RC" = 0 ]
 
