@@ -212,6 +212,9 @@ if resolved_up; then
     rq "$NONCE"
     rig_check "resolved+domain: a name outside the domain does not resolve" \
         sh -c "! grep -qF '10.232.0' '$SX_OUT/rq.out'"
+    # a name in the domain asked after it: once dnsmasq logged that one, it would have logged NONCE
+    rq "after-$$.svc-only.corp.rig.test"
+    rig_wait 5 "dnsmasq's log" queried "after-$$.svc-only.corp.rig.test"
     rig_check "resolved+domain: and never reached dnsmasq" sh -c "! grep -qF '$NONCE' '$RIG_DIR/logs/dnsmasq.log'"
     sx r2d disconnect r2
     rig_check "resolved+domain: disconnect exits 0" [ "$SX_RC" = 0 ]
