@@ -19,6 +19,9 @@ network-manager util-linux"
 TEST="$TEST freeradius eapoltest"
 # the QEMU engine of the PPP-capable test guest where UML does not boot (Intel AMX; lib/guest.sh)
 TEST="$TEST qemu-system-x86"
+# the DNS server on the rig's service host (tests/integration/test_sstp_dns.sh, issue 18); that
+# test fetches systemd-resolved with apt-get download and never installs it
+TEST="$TEST dnsmasq"
 
 # ---- Windows cross build (issue 12, tests/windows/build.sh) -------------------------------------
 # mingw-w64 cross compiler, wine64 to run the unit tests, dpkg-dev for `apt-get source`, and a

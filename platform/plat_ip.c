@@ -185,3 +185,58 @@ const char *plat_dns_backend_name(enum plat_dns_backend b)
 	}
 	return "none";
 }
+
+/* One zone: the first `labels` labels (octets or nibbles) of ip, least significant first. */
+static void reverse_name(const uint8_t *a, bool v6, unsigned labels, char *out, size_t len)
+{
+	size_t k = 0;
+
+	out[0] = '\0';
+	for (unsigned i = labels; i-- > 0 && k < len;) {
+		if (v6)
+			k += (size_t)snprintf(out + k, len - k, "%x.",
+					      (unsigned)(i % 2 ? a[i / 2] & 0x0f : a[i / 2] >> 4));
+		else
+			k += (size_t)snprintf(out + k, len - k, "%u.", (unsigned)a[i]);
+	}
+	if (k < len)
+		snprintf(out + k, len - k, "%s", v6 ? "ip6.arpa" : "in-addr.arpa");
+}
+
+size_t plat_prefix_reverse_zones(const struct plat_prefix *p, char (*out)[PLAT_REVERSE_ZONE_MAX],
+				 size_t max)
+{
+	const bool v6 = p && p->ip.family == PLAT_AF_INET6;
+	const unsigned step = v6 ? 4 : 8;
+	unsigned len, labels, extra;
+	struct plat_ip ip;
+	size_t n;
+
+	if (!p || (p->ip.family != PLAT_AF_INET && !v6) || p->len > fam_bits(p->ip.family))
+		return 0;
+	len = p->len;
+	extra = (step - len % step) % step; /* bits to the next boundary */
+	if (extra && (1u << extra) > 16) {
+		len -= step - extra; /* the enclosing zone instead */
+		extra = 0;
+	}
+	labels = (len + extra) / step;
+	n = (size_t)1 << extra;
+	ip = p->ip;
+	clear_host_bits(&ip, len);
+	for (size_t i = 0; i < n && i < max; i++) {
+		uint8_t b[16];
+		unsigned bit = len; /* the extra bits sit right after the prefix */
+
+		memcpy(b, ip.addr, sizeof(b));
+		for (unsigned k = 0; k < extra; k++, bit++) {
+			uint8_t m = (uint8_t)(0x80u >> (bit % 8));
+			if ((i >> (extra - 1 - k)) & 1)
+				b[bit / 8] |= m;
+			else
+				b[bit / 8] &= (uint8_t)~m;
+		}
+		reverse_name(b, v6, labels, out[i], PLAT_REVERSE_ZONE_MAX);
+	}
+	return n;
+}

@@ -74,6 +74,16 @@ bool plat_prefix_overlap(const struct plat_prefix *a, const struct plat_prefix *
 /* The two halves that cover a family's whole space for a full tunnel (0/1 + 128/1, ::/1 + 8000::/1). */
 void plat_full_tunnel_prefixes(enum plat_family fam, struct plat_prefix out[2]);
 
+/* The reverse-lookup zones (in-addr.arpa / ip6.arpa names, no trailing dot) of a prefix, at
+ * most max of them into out. A prefix on a label boundary (8 bits IPv4, 4 bits IPv6) is one zone;
+ * otherwise it is the zones one boundary longer that cover it (a /20 is 16 /24 zones, an IPv6 /62
+ * 4 /64 zones), unless that is more than 16, when it is the enclosing zone one boundary shorter
+ * (a /17 is the /16 zone). Returns the number of zones the prefix needs (may exceed max: then
+ * only max are written), 0 for a bad prefix. */
+#define PLAT_REVERSE_ZONE_MAX 80 /* "f.e.d...ip6.arpa" of a /128 is 73 bytes with the NUL */
+size_t plat_prefix_reverse_zones(const struct plat_prefix *p, char (*out)[PLAT_REVERSE_ZONE_MAX],
+				 size_t max);
+
 /* ---- DNS ---------------------------------------------------------------------------------- */
 
 enum plat_dns_backend {
@@ -99,6 +109,11 @@ struct plat_dns_config {
 	 * domains; resolvconf/resolv.conf cannot do split DNS and put the servers first plus the
 	 * domains as search). true (full tunnel): all queries go to them (resolved: "~."). */
 	bool full_tunnel;
+	/* Split DNS with servers but no domains: the tunnel's routes. systemd-resolved then asks these
+	 * servers every name (default route, as Windows does) and gets their reverse-lookup zones as
+	 * routing domains, so PTR queries for tunnel addresses go nowhere else. May be 0. */
+	const struct plat_prefix *reverse;
+	size_t n_reverse;
 	/* PLAT_DNS_NONE = try resolved, then resolvconf, then resolv.conf; else only that one. */
 	enum plat_dns_backend force;
 };
@@ -131,6 +146,9 @@ struct plat_net_config {
 	 * change fails with -EPERM). */
 	const char *session;
 	const char *state_dir;        /* NULL: plat_default_state_dir(); created 0700 if missing */
+	/* The resolv.conf backend's copies (they must survive a reboot); NULL:
+	 * plat_backup_dir_for(NULL, state_dir). Created 0700 if missing. */
+	const char *backup_dir;
 	uint32_t metric;              /* 0: PLAT_NET_DEFAULT_METRIC */
 	plat_net_log_fn *log;         /* may be NULL */
 	void *log_ctx;

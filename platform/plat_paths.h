@@ -1,5 +1,5 @@
 /* plat_paths.h - where sstp keeps its files when no option says otherwise, and what counts as
- * an absolute path on this system. Linux: /run/sstp, /run/sstp/control, /etc/sstp and
+ * an absolute path on this system. Linux: /run/sstp, /var/lib/sstp, /run/sstp/control, /etc/sstp and
  * $XDG_CONFIG_HOME/sstp or ~/.config/sstp. Windows: %ProgramData%\sstp (state and control),
  * %ProgramData%\sstp\profiles and %APPDATA%\sstp. The returned strings are static. */
 #ifndef PLAT_PATHS_H
@@ -11,6 +11,13 @@
 
 /* Sessions' control sockets and undo journals. */
 const char *plat_default_state_dir(void);
+/* What must outlive a reboot: the resolv.conf backend's copy of the file it replaced, which
+ * `sstp cleanup` puts back after a crash and a reboot (Linux /var/lib/sstp). */
+const char *plat_default_backup_dir(void);
+/* The backup directory in effect: backup_dir when given; else the default one when state_dir is
+ * NULL or the default state directory; else state_dir (a private state directory, as tests and
+ * experiments use, keeps its backups beside its journals). */
+const char *plat_backup_dir_for(const char *backup_dir, const char *state_dir);
 /* The helper's control socket (named pipe on Windows). */
 const char *plat_default_control_path(void);
 /* The system-wide profile directory (written by root / an Administrator). */

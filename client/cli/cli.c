@@ -16,7 +16,7 @@
 #include "sstp_proxy.h"
 
 enum opt_id {
-	O_HELP = 1, O_VERSION, O_VERBOSE, O_QUIET, O_JSON, O_STATE_DIR, O_SYSLOG,
+	O_HELP = 1, O_VERSION, O_VERBOSE, O_QUIET, O_JSON, O_STATE_DIR, O_BACKUP_DIR, O_SYSLOG,
 	O_PACKAGE, O_CERT, O_KEY, O_CERT_PW_FILE, O_CA, O_PIN, O_INSECURE, O_USER, O_PW_STDIN,
 	O_PW_FILE, O_PROXY, O_PROXY_USER, O_PROXY_PW_FILE, O_SNI, O_AUTH, O_ROUTE, O_NO_ROUTES,
 	O_FULL_TUNNEL, O_DNS, O_DNS_DOMAIN, O_NO_DNS, O_ROUTE_CONFLICT, O_IDENTITY, O_TLS_CERT,
@@ -43,6 +43,7 @@ static const struct opt opts[] = {
 	{ "quiet", 'q', 0, O_QUIET, ANY },
 	{ "syslog", 0, 0, O_SYSLOG, ANY },
 	{ "state-dir", 0, 1, O_STATE_DIR, ANY },
+	{ "backup-dir", 0, 1, O_BACKUP_DIR, ANY },
 	{ "json", 0, 0, O_JSON, C(CONNECT) | C(STATUS) | C(CHECK) | C(PACKAGE_SHOW) | C(LIST) |
 	  C(SHOW) },
 	{ "package", 0, 1, O_PACKAGE, CONN },
@@ -67,7 +68,7 @@ static const struct opt opts[] = {
 	{ "full-tunnel", 0, 0, O_FULL_TUNNEL, CONN },
 	{ "route-conflict", 0, 1, O_ROUTE_CONFLICT, CONN },
 	{ "dns", 0, 1, O_DNS, CONN },
-	{ "dns-domain", 0, 1, O_DNS_DOMAIN, CONN },
+	{ "dns-domain", 0, 1, O_DNS_DOMAIN, CONN | C(IMPORT) },
 	{ "no-dns", 0, 0, O_NO_DNS, CONN },
 	{ "no-ipv6", 0, 0, O_NO_IPV6, CONN },
 	{ "mtu", 0, 1, O_MTU, CONN },
@@ -349,6 +350,11 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		if (!plat_path_is_absolute(arg))
 			return fail(err, errlen, cmd, "--state-dir needs an absolute path, not '%s'", arg);
 		cli->state_dir = arg;
+		break;
+	case O_BACKUP_DIR:
+		if (!plat_path_is_absolute(arg))
+			return fail(err, errlen, cmd, "--backup-dir needs an absolute path, not '%s'", arg);
+		cli->backup_dir = arg;
 		break;
 	case O_JSON: cli->json = true; break;
 	case O_PACKAGE: c->package = arg; break;

@@ -100,6 +100,7 @@ struct sstp_cli {
 	bool json;
 	bool syslog;                    /* --syslog: log to syslog as well */
 	const char *state_dir;          /* --state-dir */
+	const char *backup_dir;         /* --backup-dir (resolv.conf copies; survive a reboot) */
 	struct sstp_connect_opts conn;  /* connect, run, check */
 	/* disconnect / status / cleanup */
 	const char *name;

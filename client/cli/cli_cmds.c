@@ -187,6 +187,7 @@ int sstp_cmd_cleanup(const struct sstp_cli *cli)
 	memset(&rep, 0, sizeof(rep));
 	cfg.session = cli->name;
 	cfg.state_dir = sstp_cli_state_dir(cli);
+	cfg.backup_dir = cli->backup_dir;
 	cfg.log = cleanup_log;
 	r = plat_net_cleanup_stale(&cfg, &rep);
 	printf("journals: %u found, %u replayed, %u belong to running sessions; changes: %u undone, "
@@ -217,6 +218,8 @@ int sstp_cmd_import(const struct sstp_cli *cli)
 	o.user = cli->conn.user;
 	o.extra_ca = cli->conn.ca;
 	o.n_extra_ca = cli->conn.n_ca;
+	o.dns_domains = cli->conn.dns_domains;
+	o.n_dns_domains = cli->conn.n_dns_domains;
 	o.as_root = plat_is_root();
 	o.overwrite = cli->force;
 	/* the local networks, for the warning about VNet routes that overlap them */

@@ -186,6 +186,7 @@ static int open_net(const struct sstp_conn_setup *su, struct plat_net **net, cha
 	memset(&nc, 0, sizeof(nc));
 	nc.session = su->cfg.name;
 	nc.state_dir = su->cfg.state_dir;
+	nc.backup_dir = su->backup_dir;
 	nc.log = net_log;
 	plat_net_cleanup_stale(&nc, NULL); /* a crashed run of this session left changes behind */
 	r = plat_net_open_system(&nc, net, err, errlen);

@@ -33,7 +33,8 @@ static const char overview[] =
 	"                                  (Windows) register or remove the helper as service\n"
 	"                                  sstp-helper of the service control manager\n"
 	"\n"
-	"global options: -v (more, -vv for packet dumps), -q, --syslog, --state-dir DIR\n"
+	"global options: -v (more, -vv for packet dumps), -q, --syslog, --state-dir DIR,\n"
+	"  --backup-dir DIR (the resolv.conf backup; default /var/lib/sstp)\n"
 	"SERVER is host[:port] (port 443 by default). 'sstp COMMAND --help' shows a command's options.\n"
 	"exit codes: 0 ok, 1 unexpected error, 2 usage, 3 timeout, 4 server or proxy unreachable,\n"
 	"  5 server certificate rejected, 6 authentication rejected, 7 SSTP/PPP negotiation failed,\n"
@@ -127,7 +128,7 @@ void sstp_cli_usage(FILE *out, enum sstp_cmd cmd)
 		break;
 	case SSTP_CMD_IMPORT:
 		fputs("usage: sstp import PACKAGE.zip|URL [--name NAME] [--cert FILE] [--key FILE]\n"
-		      "                   [--user NAME] [--ca FILE]... [--force]\n\n"
+		      "                   [--user NAME] [--ca FILE]... [--dns-domain DOMAIN]... [--force]\n\n"
 		      "Reads an Azure VPN client configuration package and writes a profile.\n", out);
 		break;
 	case SSTP_CMD_PACKAGE_SHOW:

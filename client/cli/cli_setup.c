@@ -257,6 +257,7 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	cfg->wait = c->wait;
 	cfg->timeout_ms = (c->timeout_s ? c->timeout_s : p->timeout) * 1000u;
 	cfg->state_dir = cli->state_dir;
+	su->backup_dir = cli->backup_dir;
 	cfg->dump_packets = cli->verbosity >= 2;
 	return 0;
 }

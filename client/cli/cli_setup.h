@@ -35,6 +35,7 @@ struct sstp_conn_setup {
 	char *pin;                      /* its PIN (sstp_secret_read) until the token is opened */
 	struct tls_creds *tls_creds;    /* --tls-cert when it is not the same as --cert */
 	bool tls_same;                  /* --tls-cert names the --cert credentials */
+	const char *backup_dir;         /* --backup-dir, or NULL */
 };
 
 /* Fill *su from the command line. Returns 0 or an exit code with a sentence in err. Call

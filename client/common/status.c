@@ -139,6 +139,8 @@ void sstp_status_print_text(FILE *out, const struct sstp_conn_status *st)
 			snprintf(buf + k, sizeof(buf) - k, " (%s)", st->dns_backend);
 		line(out, "dns:", buf);
 	}
+	for (i = 0; i < st->ndomains && i < SSTP_STATUS_MAX_DOMAINS; i++)
+		line(out, i == 0 ? "dns domains:" : "", st->dns_domains[i]);
 	if (st->tls_version[0]) {
 		snprintf(buf, sizeof(buf), "%s %s", st->tls_version, st->tls_suite);
 		line(out, "tls:", buf);
@@ -328,6 +330,14 @@ static void print_json(FILE *out, const struct sstp_conn_status *st, bool schema
 			if (i)
 				fputc(',', out);
 			sstp_json_string(out, st->dns[i]);
+		}
+		fputc(']', out);
+		jkey(out, "domains", &f2);
+		fputc('[', out);
+		for (i = 0; i < st->ndomains && i < SSTP_STATUS_MAX_DOMAINS; i++) {
+			if (i)
+				fputc(',', out);
+			sstp_json_string(out, st->dns_domains[i]);
 		}
 		fputc(']', out);
 		jstr(out, "backend", st->dns_backend, &f2);

@@ -32,6 +32,7 @@ int sstp_state_from_name(const char *name);
 
 #define SSTP_STATUS_MAX_ROUTES 64
 #define SSTP_STATUS_MAX_DNS 4
+#define SSTP_STATUS_MAX_DOMAINS 8
 
 struct sstp_conn_status {
 	char name[64];          /* session name (profile or server host) */
@@ -53,6 +54,8 @@ struct sstp_conn_status {
 	uint32_t ndns;
 	char dns[SSTP_STATUS_MAX_DNS][48];
 	char dns_backend[32];   /* "resolvconf", "systemd-resolved", "none" ... */
+	uint32_t ndomains;
+	char dns_domains[SSTP_STATUS_MAX_DOMAINS][256]; /* routing / search domains set with them */
 	char tls_version[24];
 	char tls_suite[96];
 	char auth_method[24];   /* "MS-CHAPv2", "PAP", "EAP-TLS" */

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
-enum field_kind { F_STR, F_U32, F_I32, F_U64, F_ROUTE, F_DNS, F_ROUTE_SRC };
+enum field_kind { F_STR, F_U32, F_I32, F_U64, F_ROUTE, F_DNS, F_ROUTE_SRC, F_DOMAIN };
 
 struct field {
 	uint16_t tag;
@@ -32,6 +32,8 @@ static const struct field fields[] = {
 	/* one per route, in the order of 0x4c; older peers skip the tag */
 	{ 0x5c, F_ROUTE_SRC, offsetof(struct sstp_conn_status, route_src), sizeof(((struct sstp_conn_status *)0)->route_src[0]) },
 	S(0x5d, pin),
+	/* one per DNS domain; older peers skip the tag */
+	{ 0x6d, F_DOMAIN, offsetof(struct sstp_conn_status, dns_domains), sizeof(((struct sstp_conn_status *)0)->dns_domains[0]) },
 };
 
 void sstp_ctl_put_status(struct sstp_ctl_writer *w, const struct sstp_conn_status *st)
@@ -72,6 +74,11 @@ void sstp_ctl_put_status(struct sstp_ctl_writer *w, const struct sstp_conn_statu
 			for (i = 0; i < st->nroutes && i < SSTP_STATUS_MAX_ROUTES; i++)
 				sstp_ctl_put_bytes(w, f->tag, st->route_src[i],
 						   strnlen(st->route_src[i], f->size - 1));
+			break;
+		case F_DOMAIN:
+			for (i = 0; i < st->ndomains && i < SSTP_STATUS_MAX_DOMAINS; i++)
+				sstp_ctl_put_bytes(w, f->tag, st->dns_domains[i],
+						   strnlen(st->dns_domains[i], f->size - 1));
 			break;
 		}
 	}
@@ -125,6 +132,12 @@ int sstp_ctl_get_status(const struct sstp_ctl_msg *msg, struct sstp_conn_status 
 			    sstp_ctl_get_str(&a, st->dns[st->ndns], f->size) < 0)
 				goto bad;
 			st->ndns++;
+			break;
+		case F_DOMAIN:
+			if (st->ndomains >= SSTP_STATUS_MAX_DOMAINS ||
+			    sstp_ctl_get_str(&a, st->dns_domains[st->ndomains], f->size) < 0)
+				goto bad;
+			st->ndomains++;
 			break;
 		case F_ROUTE_SRC:
 			if (nsrc >= SSTP_STATUS_MAX_ROUTES ||

@@ -121,6 +121,8 @@ struct sstp_import_opts {
 	const char *user;          /* user name (MS-CHAPv2 gateways), or NULL */
 	const char *const *extra_ca; /* more CA files to copy beside the profile */
 	size_t n_extra_ca;
+	const char *const *dns_domains; /* --dns-domain: replace the package's DNS suffixes */
+	size_t n_dns_domains;
 	const char *base_dir;      /* where to write; NULL = sstp_profile_dirs_write of the default dirs */
 	bool as_root;              /* for the default dirs */
 	bool overwrite;            /* replace an existing profile of that name */

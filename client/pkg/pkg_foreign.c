@@ -307,13 +307,14 @@ bool sstp_pkg_is_foreign(const char *src)
 	       (has_suffix(src, ".pbk") || has_suffix(src, ".nmconnection"));
 }
 
-/* The command line's --name, --cert, --key, --user over what the file said; then the whole
+/* The command line's --name, --cert, --key, --user, --dns-domain over what the file said; then the whole
  * profile must read back as valid before it is written. */
 static int finish_foreign(struct sstp_profile *p, const struct sstp_import_opts *o, char *err,
 			  size_t errlen)
 {
 	if ((o->name && set_str(&p->name, o->name)) || (o->cert && set_str(&p->cert, o->cert)) ||
-	    (o->key && set_str(&p->key, o->key)) || (o->user && set_str(&p->user, o->user)))
+	    (o->key && set_str(&p->key, o->key)) || (o->user && set_str(&p->user, o->user)) ||
+	    sstp_profile_set_domains(p, o->dns_domains, o->n_dns_domains) != 0)
 		return SSTP_EXIT_ERROR;
 	for (size_t i = 0; i < o->n_extra_ca; i++) {
 		if (!plat_path_is_absolute(o->extra_ca[i]))

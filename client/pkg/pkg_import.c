@@ -166,7 +166,8 @@ int sstp_package_import(const struct sstp_package *pkg, const struct sstp_import
 	if ((rc = credential("cert", opts->cert, &prof.cert, err, errlen)) ||
 	    (rc = credential("key", opts->key, &prof.key, err, errlen)))
 		goto out;
-	if (opts->user && !(prof.user = strdup(opts->user))) {
+	if ((opts->user && !(prof.user = strdup(opts->user))) ||
+	    sstp_profile_set_domains(&prof, opts->dns_domains, opts->n_dns_domains) != 0) {
 		rc = SSTP_EXIT_ERROR;
 		goto out;
 	}

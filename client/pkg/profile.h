@@ -55,6 +55,9 @@ struct sstp_strlist {
 /* Append a copy of s. 0 or -1 (out of memory). */
 int sstp_strlist_add(struct sstp_strlist *l, const char *s);
 void sstp_strlist_free(struct sstp_strlist *l);
+/* Replace p->dns_domains with the n names in v (n == 0: leave them as they are). 0 or -1. */
+struct sstp_profile;
+int sstp_profile_set_domains(struct sstp_profile *p, const char *const *v, size_t n);
 
 /* Hard limits of the profile format. */
 #define SSTP_PROFILE_MAX_FILE (64u * 1024u)  /* bytes per profile file */

@@ -298,3 +298,20 @@ void sstp_strlist_free(struct sstp_strlist *l)
 	l->v = NULL;
 	l->n = 0;
 }
+
+int sstp_profile_set_domains(struct sstp_profile *p, const char *const *v, size_t n)
+{
+	struct sstp_strlist l = {0};
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (sstp_strlist_add(&l, v[i]) != 0) {
+			sstp_strlist_free(&l);
+			return -1;
+		}
+	}
+	sstp_strlist_free(&p->dns_domains);
+	p->dns_domains = l;
+	return 0;
+}

@@ -174,6 +174,13 @@ static int add_routes(struct sstp_session *s, enum plat_family fam)
 	return 0;
 }
 
+static void status_domains(struct sstp_session *s)
+{
+	s->st.ndomains = 0;
+	for (size_t i = 0; i < s->cfg.n_dns_domains && i < SSTP_STATUS_MAX_DOMAINS; i++)
+		SSTP_STATUS_SET(s->st.dns_domains[s->st.ndomains++], s->cfg.dns_domains[i]);
+}
+
 static void apply_dns(struct sstp_session *s)
 {
 	struct plat_ip servers[PLAT_DNS_MAX_SERVERS];
@@ -204,6 +211,7 @@ static void apply_dns(struct sstp_session *s)
 		for (size_t i = 0; i < n && s->st.ndns < SSTP_STATUS_MAX_DNS; i++)
 			plat_ip_format(&servers[i], s->st.dns[s->st.ndns++], sizeof(s->st.dns[0]));
 		SSTP_STATUS_SET(s->st.dns_backend, "none");
+		status_domains(s);
 		return;
 	}
 	memset(&dc, 0, sizeof(dc));
@@ -212,6 +220,8 @@ static void apply_dns(struct sstp_session *s)
 	dc.domains = s->cfg.dns_domains;
 	dc.n_domains = s->cfg.n_dns_domains;
 	dc.full_tunnel = s->cfg.full_tunnel;
+	dc.reverse = s->cfg.no_routes ? NULL : s->cfg.routes; /* their PTR zones (split DNS) */
+	dc.n_reverse = s->cfg.no_routes ? 0 : s->cfg.n_routes;
 	r = plat_net_dns_apply(s->net, &dc, &used);
 	if (r < 0) {
 		sstp_warn("DNS servers not configured: %s", plat_net_error(s->net)[0]
@@ -222,6 +232,7 @@ static void apply_dns(struct sstp_session *s)
 	for (size_t i = 0; i < n && s->st.ndns < SSTP_STATUS_MAX_DNS; i++)
 		plat_ip_format(&servers[i], s->st.dns[s->st.ndns++], sizeof(s->st.dns[0]));
 	SSTP_STATUS_SET(s->st.dns_backend, plat_dns_backend_name(used));
+	status_domains(s);
 }
 
 /* A reconnect got another IPv4 address: swapped on the kept TUN, so the interface, its routes
@@ -397,6 +408,7 @@ void sess_net_undo(struct sstp_session *s)
 	s->st.pin[0] = '\0';
 	s->n_rset = 0;
 	s->st.ndns = 0;
+	s->st.ndomains = 0;
 	s->st.dns_backend[0] = '\0';
 	s->st.mtu = 0;
 }

@@ -19,14 +19,14 @@ _sstp() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in -*) ;; *) cmd=${COMP_WORDS[i]}; break ;; esac
     done
-    local global="-v --verbose -q --quiet --syslog --state-dir -h --help"
+    local global="-v --verbose -q --quiet --syslog --state-dir --backup-dir -h --help"
     local conn="--package --cert --key --cert-password-file --ca --pin-sha256 --insecure --sni -u --user
         --password-file --password-stdin --identity --tls-cert --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --route-conflict --dns --dns-domain --no-dns
         --no-ipv6 --mtu -i --interface --reconnect --no-reconnect --wait -t --timeout -n --name -s --script --up --down"
     case "$prev" in
         --package|--cert|--key|--cert-password-file|--ca|--password-file|--proxy-password-file|--junit|--out|--root|--script|-s)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --state-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --state-dir|--backup-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --auth) COMPREPLY=($(compgen -W "mschapv2 eap-mschapv2 pap eap-tls peap" -- "$cur")); return ;;
         --route-conflict) COMPREPLY=($(compgen -W "prefer-tunnel skip" -- "$cur")); return ;;
         --route|--dns|--mtu|--timeout|-t|--sni|--pin-sha256|--proxy|--proxy-user|--user|-u|--name|-n|--interface|-i|--check|--probe|--cn|--bits|--days|--up|--down)
@@ -59,7 +59,7 @@ _sstp() {
             if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$global" -- "$cur"))
             else COMPREPLY=($(compgen -W "$(_sstp_sessions)" -- "$cur")); fi ;;
         import)
-            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-n --name --cert --key -u --user --ca -f --force $global" -- "$cur"))
+            if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "-n --name --cert --key -u --user --ca --dns-domain -f --force $global" -- "$cur"))
             else COMPREPLY=($(compgen -f -- "$cur" | grep -E '\.(zip|xml|pbk|nmconnection)$') $(compgen -d -- "$cur")); fi ;;
         package)
             if [ "$prev" = package ]; then COMPREPLY=($(compgen -W "show" -- "$cur"))

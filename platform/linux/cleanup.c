@@ -1,6 +1,7 @@
 /* cleanup.c - crash recovery: find the undo journals in the state directory whose owner process
  * is dead (pid, start time and boot id compared) and replay them newest record first, marking
- * each record done as it is undone, so an interrupted cleanup can simply be run again. */
+ * each record done as it is undone, so an interrupted cleanup can simply be run again; then put
+ * back the resolv.conf copies in the backup directory that no journal names any more. */
 #include "plat_linux.h"
 #include "plat_paths.h"
 
@@ -41,7 +42,11 @@ static bool confined(const struct plat_net_config *cfg, const char *dir,
 	struct plat_nl_link l;
 	int e;
 
-	if (!plat_journal_rec_confined(r, dir, cfg->resolv_conf_path, why, whylen))
+	/* the resolv.conf copies live in the backup directory (older journals: the state dir) */
+	if (!plat_journal_rec_confined(r, dir, cfg->resolv_conf_path, why, whylen) &&
+	    (r->type != PLAT_JREC_DNS_FILE ||
+	     !plat_journal_rec_confined(r, plat_backup_dir_for(cfg->backup_dir, dir),
+					cfg->resolv_conf_path, why, whylen)))
 		return false;
 	if (r->type == PLAT_JREC_ADDR || r->type == PLAT_JREC_DNS_RESOLVED)
 		e = r->ifindex ? plat_nl_link_get(env->nl, r->ifindex, NULL, &l) : -ENODEV;
@@ -156,9 +161,9 @@ int plat_net_cleanup_stale(const struct plat_net_config *cfg, struct plat_cleanu
 		cfg = &none;
 	if ((e = state_dir_trusted(cfg, dir)) != 0)
 		return e;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+	d = opendir(dir); /* none after a reboot: the backup directory may still hold copies */
+	if (!d && errno != ENOENT)
+		return -errno;
 	found = calloc(MAX_JOURNALS, sizeof(*found));
 	live = calloc(MAX_LIVE_IFNAMES, sizeof(*live));
 	jr = malloc(sizeof(*jr));
@@ -167,7 +172,7 @@ int plat_net_cleanup_stale(const struct plat_net_config *cfg, struct plat_cleanu
 		goto out;
 	}
 	/* pass 1: classify every journal, remember what live sessions claim */
-	while ((de = readdir(d)) != NULL && nfound < MAX_JOURNALS) {
+	while (d && (de = readdir(d)) != NULL && nfound < MAX_JOURNALS) {
 		size_t l = strlen(de->d_name);
 		char path[PATH_MAX], msg[PLAT_NET_ERR_MAX];
 		const size_t sl = sizeof(".journal") - 1;
@@ -196,7 +201,8 @@ int plat_net_cleanup_stale(const struct plat_net_config *cfg, struct plat_cleanu
 		}
 		nfound++;
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
 	d = NULL;
 
 	/* pass 2: replay the dead ones asked for */
@@ -225,6 +231,10 @@ int plat_net_cleanup_stale(const struct plat_net_config *cfg, struct plat_cleanu
 		if (e && !first)
 			first = e;
 	}
+	/* resolv.conf copies whose journal went with /run (a crash, then a reboot) */
+	e = plat_dns_file_orphans(cfg, &env, dir, plat_backup_dir_for(cfg->backup_dir, dir), rep);
+	if (e && !first)
+		first = e;
 out:
 	if (d)
 		closedir(d);

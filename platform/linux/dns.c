@@ -122,6 +122,64 @@ static int check_domains(const struct plat_dns_config *c, char *err, size_t errl
 	return 0;
 }
 
+#define MAX_REVERSE 32
+
+/* The reverse zones of a split tunnel without domains, each once; returns how many. */
+static size_t reverse_zones(const struct plat_dns_config *c, char (*z)[PLAT_REVERSE_ZONE_MAX])
+{
+	size_t n = 0;
+
+	if (c->full_tunnel || c->n_domains)
+		return 0;
+	for (size_t i = 0; i < c->n_reverse && n < MAX_REVERSE; i++) {
+		char one[16][PLAT_REVERSE_ZONE_MAX];
+		size_t k = plat_prefix_reverse_zones(&c->reverse[i], one, 16);
+
+		for (size_t j = 0; j < k && j < 16 && n < MAX_REVERSE; j++) {
+			size_t d = 0;
+			while (d < n && strcmp(z[d], one[j]) != 0)
+				d++;
+			if (d == n)
+				memcpy(z[n++], one[j], PLAT_REVERSE_ZONE_MAX);
+		}
+	}
+	return n;
+}
+
+/* Routing domains ("~name": only these names go to the link's servers): the profile's domains;
+ * "~." for a full tunnel; the routes' reverse zones for a split tunnel without domains. */
+static int set_domains(struct args *a, const char *bus, uint32_t ifindex,
+		       const struct plat_dns_config *c, char *err, size_t errlen)
+{
+	char(*rev)[PLAT_REVERSE_ZONE_MAX] = calloc(MAX_REVERSE, sizeof(*rev));
+	size_t nrev;
+	int r;
+
+	if (!rev) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	nrev = reverse_zones(c, rev);
+	busctl_head(a, bus, "SetLinkDomains", "ia(sb)");
+	argu(a, ifindex);
+	argu(a, (unsigned)(c->n_domains + nrev + (c->full_tunnel ? 1 : 0)));
+	for (size_t i = 0; i < c->n_domains; i++) {
+		arg(a, c->domains[i]);
+		arg(a, "true");
+	}
+	for (size_t i = 0; i < nrev; i++) {
+		arg(a, rev[i]);
+		arg(a, "true");
+	}
+	if (c->full_tunnel) {
+		arg(a, ".");
+		arg(a, "true"); /* "~.": every query */
+	}
+	r = run_busctl(a, "SetLinkDomains", err, errlen);
+	free(rev);
+	return r;
+}
+
 int plat_dns_apply_resolved(const struct plat_dns_env *e, const struct plat_dns_config *c,
 			    char *err, size_t errlen)
 {
@@ -157,20 +215,8 @@ int plat_dns_apply_resolved(const struct plat_dns_env *e, const struct plat_dns_
 			argu(&a, c->servers[i].addr[k]);
 	}
 	r = run_busctl(&a, "SetLinkDNS", err, errlen);
-	if (r == 0) {
-		busctl_head(&a, b, "SetLinkDomains", "ia(sb)");
-		argu(&a, e->ifindex);
-		argu(&a, (unsigned)(c->n_domains + (c->full_tunnel ? 1 : 0)));
-		for (size_t i = 0; i < c->n_domains; i++) {
-			arg(&a, c->domains[i]);
-			arg(&a, "true"); /* routing domain: only these names go to these servers */
-		}
-		if (c->full_tunnel) {
-			arg(&a, ".");
-			arg(&a, "true"); /* "~.": every query */
-		}
-		r = run_busctl(&a, "SetLinkDomains", err, errlen);
-	}
+	if (r == 0)
+		r = set_domains(&a, b, e->ifindex, c, err, errlen);
 	if (r == 0) {
 		/* systemd >= 240; without it the domains above still route the queries. A split
 		 * tunnel with servers but no domains is asked every name too (as Windows does):

@@ -1,9 +1,12 @@
 /* dns_file.c - the last-resort DNS backend: rewrite /etc/resolv.conf after saving the original
- * (STATE/SESSION.resolv.conf.orig) and what we wrote (STATE/SESSION.resolv.conf.sstp); undo puts the
- * original back only if the file still holds exactly our text, and otherwise leaves the user's
- * newer file alone and says where the original is. Symlinked resolv.conf files are not touched. */
+ * (BACKUP/SESSION.resolv.conf.orig) and what we wrote (BACKUP/SESSION.resolv.conf.sstp), BACKUP
+ * being a directory that survives a reboot (/var/lib/sstp); undo puts the original back only if
+ * the file still holds exactly our text, and otherwise leaves the user's newer file alone and
+ * says where the original is. A pair left without its journal (a crash, then a reboot emptied
+ * /run) is found by plat_dns_file_orphans. Symlinked resolv.conf files are not touched. */
 #include "plat_linux.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -153,11 +156,32 @@ static int replace_content(const char *path, const char *data, size_t len)
 	return r;
 }
 
+/* The backup directory, 0700, with its parent when that is missing too (/var/lib/sstp). */
+static int make_dir(const char *dir)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || (size_t)snprintf(parent, sizeof(parent), "%s", dir) >= sizeof(parent))
+		return -errno;
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return -ENOENT;
+	*slash = '\0';
+	if (mkdir(parent, 0755) != 0 && errno != EEXIST)
+		return -errno;
+	return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -errno;
+}
+
 static int state_paths(const struct plat_dns_env *e, struct plat_jrec *rec)
 {
-	if ((size_t)snprintf(rec->backup, sizeof(rec->backup), "%s/%s.resolv.conf.orig",
-			     e->state_dir, e->session) >= sizeof(rec->backup) ||
-	    (size_t)snprintf(rec->ours, sizeof(rec->ours), "%s/%s.resolv.conf.sstp", e->state_dir,
+	const char *dir = e->backup_dir ? e->backup_dir : e->state_dir;
+
+	if ((size_t)snprintf(rec->backup, sizeof(rec->backup), "%s/%s.resolv.conf.orig", dir,
+			     e->session) >= sizeof(rec->backup) ||
+	    (size_t)snprintf(rec->ours, sizeof(rec->ours), "%s/%s.resolv.conf.sstp", dir,
 			     e->session) >= sizeof(rec->ours) ||
 	    (size_t)snprintf(rec->path, sizeof(rec->path), "%s", e->resolv_conf_path) >=
 		    sizeof(rec->path))
@@ -202,10 +226,8 @@ int plat_dns_apply_file(const struct plat_dns_env *e, const struct plat_dns_conf
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (mkdir(e->state_dir, 0700) != 0 && errno != EEXIST) {
-		r = -errno;
+	if ((r = make_dir(e->backup_dir ? e->backup_dir : e->state_dir)) != 0)
 		goto out_msg;
-	}
 	if (access(rec.backup, F_OK) == 0) {
 		char old[PATH_MAX];
 		snprintf(old, sizeof(old), "%s.old", rec.backup);
@@ -233,7 +255,8 @@ int plat_dns_apply_file(const struct plat_dns_env *e, const struct plat_dns_conf
 	free(ours);
 	return 0;
 out_msg:
-	snprintf(err, errlen, "saving %s to %s: %s", rec.path, e->state_dir, strerror(-r));
+	snprintf(err, errlen, "saving %s to %s: %s", rec.path,
+		 e->backup_dir ? e->backup_dir : e->state_dir, strerror(-r));
 out_files:
 	unlink(rec.backup);
 	unlink(rec.ours);
@@ -288,4 +311,90 @@ out:
 	free(ours);
 	free(orig);
 	return ret;
+}
+
+/* One orphaned pair: undo it like its journal record would have been. */
+static void orphan_one(const struct plat_net_config *cfg, const struct plat_undo_env *env,
+		       const char *backup_dir, const char *session, struct plat_cleanup_report *rep,
+		       int *first)
+{
+	struct plat_jrec rec;
+	char msg[PLAT_NET_ERR_MAX] = "";
+	int e;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.type = PLAT_JREC_DNS_FILE;
+	snprintf(rec.path, sizeof(rec.path), "%s",
+		 cfg->resolv_conf_path && cfg->resolv_conf_path[0] ? cfg->resolv_conf_path
+								    : "/etc/resolv.conf");
+	if ((size_t)snprintf(rec.backup, sizeof(rec.backup), "%s/%s.resolv.conf.orig", backup_dir,
+			     session) >= sizeof(rec.backup) ||
+	    (size_t)snprintf(rec.ours, sizeof(rec.ours), "%s/%s.resolv.conf.sstp", backup_dir,
+			     session) >= sizeof(rec.ours))
+		return;
+	plat_logf(cfg->log, cfg->log_ctx, 2,
+		  "session %s left %s rewritten and no journal (a crash, then a reboot?): putting "
+		  "back %s", session, rec.path, rec.backup);
+	e = plat_dns_undo_file(env, &rec, msg, sizeof(msg));
+	if (e == PLAT_UNDO_DONE) {
+		rep->undone++;
+	} else if (e == PLAT_UNDO_GONE) {
+		rep->already_gone++;
+	} else if (e == PLAT_UNDO_SKIPPED) {
+		rep->skipped++;
+		plat_logf(cfg->log, cfg->log_ctx, 1, "%s", msg);
+	} else {
+		rep->failed++;
+		plat_logf(cfg->log, cfg->log_ctx, 0, "session %s: %s", session, msg);
+		if (!*first)
+			*first = e;
+	}
+}
+
+int plat_dns_file_orphans(const struct plat_net_config *cfg, const struct plat_undo_env *env,
+			  const char *state_dir, const char *backup_dir,
+			  struct plat_cleanup_report *rep)
+{
+	static const char sfx[] = ".resolv.conf.orig";
+	const size_t sl = sizeof(sfx) - 1;
+	struct stat st;
+	struct dirent *de;
+	int first = 0;
+	DIR *d;
+
+	/* what is found here is written to resolv.conf: only from a directory nobody else writes */
+	if (stat(backup_dir, &st) != 0)
+		return 0;
+	if (st.st_uid != geteuid() || (st.st_mode & 022)) {
+		plat_logf(cfg->log, cfg->log_ctx, 0, "backup directory %s is %s: its resolv.conf "
+			  "copies are not restored (chown root and chmod go-w it)", backup_dir,
+			  st.st_uid != geteuid() ? "owned by another user" : "writable by group or "
+			  "others");
+		return -EPERM;
+	}
+	if (!(d = opendir(backup_dir)))
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d)) != NULL) {
+		char session[PLAT_NET_SESSION_MAX + 1], path[PATH_MAX];
+		size_t l = strlen(de->d_name);
+
+		if (l <= sl || l - sl > PLAT_NET_SESSION_MAX || strcmp(de->d_name + l - sl, sfx) != 0)
+			continue;
+		memcpy(session, de->d_name, l - sl);
+		session[l - sl] = '\0';
+		if (!plat_journal_session_ok(session) ||
+		    (cfg->session && strcmp(cfg->session, session) != 0))
+			continue;
+		/* a journal (live, or kept because its replay failed) owns the pair */
+		snprintf(path, sizeof(path), "%s/%s.journal", state_dir, session);
+		if (access(path, F_OK) == 0)
+			continue;
+		/* only the original without our copy: a backup kept for a human, not pending */
+		snprintf(path, sizeof(path), "%s/%s.resolv.conf.sstp", backup_dir, session);
+		if (access(path, F_OK) != 0)
+			continue;
+		orphan_one(cfg, env, backup_dir, session, rep, &first);
+	}
+	closedir(d);
+	return first;
 }

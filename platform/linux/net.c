@@ -20,6 +20,7 @@ struct plat_net_linux {
 	bool readonly;
 	char session[PLAT_NET_SESSION_MAX + 1];
 	char state_dir[PATH_MAX];
+	char backup_dir[PATH_MAX];
 	char resolv_conf[PATH_MAX];
 	char resolvconf_cmd[PATH_MAX];
 	char busctl_cmd[PATH_MAX];
@@ -362,6 +363,7 @@ static int lx_dns_apply(struct plat_net *n, const struct plat_dns_config *c,
 	env.undo = &uenv;
 	env.session = l->session;
 	env.state_dir = l->state_dir;
+	env.backup_dir = l->backup_dir;
 	env.resolv_conf_path = l->resolv_conf;
 	env.ifname = n->tun_name;
 	env.ifindex = n->tun_ifindex;
@@ -662,6 +664,8 @@ int plat_net_open_system(const struct plat_net_config *cfg, struct plat_net **ou
 		l->metric = PLAT_NET_DEFAULT_METRIC;
 	if (copy_opt(l->state_dir, sizeof(l->state_dir), cfg ? cfg->state_dir : NULL,
 		     plat_default_state_dir()) ||
+	    copy_opt(l->backup_dir, sizeof(l->backup_dir),
+		     plat_backup_dir_for(cfg ? cfg->backup_dir : NULL, l->state_dir), NULL) ||
 	    copy_opt(l->resolv_conf, sizeof(l->resolv_conf), cfg ? cfg->resolv_conf_path : NULL,
 		     "/etc/resolv.conf") ||
 	    copy_opt(l->resolvconf_cmd, sizeof(l->resolvconf_cmd), cfg ? cfg->resolvconf_cmd : NULL,
@@ -706,6 +710,7 @@ int plat_net_open_system(const struct plat_net_config *cfg, struct plat_net **ou
 		if (e != -ENOENT) {
 			/* a dead session of the same name left changes behind: put them back first */
 			struct plat_net_config c = {.session = l->session, .state_dir = l->state_dir,
+						    .backup_dir = l->backup_dir,
 						    .resolv_conf_path = l->resolv_conf,
 						    .log = l->base.log, .log_ctx = l->base.log_ctx,
 						    .resolvconf_cmd = cfg->resolvconf_cmd,

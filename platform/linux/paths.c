@@ -1,5 +1,6 @@
-/* paths.c - plat_paths.h on Linux: the FHS places (/run for what dies with the machine, /etc
- * for the administrator's profiles) and the XDG base directory for a user's own. */
+/* paths.c - plat_paths.h on Linux: the FHS places (/run for what dies with the machine,
+ * /var/lib for what must survive a reboot, /etc for the administrator's profiles) and the XDG
+ * base directory for a user's own. */
 #include "plat_paths.h"
 
 #include <errno.h>
@@ -13,6 +14,20 @@
 const char *plat_default_state_dir(void)
 {
 	return "/run/sstp";
+}
+
+const char *plat_default_backup_dir(void)
+{
+	return "/var/lib/sstp";
+}
+
+const char *plat_backup_dir_for(const char *backup_dir, const char *state_dir)
+{
+	if (backup_dir)
+		return backup_dir;
+	if (!state_dir || strcmp(state_dir, plat_default_state_dir()) == 0)
+		return plat_default_backup_dir();
+	return state_dir;
 }
 
 const char *plat_default_control_path(void)

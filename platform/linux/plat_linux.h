@@ -95,6 +95,7 @@ struct plat_dns_env {
 	const struct plat_undo_env *undo;
 	const char *session;
 	const char *state_dir;
+	const char *backup_dir; /* the resolv.conf copies: they must survive a reboot */
 	const char *resolv_conf_path;
 	const char *ifname;
 	uint32_t ifindex;
@@ -118,6 +119,12 @@ int plat_dns_undo_resolvconf(const struct plat_undo_env *env, const struct plat_
 			     char *msg, size_t msglen);
 int plat_dns_undo_file(const struct plat_undo_env *env, const struct plat_jrec *r, char *msg,
 		       size_t msglen);
+/* Put back the resolv.conf files whose session left no journal (a crash, then a reboot wiped the
+ * state directory): every SESSION.resolv.conf.orig in backup_dir that has its .sstp twin and no
+ * STATE_DIR/SESSION.journal (session NULL: all). Counts go into rep; the first error returned. */
+int plat_dns_file_orphans(const struct plat_net_config *cfg, const struct plat_undo_env *env,
+			  const char *state_dir, const char *backup_dir,
+			  struct plat_cleanup_report *rep);
 /* The resolv.conf text written by the file backend (exposed for unit tests). Returns malloc'ed
  * text or NULL. orig may be NULL. */
 char *plat_dns_resolv_conf_text(const struct plat_dns_config *c, const char *orig,

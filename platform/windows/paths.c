@@ -46,6 +46,16 @@ const char *plat_default_state_dir(void)
 	return program_data(dir, sizeof(dir), "");
 }
 
+const char *plat_default_backup_dir(void)
+{
+	return plat_default_state_dir(); /* survives a reboot already */
+}
+
+const char *plat_backup_dir_for(const char *backup_dir, const char *state_dir)
+{
+	return backup_dir ? backup_dir : state_dir ? state_dir : plat_default_backup_dir();
+}
+
 const char *plat_default_control_path(void)
 {
 	static char path[MAX_PATH * 3 + 16];

@@ -227,6 +227,13 @@ static void test_other_commands(void **state)
 	assert_int_equal(cli.cmd, SSTP_CMD_IMPORT);
 	assert_string_equal(cli.import_name, "azure");
 	assert_true(cli.force);
+	assert_int_equal(PARSE(&cli, err, "import", "pkg.zip", "--dns-domain", "corp.example",
+			       "--dns-domain", "vnet.example", "--backup-dir", "/tmp/b"), 0);
+	assert_int_equal(cli.conn.n_dns_domains, 2);
+	assert_string_equal(cli.conn.dns_domains[1], "vnet.example");
+	assert_string_equal(cli.backup_dir, "/tmp/b");
+	expect_usage(PARSE(&cli, err, "import", "pkg.zip", "--dns-domain", "a..b"), "--dns-domain");
+	expect_usage(PARSE(&cli, err, "status", "--backup-dir", "rel"), "--backup-dir needs an absolute");
 	expect_usage(PARSE(&cli, err, "import"), "needs a PACKAGE.zip or URL");
 	assert_int_equal(PARSE(&cli, err, "package", "show", "https://x/p.zip?sig=1", "--json"), 0);
 	assert_int_equal(cli.cmd, SSTP_CMD_PACKAGE_SHOW);

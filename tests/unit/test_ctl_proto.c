@@ -157,6 +157,9 @@ static void fill_status(struct sstp_conn_status *st)
 	SSTP_STATUS_SET(st->pin, "203.0.113.5/32");
 	SSTP_STATUS_SET(st->dns[0], "10.0.0.53");
 	st->ndns = 1;
+	SSTP_STATUS_SET(st->dns_domains[0], "corp.example");
+	memset(st->dns_domains[1], 'd', sizeof(st->dns_domains[1]) - 1); /* longest possible */
+	st->ndomains = 2;
 	SSTP_STATUS_SET(st->tls_suite, "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384");
 	st->bytes_in = 1ull << 40;
 	st->last_exit = 8;

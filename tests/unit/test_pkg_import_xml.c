@@ -54,9 +54,19 @@ static void test_standalone_xml(void **state)
 	o.name = "corp";
 	assert_int_equal(sstp_package_read(path, NULL, &p, err, sizeof(err)), 0);
 	o.base_dir = base;
+	/* import --dns-domain: the profile's dns-domain keys */
+	const char *doms[] = {"corp.example", "vnet.example"};
+	o.dns_domains = doms;
+	o.n_dns_domains = 2;
 	assert_int_equal(sstp_package_import(&p, &o, name, sizeof(name), dir, sizeof(dir), err,
 					     sizeof(err)), 0);
 	assert_string_equal(name, "corp");
+	FILE *f = fopen(dir, "r");
+	char text[8192] = "";
+	assert_non_null(f);
+	assert_true(fread(text, 1, sizeof(text) - 1, f) > 0);
+	fclose(f);
+	assert_non_null(strstr(text, "dns-domain = corp.example\ndns-domain = vnet.example\n"));
 	sstp_package_free(&p);
 	tz_rm_rf(base);
 	unlink(path);

@@ -279,6 +279,105 @@ static void test_resolvconf_contract(void **state)
 	assert_int_equal(plat_dns_apply_resolvconf(&fx->env, &c, err, sizeof(err)), -ENOENT);
 }
 
+/* The copies go to the backup directory (made with its parent); with the journal gone (a crash,
+ * then a reboot emptied /run), plat_dns_file_orphans puts the file back, but never for a session
+ * whose journal is still there, nor from a directory others can write. */
+static void test_file_backup_dir_orphan(void **state)
+{
+	struct fixture *fx = *state;
+	struct plat_ip s;
+	struct plat_dns_config c = one_server(&s);
+	struct plat_net_config cfg = {.resolv_conf_path = fx->resolv};
+	struct plat_cleanup_report rep = {0};
+	char lib[128], jpath[160], err[256], *cur;
+
+	snprintf(lib, sizeof(lib), "%s/var/lib-sstp", fx->dir);
+	fx->env.backup_dir = lib;
+	assert_int_equal(plat_dns_apply_file(&fx->env, &c, err, sizeof(err)), 0);
+	assert_int_equal(strncmp(fx->recs[0].backup, lib, strlen(lib)), 0);
+	assert_int_equal(strncmp(fx->recs[0].ours, lib, strlen(lib)), 0);
+	cur = slurp(fx->recs[0].backup);
+	assert_string_equal(cur, ORIG);
+	free(cur);
+	/* a journal still names the session: its replay, not this scan, owns the pair */
+	snprintf(jpath, sizeof(jpath), "%s/corp.journal", fx->state);
+	spit(jpath, "x\n");
+	assert_int_equal(plat_dns_file_orphans(&cfg, &fx->undo, fx->state, lib, &rep), 0);
+	assert_int_equal(rep.undone + rep.skipped + rep.failed, 0);
+	unlink(jpath);
+	/* a directory others may write is not trusted */
+	chmod(lib, 0777);
+	assert_int_equal(plat_dns_file_orphans(&cfg, &fx->undo, fx->state, lib, &rep), -EPERM);
+	cur = slurp(fx->resolv);
+	assert_null(strstr(cur, "# user's file"));
+	free(cur);
+	chmod(lib, 0700);
+	/* another session's scan leaves it alone */
+	cfg.session = "other";
+	assert_int_equal(plat_dns_file_orphans(&cfg, &fx->undo, fx->state, lib, &rep), 0);
+	assert_int_equal(rep.undone, 0);
+	cfg.session = NULL;
+	assert_int_equal(plat_dns_file_orphans(&cfg, &fx->undo, fx->state, lib, &rep), 0);
+	assert_int_equal(rep.undone, 1);
+	cur = slurp(fx->resolv);
+	assert_string_equal(cur, ORIG);
+	free(cur);
+	assert_int_not_equal(access(fx->recs[0].backup, F_OK), 0);
+	assert_int_not_equal(access(fx->recs[0].ours, F_OK), 0);
+	/* nothing left: a second scan does nothing */
+	assert_int_equal(plat_dns_file_orphans(&cfg, &fx->undo, fx->state, lib, &rep), 0);
+	assert_int_equal(rep.undone + rep.already_gone + rep.skipped, 1);
+}
+
+/* systemd-resolved through a recording busctl: a split tunnel without domains asks the link for
+ * every name (DefaultRoute=yes) and routes the reverse zones of its routes there; with domains,
+ * only those (DefaultRoute=no); a full tunnel gets "~." */
+static void test_resolved_domains(void **state)
+{
+	struct fixture *fx = *state;
+	struct plat_ip s;
+	struct plat_prefix rev[3];
+	const char *dom[] = {"corp.example"};
+	struct plat_dns_config c = one_server(&s);
+	char script[128], rec[128], body[512], err[256], *got;
+
+	assert_int_equal(plat_prefix_parse("10.232.0.0/24", true, &rev[0]), 0);
+	assert_int_equal(plat_prefix_parse("10.1.16.0/22", true, &rev[1]), 0);
+	assert_int_equal(plat_prefix_parse("fd00:1::/32", true, &rev[2]), 0);
+	c.reverse = rev;
+	c.n_reverse = 3;
+	snprintf(script, sizeof(script), "%s/busctl", fx->dir);
+	snprintf(rec, sizeof(rec), "%s/calls", fx->dir);
+	snprintf(body, sizeof(body), "#!/bin/sh\nshift 6\necho \"$*\" >> '%s'\nexit 0\n", rec);
+	spit(script, body);
+	chmod(script, 0755);
+	fx->undo.busctl_cmd = script;
+	assert_int_equal(plat_dns_apply_resolved(&fx->env, &c, err, sizeof(err)), 0);
+	got = slurp(rec);
+	assert_string_equal(got,
+		"SetLinkDNS ia(iay) 9 1 2 4 10 1 0 4\n"
+		"SetLinkDomains ia(sb) 9 6 0.232.10.in-addr.arpa true 16.1.10.in-addr.arpa true "
+		"17.1.10.in-addr.arpa true 18.1.10.in-addr.arpa true 19.1.10.in-addr.arpa true "
+		"1.0.0.0.0.0.d.f.ip6.arpa true\n"
+		"SetLinkDefaultRoute ib 9 true\n");
+	free(got);
+	unlink(rec);
+	c.domains = dom;
+	c.n_domains = 1;
+	assert_int_equal(plat_dns_apply_resolved(&fx->env, &c, err, sizeof(err)), 0);
+	got = slurp(rec);
+	assert_non_null(strstr(got, "SetLinkDomains ia(sb) 9 1 corp.example true\n"));
+	assert_non_null(strstr(got, "SetLinkDefaultRoute ib 9 false\n"));
+	free(got);
+	unlink(rec);
+	c.full_tunnel = true;
+	assert_int_equal(plat_dns_apply_resolved(&fx->env, &c, err, sizeof(err)), 0);
+	got = slurp(rec);
+	assert_non_null(strstr(got, "SetLinkDomains ia(sb) 9 2 corp.example true . true\n"));
+	assert_non_null(strstr(got, "SetLinkDefaultRoute ib 9 true\n"));
+	free(got);
+}
+
 static void test_proc_run(void **state)
 {
 	const char *ok[] = {"/bin/sh", "-c", "read x; echo got:$x", NULL};
@@ -304,6 +403,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_never_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_symlink_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolvconf_contract, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_backup_dir_orphan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolved_domains, setup, teardown),
 		cmocka_unit_test(test_proc_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -133,6 +133,56 @@ static void test_backend_names(void **state)
 	assert_string_equal(plat_dns_backend_name((enum plat_dns_backend)99), "none");
 }
 
+static size_t zones(const char *cidr, char (*z)[PLAT_REVERSE_ZONE_MAX], size_t max)
+{
+	struct plat_prefix p;
+
+	assert_int_equal(plat_prefix_parse(cidr, false, &p), 0);
+	return plat_prefix_reverse_zones(&p, z, max);
+}
+
+static void test_reverse_zones(void **state)
+{
+	char z[16][PLAT_REVERSE_ZONE_MAX];
+	struct plat_prefix bad = {0};
+
+	(void)state;
+	assert_int_equal(zones("10.232.0.0/24", z, 16), 1);
+	assert_string_equal(z[0], "0.232.10.in-addr.arpa");
+	assert_int_equal(zones("10.0.0.0/8", z, 16), 1);
+	assert_string_equal(z[0], "10.in-addr.arpa");
+	assert_int_equal(zones("0.0.0.0/0", z, 16), 1);
+	assert_string_equal(z[0], "in-addr.arpa");
+	assert_int_equal(zones("192.0.2.77/32", z, 16), 1);
+	assert_string_equal(z[0], "77.2.0.192.in-addr.arpa");
+	/* host bits are ignored; /23 = two /24 zones */
+	assert_int_equal(zones("10.1.3.9/23", z, 16), 2);
+	assert_string_equal(z[0], "2.1.10.in-addr.arpa");
+	assert_string_equal(z[1], "3.1.10.in-addr.arpa");
+	/* /20: 16 zones; /19 would be 32: the enclosing /16 instead */
+	assert_int_equal(zones("10.1.16.0/20", z, 16), 16);
+	assert_string_equal(z[15], "31.1.10.in-addr.arpa");
+	assert_int_equal(zones("10.1.32.0/19", z, 16), 1);
+	assert_string_equal(z[0], "1.10.in-addr.arpa");
+	/* max bounds what is written, the count says what it needs */
+	assert_int_equal(zones("10.1.16.0/20", z, 2), 16);
+	assert_string_equal(z[1], "17.1.10.in-addr.arpa");
+	assert_int_equal(zones("fd00:1::/32", z, 16), 1);
+	assert_string_equal(z[0], "1.0.0.0.0.0.d.f.ip6.arpa");
+	assert_int_equal(zones("2001:db8:abcd::/47", z, 16), 2);
+	assert_string_equal(z[0], "c.c.b.a.8.b.d.0.1.0.0.2.ip6.arpa");
+	assert_string_equal(z[1], "d.c.b.a.8.b.d.0.1.0.0.2.ip6.arpa");
+	assert_int_equal(zones("::/0", z, 16), 1);
+	assert_string_equal(z[0], "ip6.arpa");
+	assert_int_equal(zones("2001:db8::1/128", z, 16), 1);
+	assert_int_equal(strlen(z[0]), 72);
+	assert_int_equal(plat_prefix_reverse_zones(&bad, z, 16), 0);
+	assert_int_equal(plat_prefix_reverse_zones(NULL, z, 16), 0);
+	bad.ip.family = PLAT_AF_INET;
+	bad.len = 33;
+	assert_int_equal(plat_prefix_reverse_zones(&bad, z, 16), 0);
+}
+
 static void test_wrappers_reject_null(void **state)
 {
 	struct plat_ip ip;
@@ -157,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_contains_overlap),
 		cmocka_unit_test(test_backend_names),
 		cmocka_unit_test(test_wrappers_reject_null),
+		cmocka_unit_test(test_reverse_zones),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,12 @@ static void test_defaults(void **state)
 {
 	(void)state;
 	assert_string_equal(plat_default_state_dir(), "/run/sstp");
+	/* the resolv.conf backup outlives a reboot; a private state dir keeps its own */
+	assert_string_equal(plat_default_backup_dir(), "/var/lib/sstp");
+	assert_string_equal(plat_backup_dir_for(NULL, NULL), "/var/lib/sstp");
+	assert_string_equal(plat_backup_dir_for(NULL, "/run/sstp"), "/var/lib/sstp");
+	assert_string_equal(plat_backup_dir_for(NULL, "/tmp/st"), "/tmp/st");
+	assert_string_equal(plat_backup_dir_for("/tmp/b", "/tmp/st"), "/tmp/b");
 	assert_string_equal(plat_default_control_path(), "/run/sstp/control");
 	assert_string_equal(plat_default_system_dir(), "/etc/sstp");
 }
