@@ -82,6 +82,34 @@ if part eap; then
     rig_check "client namespace as before" sx_same_as "$BEFORE"
 fi
 
+# ---- NPS with "cryptobinding required": PEAP terminated in the gateway (rras_peap.py) -------------
+# The gateway runs PEAPv0 itself, relays the inner EAP-MSCHAPv2 to FreeRADIUS (whose inner MS-MPPE
+# keys are the ISK), sends a Cryptobinding request with its Result TLV and verifies the client's
+# response (nonce, Compound MAC) as NPS does; the SSTP binding is then checked with the HLAK from
+# the binding's IPMK. Negatives: the client's MAC altered on the way (the gateway refuses it), and
+# a gateway whose own Compound MAC is wrong (sstp refuses it with its sentence).
+if part eap; then
+    PEAPGW=(--auth peap --peap-cert "$RIG_PKI/nps.crt" --peap-key "$RIG_PKI/nps.key")
+    rgw_start rras-peapcb 8451 "${PEAPGW[@]}" || rig_fatal "gateway"
+    rgw_start rras-peaptamper 8452 "${PEAPGW[@]}" --peap-cb tamper || rig_fatal "gateway"
+    rgw_start rras-peapbadmac 8453 "${PEAPGW[@]}" --peap-cb bad-mac || rig_fatal "gateway"
+    up_case peapcb rras-peapcb 8451 "NPS PEAP-MSCHAPv2, cryptobinding required" "${PWARGS[@]}" --auth peap
+    rig_check "NPS PEAP: the gateway verified the client's cryptobinding" has rras-peapcb "PEAP cryptobinding ok"
+    mark rras-peaptamper
+    sx peaptamper connect "$RIG_GW_NAME:8452" "${COMMON[@]}" "${PWARGS[@]}" --auth peap --name peaptamper
+    rig_check "wrong client Compound MAC: exit 6 (exit $SX_RC)" [ "$SX_RC" = 6 ] || cat "$SX_OUT/peaptamper.err" >&2
+    rig_check "wrong client Compound MAC: the gateway refused it" \
+        has rras-peaptamper "PEAP cryptobinding MISMATCH: Compound MAC differs"
+    rig_check "client namespace as before" sx_same_as "$BEFORE"
+    mark rras-peapbadmac
+    sx peapbadmac connect "$RIG_GW_NAME:8453" "${COMMON[@]}" "${PWARGS[@]}" --auth peap --name peapbadmac
+    rig_check "gateway with a wrong cryptobinding: exit 6 (exit $SX_RC)" [ "$SX_RC" = 6 ] || cat "$SX_OUT/peapbadmac.err" >&2
+    rig_check "gateway with a wrong cryptobinding: sstp names it" \
+        grep -q "cryptobinding Compound MAC does not match" "$SX_OUT/peapbadmac.err"
+    rig_check "gateway with a wrong cryptobinding: no success sent after it" sh -c "! grep -q 'authentication peap ok' '$RIG_DIR/logs/rras-peapbadmac.log'"
+    rig_check "client namespace as before" sx_same_as "$BEFORE"
+fi
+
 # ---- MikroTik with verify-client-certificate=yes ------------------------------------------------------
 if part core; then
     rgw_start mikrotik-cert 8446 --variant mikrotik --auth mschapv2,pap --client-ca "$RIG_PKI/ca.crt" || rig_fatal "gateway"
