@@ -40,6 +40,8 @@ struct lcp_state {
 	bool echo_off;        /* peer Code-Rejected Echo */
 	uint64_t heard;       /* last time the peer was heard from (any frame but our own echo) */
 	uint16_t nakked_auth; /* auth protocol we last Nak'ed (accept it if the peer insists) */
+	uint8_t nakked_alg;   /* its CHAP algorithm (CHAP only) */
+	bool auth_agreed;     /* an Auth-Protocol of the peer was acknowledged */
 };
 
 struct ipcp_state {
