@@ -3,7 +3,7 @@
  * engine, the inner Request is read (without its EAP header, as PEAPv0 sends all but the
  * Extensions packets, or with it), answered by the inner method (Identity, EAP-MSCHAPv2 from
  * eap.c, the Result TLV here), and the Response is sealed and sent back as a TLS flight.
- * An NPS Cryptobinding TLV ([MS-PEAP] 2.2.8.1.2) is verified and answered (peap_cb.c has the
+ * An NPS Cryptobinding TLV ([MS-PEAP] 2.2.8.1.1) is verified and answered (peap_cb.c has the
  * keys and the Compound MAC); PEAP's MSK then comes from the binding's IPMK. */
 #include <stdio.h>
 #include <string.h>
@@ -79,7 +79,9 @@ static int crypto_binding(struct ppp *p, const uint8_t *v, size_t vlen,
 			  now);
 		goto out;
 	}
-	/* Our response: same versions, the server's nonce echoed, SubType response, our MAC. */
+	/* Our response ([MS-PEAP] 3.2.5.3): same versions, the request's nonce, SubType response,
+	 * our MAC. Outer TLVs (3.1.5.5.1) are not supported: a server that sent some in its Start
+	 * would include them in its MAC, and the check above refuses it. */
 	cb.reserved = 0;
 	cb.subtype = PPP_PEAP_CB_RESPONSE;
 	memset(cb.mac, 0, sizeof(cb.mac));

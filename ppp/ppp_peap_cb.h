@@ -1,4 +1,4 @@
-/* ppp_peap_cb.h - PEAPv0 cryptobinding ([MS-PEAP] 2.2.8.1.2, 3.1.5.5): the Cryptobinding TLV an
+/* ppp_peap_cb.h - PEAPv0 cryptobinding ([MS-PEAP] 2.2.8.1.1, 3.1.5.5): the Cryptobinding TLV an
  * NPS server sends with its Result TLV, the keys that bind the inner method to the TLS tunnel and
  * the Compound MAC over the TLV. Pure functions, exposed so unit tests and the fuzz target can
  * check every step.
