@@ -126,6 +126,7 @@ class PeapAuth:
         self.cr = self.sr = self.tk = None
         self.inner_id, self.rstate, self.user, self.isk = 0, None, None, None
         self.nonce = self.cmk = self.ipmk = None
+        self.success_sent = False
 
     # ---- outer EAP -------------------------------------------------------------------------------
     def start(self, now):
@@ -213,7 +214,6 @@ class PeapAuth:
         except ssl.SSLWantReadError:
             done = False
         except ssl.SSLError as e:
-            out = self.bout.read()
             self._end(False)
             return ("fail", "PEAP TLS handshake failed: %s" % e)
         out = self.bout.read()
