@@ -96,9 +96,11 @@ _CTX = {}
 
 
 def peap_ctx(cfg):
-    """One server context per gateway, TLS 1.2 only, keys logged to a private file."""
+    """One server context per gateway, TLS 1.2 only, keys logged to a private (0600) file."""
     if "ctx" not in _CTX:
-        fd, path = tempfile.mkstemp(prefix="rras-peap-keys.")
+        # next to the RADIUS secret: the rig's private directory, removed with the rig
+        fd, path = tempfile.mkstemp(prefix="rras-peap-keys.",
+                                    dir=os.path.dirname(os.path.abspath(cfg.secret_file)))
         os.close(fd)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
