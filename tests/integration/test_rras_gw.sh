@@ -10,10 +10,11 @@
 #       MS-CHAPv2 and an outer-TLS client certificate; SSTP hello; wrong password; binding mismatch;
 #       CALL_CONNECTED before any NCP frame.
 #   RGW_PART=eap (test_rras_gw_eap.sh, cases in rras_gw_pending.sh): EAP-TLS with a 3-level RSA-4096
-#       chain at MRU 4091, EAP-TLS identity = the certificate's UPN, PEAPv0/EAP-MSCHAPv2 (and a
-#       wrong PEAP password), NPS PEAP with cryptobinding required (and a wrong MAC either way),
-#       EAP identifiers reused by the server, SSTP echo answered but LCP
-#       echo not (45 s hold).
+#       chain at MRU 4091, EAP-TLS identity = the certificate's UPN, EAP identifiers reused by the
+#       server, SSTP echo answered but LCP echo not (45 s hold).
+#   RGW_PART=peap (test_rras_gw_peap.sh, cases in rras_gw_pending.sh): PEAPv0/EAP-MSCHAPv2 through
+#       FreeRADIUS (and a wrong PEAP password), NPS PEAP with cryptobinding required (and a wrong
+#       MAC either way).
 # RGW_SOAK=1 adds a hold of RGW_SOAK_SECS (150) with traffic every 10 s; RGW_SOAK_ONLY=1 runs only
 # that (ctest -L soak runs it for 600 s; not in CI).
 # Exit 0 pass, 1 fail, 77 skip.
@@ -27,7 +28,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/sstp_test_lib.sh"
 
 RGW_PART=${RGW_PART:-core}
-part() { [ "${RGW_SOAK_ONLY:-0}" != 1 ] && [ "$RGW_PART" = "$1" ]; }   # part core|eap
+part() { [ "${RGW_SOAK_ONLY:-0}" != 1 ] && [ "$RGW_PART" = "$1" ]; }   # part core|eap|peap
 
 rgw_require
 [ -x "$SSTP_BIN" ] || rig_skip "sstp binary not found at $SSTP_BIN (set SSTP_BIN or SSTP_BUILD_DIR)"
