@@ -45,6 +45,8 @@ void eap_reset(struct ppp *p)
 	e->in_tunnel = false;
 	e->tun_len = 0;
 	e->peap_ok = false;
+	e->cb_used = false;
+	ppp_wipe(e->cb_ipmk, sizeof(e->cb_ipmk));
 	e->method = 0;
 	e->notification[0] = '\0';
 	eaptls_reset(p);
@@ -326,7 +328,7 @@ static void eap_success(struct ppp *p, uint64_t now)
 		ppp_wipe(hlak, sizeof(hlak));
 		return;
 	}
-	if (e->method == EAPT_PEAP && e->peap_ok && p->mschap.verified && eaptls_success(p, hlak)) {
+	if (e->method == EAPT_PEAP && e->peap_ok && p->mschap.verified && peap_hlak(p, hlak)) {
 		ppp_auth_success(p, PPP_METHOD_PEAP, hlak, now); /* MS-SSTP: MSK[0..31] */
 		ppp_wipe(hlak, sizeof(hlak));
 		return;

@@ -63,6 +63,8 @@ static void lcp_resetci(struct fsm *f)
 	l->want.magic = new_magic(p);
 	l->magic_loops = 0;
 	l->nakked_auth = 0;
+	l->nakked_alg = 0;
+	l->auth_agreed = false;
 }
 
 static void lcp_addci(struct fsm *f, struct ppp_wr *w)
@@ -208,6 +210,7 @@ static char judge_auth(struct ppp *p, const uint8_t *v, size_t vlen, struct lcp_
 		ok = tls || (eap_usable(p) && (!other || p->lcp.nakked_auth == PPP_PROTO_EAP));
 	}
 	if (ok) {
+		p->lcp.auth_agreed = true;
 		his->neg_auth = true;
 		his->auth_proto = proto;
 		his->chap_alg = proto == PPP_PROTO_CHAP ? v[2] : 0;
@@ -217,7 +220,31 @@ static char judge_auth(struct ppp *p, const uint8_t *v, size_t vlen, struct lcp_
 	    ((a & ~(unsigned)(PPP_AUTH_EAP_TLS | PPP_AUTH_PEAP)) == 0 && p->cfg.tls == NULL))
 		return 'r';
 	p->lcp.nakked_auth = proto;
+	p->lcp.nakked_alg = proto == PPP_PROTO_CHAP && vlen >= 3 ? v[2] : 0;
 	return 'n';
+}
+
+const char *ppp_auth_wanted_hint(const struct ppp *p)
+{
+	unsigned a = p->cfg.auth;
+	uint16_t proto = p->lcp.nakked_auth;
+
+	if (proto == 0 || p->lcp.auth_agreed)
+		return NULL;
+	if (proto == PPP_PROTO_PAP)
+		return (a & PPP_AUTH_PAP) ? NULL
+					  : "the server asks for PAP (the password in clear inside "
+					    "TLS), which this profile does not allow: --auth pap allows it";
+	if (proto == PPP_PROTO_CHAP && p->lcp.nakked_alg == CHAP_MSCHAPV2)
+		return (a & PPP_AUTH_MSCHAPV2) ? NULL
+					       : "the server asks for MS-CHAPv2, which this profile does "
+						 "not allow: --auth mschapv2 allows it";
+	if (proto == PPP_PROTO_EAP)
+		return eap_usable(p) ? NULL
+				     : "the server asks for EAP, which this profile does not allow: "
+				       "--auth eap-mschapv2, peap or eap-tls allows it";
+	return "the server asks for an authentication protocol sstp does not implement (CHAP-MD5 "
+	       "or another): the server must offer MS-CHAPv2, EAP or PAP";
 }
 
 static enum fsm_reqci_result lcp_reqci(struct fsm *f, const uint8_t *opt, size_t len,

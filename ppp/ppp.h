@@ -196,6 +196,10 @@ const char *ppp_phase_name(enum ppp_phase phase);
 /* RFC 1661 state name ("Initial" ... "Opened") of LCP, IPCP or IPv6CP; "n/a" for others. */
 const char *ppp_state_name(const struct ppp *p, uint16_t proto);
 const char *ppp_auth_method_name(enum ppp_auth_method m);
+/* While LCP has not agreed on an authentication protocol: when the peer asked for one this
+ * configuration does not allow (we Nak'ed it), a sentence naming it and the option that allows
+ * it; NULL otherwise. For the caller's message when the server then gives up. */
+const char *ppp_auth_wanted_hint(const struct ppp *p);
 /* MRU the peer accepts (what it announced; 1500 when it named none). Frames we send are also
  * held to PPP_INFO_MAX. */
 uint16_t ppp_peer_mru(const struct ppp *p);

@@ -135,6 +135,29 @@ out:
 	return rc;
 }
 
+int ppp_hmac_sha1(const uint8_t *key, size_t klen, const struct ppp_iov *parts, size_t n,
+		  uint8_t out[PPP_SHA1_LEN])
+{
+	const mbedtls_md_info_t *info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA1);
+	mbedtls_md_context_t ctx;
+	int rc = -1;
+
+	if (info == NULL)
+		return -1;
+	mbedtls_md_init(&ctx);
+	if (mbedtls_md_setup(&ctx, info, 1) != 0 || mbedtls_md_hmac_starts(&ctx, key, klen) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (parts[i].len > 0 && mbedtls_md_hmac_update(&ctx, parts[i].p, parts[i].len) != 0)
+			goto out;
+	if (mbedtls_md_hmac_finish(&ctx, out) != 0)
+		goto out;
+	rc = 0;
+out:
+	mbedtls_md_free(&ctx);
+	return rc;
+}
+
 int ppp_des_encrypt(const uint8_t key7[7], const uint8_t in[8], uint8_t out[8])
 {
 	mbedtls_des_context ctx;

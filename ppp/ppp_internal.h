@@ -42,6 +42,8 @@ struct lcp_state {
 	uint8_t probe_id;     /* identifier of the last ppp_echo_probe() */
 	bool probe_out;       /* that probe is unanswered */
 	uint16_t nakked_auth; /* auth protocol we last Nak'ed (accept it if the peer insists) */
+	uint8_t nakked_alg;   /* its CHAP algorithm (CHAP only) */
+	bool auth_agreed;     /* an Auth-Protocol of the peer was acknowledged */
 };
 
 struct ipcp_state {
@@ -108,6 +110,8 @@ struct eap_state {
 	size_t tun_len;
 	bool tun_err;
 	bool peap_ok;                    /* inner method verified and Result TLV success sent */
+	bool cb_used;                    /* the server's cryptobinding verified and answered */
+	uint8_t cb_ipmk[40];             /* its IPMK: PEAP's MSK comes from it then */
 };
 
 struct ppp {
@@ -213,6 +217,9 @@ void eap_send_response(struct ppp *p, uint8_t id, uint8_t type, const uint8_t *a
 void eap_mschapv2_request(struct ppp *p, uint8_t id, const uint8_t *d, size_t len, uint64_t now);
 /* PEAP: one reassembled server message after the handshake (TLS records of the tunnel). */
 void peap_tunnel(struct ppp *p, uint8_t id, const uint8_t *rec, size_t len, uint64_t now);
+/* PEAP's HLAK after EAP-Success: MSK[0..31], the MSK from the IPMK when cryptobinding was used
+ * ([MS-PEAP] 3.1.5.7). false if the tunnel has no keys. */
+bool peap_hlak(struct ppp *p, uint8_t hlak[PPP_HLAK_LEN]);
 /* EAP-TLS/PEAP: send a flight of TLS records (fragmented), or an empty ack when len is 0. */
 void eaptls_send_output(struct ppp *p, uint8_t id, const uint8_t *out, size_t out_len);
 /* EAP-TLS Request (after the type byte). */

@@ -205,6 +205,18 @@ static void auth_failed(struct sstp_session *s, const struct ppp_event *ev)
 		sstp_dbg("PPP: %s", ev->message);
 }
 
+/* Before the link came up: the server gave up after asking for an authentication method the
+ * profile does not allow. Fails the session with the method and the option; false otherwise. */
+static bool fail_auth_wanted(struct sstp_session *s)
+{
+	const char *h = (s->ppp != NULL && !s->ever_up) ? ppp_auth_wanted_hint(s->ppp) : NULL;
+
+	if (h == NULL)
+		return false;
+	sess_fail(s, SSTP_EXIT_AUTH, "%s", h);
+	return true;
+}
+
 static void link_down(struct sstp_session *s, const struct ppp_event *ev)
 {
 	const char *m = ev->message[0] ? ev->message : "no reason given";
@@ -212,6 +224,9 @@ static void link_down(struct sstp_session *s, const struct ppp_event *ev)
 	s->link_down = true;
 	s->data_open = false;
 	sstp_dbg("PPP link down: %s", m);
+	if ((ev->reason == PPP_DOWN_PEER_TERMINATE || ev->reason == PPP_DOWN_NEGOTIATION) &&
+	    fail_auth_wanted(s))
+		return;
 	switch (ev->reason) {
 	case PPP_DOWN_PEER_TERMINATE:
 		if (s->ever_up && s->state == SSTP_STATE_CONNECTED)
@@ -674,6 +689,8 @@ static void rx_drive(struct sstp_session *s, uint64_t now)
 			return;
 		}
 		s->transport_dead = true;
+		if (fail_auth_wanted(s))
+			return;
 		if (r == TLS_CLOSED)
 			sess_fail(s, s->ever_up ? SSTP_EXIT_PEER_DEAD : SSTP_EXIT_NEGOTIATION,
 				  "%s closed the connection%s", s->cfg.server ? s->cfg.server : "the server",

@@ -14,7 +14,8 @@ test's business). MikroTik: PAP and MS-CHAPv2 only, TLS 1.2 only, a client certi
 the outer TLS, PAP Ack with trailing bytes.
 
 Variants: --hold SECS (report a call still up after SECS), --session-timeout SECS, --no-lcp-echo,
---reuse-eap-id, --corrupt-nonce (checks CALL_CONNECTED against another nonce than the one sent).
+--reuse-eap-id, --corrupt-nonce (checks CALL_CONNECTED against another nonce than the one sent);
+--auth peap terminates PEAPv0 here with the cryptobinding NPS requires (rras_peap.py, --peap-cb).
 Log lines on stdout (the tests grep them): "call N: ...".
 """
 import argparse
@@ -36,6 +37,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rras_radius as radius  # noqa: E402
 from rras_auth import AUTHS  # noqa: E402
+from rras_peap import PeapAuth  # noqa: E402
 from rras_ppp import (LCP, EAP, IPCP, IPV6CP, CCP, BACP, PROTO_NAMES, CONFREQ, CONFACK, CONFNAK,  # noqa: E402
                       CONFREJ, TERMREQ, TERMACK, CODEREJ, PROTREJ, ECHOREQ, ECHOREP, IDENT, Malformed,
                       Negotiation, auth_from_option, auth_option, cp_build, cp_parse,
@@ -45,6 +47,7 @@ SSTP_URI = b"/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/"
 CONNECT_REQ, CONNECT_ACK, CONNECT_NAK, CONNECTED, ABORT, DISCONNECT, DISCONNECT_ACK = 1, 2, 3, 4, 5, 6, 7
 ECHO_REQ, ECHO_RESP = 8, 9
 HTTP_MAX = 8192
+AUTHS["peap"] = PeapAuth   # PEAP terminated here with cryptobinding, as NPS does (rras_peap.py)
 AUTH_PROTOS = {a.proto for a in AUTHS.values()}
 
 
@@ -493,7 +496,7 @@ def parse_args(argv):
     p.add_argument("--radius", default="127.0.0.1:1812")
     p.add_argument("--secret-file", required=True)
     p.add_argument("--variant", choices=("rras", "mikrotik"), default="rras")
-    p.add_argument("--auth", default=None, help="allowed methods in order: eap,mschapv2,pap")
+    p.add_argument("--auth", default=None, help="allowed methods in order: eap,peap,mschapv2,pap")
     p.add_argument("--pool", default="10.232.0.10-10.232.0.99")
     p.add_argument("--server-ip", default="10.232.0.254")
     p.add_argument("--dns", default="10.232.0.1,10.232.0.2")
@@ -505,10 +508,15 @@ def parse_args(argv):
     p.add_argument("--no-lcp-echo", action="store_true")
     p.add_argument("--reuse-eap-id", action="store_true")
     p.add_argument("--corrupt-nonce", action="store_true")
+    p.add_argument("--peap-cb", choices=("required", "off", "bad-mac", "tamper"), default="required",
+                   help="--auth peap: cryptobinding required and verified (NPS), not sent, sent with "
+                   "a wrong Compound MAC, or the client's MAC flipped before the check")
+    p.add_argument("--peap-cert", help="--auth peap: the NPS certificate (default: --cert)")
+    p.add_argument("--peap-key", help="--auth peap: its key (default: --key)")
     cfg = p.parse_args(argv)
     cfg.auth = (cfg.auth or ("eap" if cfg.variant == "rras" else "mschapv2,pap")).split(",")
     for a in cfg.auth:
-        if a not in AUTHS or (cfg.variant == "mikrotik" and a == "eap"):
+        if a not in AUTHS or (cfg.variant == "mikrotik" and a in ("eap", "peap")):
             p.error("method %s not offered by the %s variant" % (a, cfg.variant))
     host, port = cfg.radius.rsplit(":", 1)
     cfg.radius = (host, int(port))

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
 # Sourced by test_rras_gw.sh: the EAP and liveness cases (RGW_PART=eap, test_rras_gw_eap.sh), the
+# PEAP cases (RGW_PART=peap, test_rras_gw_peap.sh), the
 # MikroTik client-certificate and NCP-order checks of the core part, and the soak. (The file's name
 # is from when these cases waited for client fixes behind RGW_PENDING_* flags; all pass now.)
 
@@ -61,7 +62,7 @@ fi
 # The server side of PEAP proven without sstp: hostap's eapol_test (Debian eapoltest) runs
 # PEAPv0/EAP-MSCHAPv2 against the same FreeRADIUS and compares the MSK it derives with the
 # MS-MPPE keys of the Access-Accept (what the gateway turns into the HLAK).
-if part eap && command -v eapol_test >/dev/null; then
+if part peap && command -v eapol_test >/dev/null; then
     printf '%s\n' 'network={' ' key_mgmt=IEEE8021X' ' eap=PEAP' " identity=\"$RGW_PEAP_USER\"" \
         " password=\"$RIG_PASS\"" " ca_cert=\"$RIG_PKI/ca.crt\"" ' phase1="peapver=0"' \
         ' phase2="auth=MSCHAPV2"' '}' > "$RIG_DIR/eapol-peap.conf"
@@ -71,7 +72,7 @@ if part eap && command -v eapol_test >/dev/null; then
     rig_check "eapol_test's PEAP MSK equals the MS-MPPE keys of the Access-Accept" \
         grep -q "MPPE keys OK: 1  mismatch: 0" "$RIG_DIR/logs/eapol-peap.log"
 fi
-if part eap; then
+if part peap; then
     up_case peap rras-eap 8443 "RRAS PEAP-MSCHAPv2" --user "$RGW_PEAP_USER" --password-file "$SX_PW" \
         --auth "${RGW_PEAP_AUTH:-peap}"
     mark rras-eap
@@ -79,6 +80,34 @@ if part eap; then
         --auth "${RGW_PEAP_AUTH:-peap}" --name peapbad
     rig_check "wrong PEAP password: exit 6 (exit $SX_RC)" [ "$SX_RC" = 6 ] || cat "$SX_OUT/peapbad.err" >&2
     rig_check "wrong PEAP password: NPS (FreeRADIUS) rejected it" has rras-eap "Access-Reject (EAP)"
+    rig_check "client namespace as before" sx_same_as "$BEFORE"
+fi
+
+# ---- NPS with "cryptobinding required": PEAP terminated in the gateway (rras_peap.py) -------------
+# The gateway runs PEAPv0 itself, relays the inner EAP-MSCHAPv2 to FreeRADIUS (whose inner MS-MPPE
+# keys are the ISK), sends a Cryptobinding request with its Result TLV and verifies the client's
+# response (nonce, Compound MAC) as NPS does; the SSTP binding is then checked with the HLAK from
+# the binding's IPMK. Negatives: the client's MAC altered on the way (the gateway refuses it), and
+# a gateway whose own Compound MAC is wrong (sstp refuses it with its sentence).
+if part peap; then
+    PEAPGW=(--auth peap --peap-cert "$RIG_PKI/nps.crt" --peap-key "$RIG_PKI/nps.key")
+    rgw_start rras-peapcb 8451 "${PEAPGW[@]}" || rig_fatal "gateway"
+    rgw_start rras-peaptamper 8452 "${PEAPGW[@]}" --peap-cb tamper || rig_fatal "gateway"
+    rgw_start rras-peapbadmac 8453 "${PEAPGW[@]}" --peap-cb bad-mac || rig_fatal "gateway"
+    up_case peapcb rras-peapcb 8451 "NPS PEAP-MSCHAPv2, cryptobinding required" "${PWARGS[@]}" --auth peap
+    rig_check "NPS PEAP: the gateway verified the client's cryptobinding" has rras-peapcb "PEAP cryptobinding ok"
+    mark rras-peaptamper
+    sx peaptamper connect "$RIG_GW_NAME:8452" "${COMMON[@]}" "${PWARGS[@]}" --auth peap --name peaptamper
+    rig_check "wrong client Compound MAC: exit 6 (exit $SX_RC)" [ "$SX_RC" = 6 ] || cat "$SX_OUT/peaptamper.err" >&2
+    rig_check "wrong client Compound MAC: the gateway refused it" \
+        has rras-peaptamper "PEAP cryptobinding MISMATCH: Compound MAC differs"
+    rig_check "client namespace as before" sx_same_as "$BEFORE"
+    mark rras-peapbadmac
+    sx peapbadmac connect "$RIG_GW_NAME:8453" "${COMMON[@]}" "${PWARGS[@]}" --auth peap --name peapbadmac
+    rig_check "gateway with a wrong cryptobinding: exit 6 (exit $SX_RC)" [ "$SX_RC" = 6 ] || cat "$SX_OUT/peapbadmac.err" >&2
+    rig_check "gateway with a wrong cryptobinding: sstp names it" \
+        grep -q "cryptobinding Compound MAC does not match" "$SX_OUT/peapbadmac.err"
+    rig_check "gateway with a wrong cryptobinding: no success sent after it" sh -c "! grep -q 'authentication peap ok' '$RIG_DIR/logs/rras-peapbadmac.log'"
     rig_check "client namespace as before" sx_same_as "$BEFORE"
 fi
 

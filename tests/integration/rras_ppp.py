@@ -123,7 +123,7 @@ def lcp_server_opts(auth, mru, magic, windows=True):
 
 
 def auth_option(auth):
-    return {"eap": struct.pack(">H", EAP), "mschapv2": struct.pack(">HB", CHAP, 0x81),
+    return {"eap": struct.pack(">H", EAP), "peap": struct.pack(">H", EAP), "mschapv2": struct.pack(">HB", CHAP, 0x81),
             "pap": struct.pack(">H", PAP)}[auth]
 
 

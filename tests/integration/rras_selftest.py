@@ -11,6 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rras_gw  # noqa: E402
+import rras_peap  # noqa: E402
 import rras_radius as radius  # noqa: E402
 from rras_ppp import Malformed, cp_parse, opts_parse  # noqa: E402
 
@@ -82,9 +83,40 @@ def fuzz(desc, fn, ok_errors, rounds=3000):
     check("%s: %d random inputs, only its own error" % (desc, rounds), True)
 
 
+def peap_cb():
+    """The gateway's PEAP cryptobinding against the vectors of test_ppp_peap.c (computed by
+    tests/unit/gen_peap_cb_vectors.py): both sides of the binding agree before any call."""
+    tk = bytes(0x40 + i for i in range(40))
+    isk = bytes.fromhex("D5F0E9521E3EA9589645E86051C822268B7CDC149B993A1BA118CB153F56DCCB")
+    ipmk, cmk = rras_peap.cb_keys(tk, isk)
+    check("PEAP cryptobinding: CMK", cmk.hex().upper() == "87BD3BE81B82A2E49BD943EC57C169361C3984DA")
+    nonce = bytes(range(0x80, 0xA0))
+    req = rras_peap.cb_tlv(0, nonce)
+    check("PEAP cryptobinding: request Compound MAC",
+          rras_peap.cb_mac(cmk, req).hex().upper() == "5B1E34FB64E73DDC299153CE9A9F93AA966881E5")
+    rsp = rras_peap.cb_tlv(1, nonce)
+    rsp = rsp[:40] + rras_peap.cb_mac(cmk, rsp)
+    check("PEAP cryptobinding: the client's response verifies", rras_peap.cb_check(rsp, cmk, nonce) is None)
+    bad = rsp[:59] + bytes([rsp[59] ^ 1])
+    check("PEAP cryptobinding: a wrong Compound MAC is refused",
+          rras_peap.cb_check(bad, cmk, nonce) == "Compound MAC differs")
+    check("PEAP cryptobinding: another nonce is refused", rras_peap.cb_check(rsp, cmk, bytes(32)) is not None)
+    check("PEAP cryptobinding: a request is not a response", rras_peap.cb_check(req, cmk, nonce) is not None)
+    check("PEAP cryptobinding: a short TLV is refused", rras_peap.cb_check(rsp[:50], cmk, nonce) is not None)
+    msk = rras_peap.prf_plus(ipmk, b"Session Key Generating Function\x00", 64)
+    check("PEAP cryptobinding: the HLAK from the IPMK", msk[:32].hex().upper() ==
+          "91AFE0DBED3EB5A2D2F111D71BFDB5D93C688B1C1FCB92EB3730D51E0297180E")
+    # RFC 5246 has no PRF vector; this is the widely used TLS 1.2 SHA-256 PRF test vector
+    out = rras_peap.tls12_prf("sha256", bytes.fromhex("9bbe436ba940f017b17652849a71db35"), b"test label",
+                              bytes.fromhex("a0ba9f936cda311827a6f796ffd5198c"), 16)
+    check("TLS 1.2 PRF (SHA-256) vector", out.hex() == "e3f229ba727be17b8d122620557cd453")
+
+
 def main():
     vectors()
     mppe()
+    peap_cb()
+    fuzz("PEAP Extensions TLV parser", rras_peap.tlvs_parse, Malformed)
     fuzz("PPP control packet parser", cp_parse, Malformed)
     fuzz("PPP option parser", opts_parse, Malformed)
     fuzz("RADIUS attribute parser", radius.parse_attrs, radius.RadiusError)

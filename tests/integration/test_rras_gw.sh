@@ -5,13 +5,16 @@
 # the service host behind the gateway and checks the gateway's verdict on the binding.
 #
 # Two parts, so that each stays well under 2 minutes (ctest shows them separately):
-#   RGW_PART=core (default, this file): RRAS MS-CHAPv2, EAP-MSCHAPv2, EAP-TLS; MikroTik PAP,
+#   RGW_PART=core (default, this file): RRAS MS-CHAPv2, EAP-MSCHAPv2, EAP-TLS, PAP only (allowed and
+#       not allowed by the profile); MikroTik PAP,
 #       MS-CHAPv2 and an outer-TLS client certificate; SSTP hello; wrong password; binding mismatch;
 #       CALL_CONNECTED before any NCP frame.
 #   RGW_PART=eap (test_rras_gw_eap.sh, cases in rras_gw_pending.sh): EAP-TLS with a 3-level RSA-4096
-#       chain at MRU 4091, EAP-TLS identity = the certificate's UPN, PEAPv0/EAP-MSCHAPv2 (and a
-#       wrong PEAP password), EAP identifiers reused by the server, SSTP echo answered but LCP
-#       echo not (45 s hold).
+#       chain at MRU 4091, EAP-TLS identity = the certificate's UPN, EAP identifiers reused by the
+#       server, SSTP echo answered but LCP echo not (45 s hold).
+#   RGW_PART=peap (test_rras_gw_peap.sh, cases in rras_gw_pending.sh): PEAPv0/EAP-MSCHAPv2 through
+#       FreeRADIUS (and a wrong PEAP password), NPS PEAP with cryptobinding required (and a wrong
+#       MAC either way).
 # RGW_SOAK=1 adds a hold of RGW_SOAK_SECS (150) with traffic every 10 s; RGW_SOAK_ONLY=1 runs only
 # that (ctest -L soak runs it for 600 s; not in CI).
 # Exit 0 pass, 1 fail, 77 skip.
@@ -25,7 +28,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/sstp_test_lib.sh"
 
 RGW_PART=${RGW_PART:-core}
-part() { [ "${RGW_SOAK_ONLY:-0}" != 1 ] && [ "$RGW_PART" = "$1" ]; }   # part core|eap
+part() { [ "${RGW_SOAK_ONLY:-0}" != 1 ] && [ "$RGW_PART" = "$1" ]; }   # part core|eap|peap
 
 rgw_require
 [ -x "$SSTP_BIN" ] || rig_skip "sstp binary not found at $SSTP_BIN (set SSTP_BIN or SSTP_BUILD_DIR)"
@@ -49,6 +52,7 @@ if part core; then
     rgw_start rras-chap 443 --auth mschapv2 || rig_fatal "gateway"
     rgw_start mikrotik 8444 --variant mikrotik --auth pap,mschapv2 || rig_fatal "gateway"
     rgw_start rras-badnonce 8445 --auth mschapv2 --corrupt-nonce || rig_fatal "gateway"
+    rgw_start rras-pap 8454 --auth pap || rig_fatal "gateway"
 fi
 
 COMMON=(--ca "$RIG_PKI/ca.crt" --route "$RIG_HUB_NET" --no-ipv6 --no-dns --timeout 40)
@@ -96,6 +100,16 @@ up_case eaptls rras-eap 8443 "RRAS EAP-TLS" --cert "$RIG_PKI/certuser.crt" --key
 up_case pap mikrotik 8444 "MikroTik PAP" "${PWARGS[@]}" --auth pap
 rig_check "MikroTik: TLS 1.2 was used" has mikrotik "TLS TLSv1.2"
 up_case mtchap mikrotik 8444 "MikroTik MS-CHAPv2" "${PWARGS[@]}" --auth mschapv2
+
+# ---- RRAS offering PAP only: connects when the profile allows PAP, a sentence otherwise ---------------
+up_case rraspap rras-pap 8454 "RRAS PAP only, --auth pap" "${PWARGS[@]}" --auth pap
+mark rras-pap
+sx rraspapno connect "$RIG_GW_NAME:8454" "${COMMON[@]}" "${PWARGS[@]}" --auth mschapv2 --name rraspapno
+rig_check "RRAS PAP only, profile without PAP: exit 6 (exit $SX_RC)" [ "$SX_RC" = 6 ] || cat "$SX_OUT/rraspapno.err" >&2
+rig_check "RRAS PAP only, profile without PAP: sstp names PAP and --auth pap" \
+    grep -q "the server asks for PAP.*--auth pap allows it" "$SX_OUT/rraspapno.err"
+rig_check "RRAS PAP only: the gateway saw the client refuse PAP" has rras-pap "client-nak-auth-mschapv2"
+rig_check "client namespace as before" sx_same_as "$BEFORE"
 
 # ---- the gateway's SSTP hello (ECHO_REQUEST after idle) is answered; the call holds ------------------
 rgw_start rras-hello 8449 --auth mschapv2 --hello 4 --hold 15 || rig_fatal "gateway"

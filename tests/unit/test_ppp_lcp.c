@@ -2,7 +2,8 @@
  * seq, EPDISC, Quality, unknown), MRU range and Naks, ACCM, magic loop detection, our request
  * after Naks and Rejects (SoftEther rejects magic), Max-Failure, malformed options, Echo and
  * Protocol-Reject truncation to the peer MRU, Code-Reject, renegotiation, frame parsing, the
- * readiness echo. */
+ * readiness echo; the sentence for a server insisting on an authentication method the profile
+ * does not allow. */
 #include "test_ppp_util.h"
 
 static struct tframes f;
@@ -26,6 +27,44 @@ static uint8_t answer(struct ppp *p, uint8_t id, const void *opts, size_t len)
 	assert_int_equal(f.n, 1);
 	assert_int_equal(tf_id(&f, 0), id);
 	return tf_code(&f, 0);
+}
+
+/* A server insisting on a method the profile does not allow: Nak, then a sentence naming it and
+ * the option; none when the method is allowed, and none once an Auth-Protocol was agreed. */
+static void test_auth_wanted_hint(void **state)
+{
+	static const uint8_t pap[] = {3, 4, 0xC0, 0x23}, chap[] = {3, 5, 0xC2, 0x23, 0x81},
+			     md5[] = {3, 5, 0xC2, 0x23, 0x05}, eap[] = {3, 4, 0xC2, 0x27};
+	struct ppp_config cfg;
+	struct test_rand rnd;
+	struct ppp *p;
+	(void)state;
+
+	test_config(&cfg, &rnd);
+	cfg.auth = PPP_AUTH_MSCHAPV2;
+	p = ppp_new(&cfg);
+	ppp_lower_up(p, 0);
+	clear_frames(p, &f);
+	assert_null(ppp_auth_wanted_hint(p));
+	assert_int_equal(answer(p, 1, pap, sizeof(pap)), 3); /* Nak: MS-CHAPv2 instead */
+	assert_non_null(strstr(ppp_auth_wanted_hint(p), "--auth pap"));
+	assert_int_equal(answer(p, 2, eap, sizeof(eap)), 3);
+	assert_non_null(strstr(ppp_auth_wanted_hint(p), "asks for EAP"));
+	assert_int_equal(answer(p, 3, md5, sizeof(md5)), 3);
+	assert_non_null(strstr(ppp_auth_wanted_hint(p), "does not implement"));
+	assert_int_equal(answer(p, 4, chap, sizeof(chap)), 2); /* agreed: no hint any more */
+	assert_null(ppp_auth_wanted_hint(p));
+	ppp_free(p);
+
+	cfg.auth = PPP_AUTH_PAP;
+	p = ppp_new(&cfg);
+	ppp_lower_up(p, 0);
+	clear_frames(p, &f);
+	assert_int_equal(answer(p, 1, chap, sizeof(chap)), 3);
+	assert_non_null(strstr(ppp_auth_wanted_hint(p), "--auth mschapv2"));
+	assert_int_equal(answer(p, 2, pap, sizeof(pap)), 2);
+	assert_null(ppp_auth_wanted_hint(p));
+	ppp_free(p);
 }
 
 static void test_rejects(void **state)
@@ -436,6 +475,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_auth_wanted_hint),
 		cmocka_unit_test(test_mru_range),
 		cmocka_unit_test(test_nak_and_reject_of_our_request),
 		cmocka_unit_test(test_magic_loop),

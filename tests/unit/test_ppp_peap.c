@@ -3,9 +3,14 @@
  * Start with the version bits, the header-less inner Identity and EAP-MSCHAPv2 (RFC 2759
  * vectors), the Extensions packet with its EAP header and the Result TLV, EAP-Success giving
  * HLAK = MSK[0..31]; and hostile input: a Result TLV success before the inner method, a TLV
- * length past the packet, Extensions without a Result TLV, a Crypto-Binding TLV (refused with
- * its reason), an empty inner message. */
+ * length past the packet, Extensions without a Result TLV, a short Cryptobinding TLV, an empty
+ * inner message. Cryptobinding ([MS-PEAP] 3.1.5.5): keys, Compound MAC and MSK against values
+ * computed independently with Python's hashlib/hmac (tests/unit/gen_peap_cb_vectors.py; no
+ * published vector exists), the server's request verified and answered, the HLAK from the
+ * binding's MSK, a wrong MAC, a wrong version or subtype, a binding with a failed Result. */
 #include "test_ppp_util.h"
+
+#include "ppp_peap_cb.h"
 
 static const uint8_t eap_opt[] = {3, 4, 0xC2, 0x27};
 static uint8_t io[4096];
@@ -113,19 +118,15 @@ static struct ppp *peap_up(struct test_rand *rnd)
 	return p;
 }
 
-static void test_peap_inner_exchange(void **state)
+/* Inner Identity and EAP-MSCHAPv2 (RFC 2759 vectors) up to the client's Success ack. */
+static void inner_mschapv2(struct ppp *p, struct test_rand *rnd)
 {
 	static const char succ[] = "S=407A5589115FD0D6209F510FE9C04566932CDA56 M=ok";
-	struct test_rand rnd;
-	struct ppp_event ev;
-	struct ppp *p;
+	static uint8_t peer[16];
 	uint8_t b[128];
 	const uint8_t *r;
 	size_t n;
-	static uint8_t peer[16];
-	(void)state;
 
-	p = peap_up(&rnd);
 	/* inner Identity, header-less: "01" -> "01 User" */
 	r = peap(p, 3, 0, "\x01", 1, &n);
 	assert_int_equal(n, 5);
@@ -141,9 +142,9 @@ static void test_peap_inner_exchange(void **state)
 	b[22] = 'r';
 	b[23] = 's';
 	hex2bin("21402324255E262A28295F2B3A337C7E", peer, 16);
-	rnd.script = peer;
-	rnd.script_len = 16;
-	rnd.script_off = 0;
+	rnd->script = peer;
+	rnd->script_len = 16;
+	rnd->script_off = 0;
 	r = peap(p, 4, 0, b, 24, &n);
 	assert_int_equal(n, 1 + 4 + 1 + 49 + 4);
 	assert_int_equal(r[0], 26);
@@ -162,6 +163,19 @@ static void test_peap_inner_exchange(void **state)
 	r = peap(p, 5, 0, b, 5 + strlen(succ), &n);
 	assert_int_equal(n, 2);
 	assert_memory_equal(r, "\x1a\x03", 2);
+}
+
+static void test_peap_inner_exchange(void **state)
+{
+	struct test_rand rnd;
+	struct ppp_event ev;
+	struct ppp *p;
+	const uint8_t *r;
+	size_t n;
+	(void)state;
+
+	p = peap_up(&rnd);
+	inner_mschapv2(p, &rnd);
 	/* Extensions with its EAP header, Result TLV success -> our Result success, full header */
 	r = peap(p, 6, 0, "\x01\x07\x00\x0b\x21\x80\x03\x00\x02\x00\x01", 11, &n);
 	assert_int_equal(n, 11);
@@ -210,11 +224,12 @@ static void test_peap_hostile(void **state)
 	(void)peap(p, 3, 0, "\x01\x07\x00\x09\x21\x00\x07\x00\x00", 9, &n);
 	expect_fail(p, "without a Result TLV");
 	ppp_free(p);
-	/* Crypto-Binding (NPS): refused with its reason */
+	/* a Cryptobinding TLV too short to hold a nonce and a MAC, after the inner method */
 	p = peap_up(&rnd);
-	(void)peap(p, 3, 0, "\x01\x07\x00\x0f\x21\x80\x0c\x00\x02\x00\x01\x80\x03\x00\x02", 15,
-		   &n);
-	expect_fail(p, "crypto binding");
+	inner_mschapv2(p, &rnd);
+	(void)peap(p, 6, 0, "\x01\x07\x00\x11\x21\x80\x03\x00\x02\x00\x01\x00\x0c\x00\x02\x00\x00",
+		   17, &n);
+	expect_fail(p, "malformed cryptobinding request from the server: Cryptobinding TLV length");
 	ppp_free(p);
 	/* an inner method we do not have: Nak offering 26; an empty tunnel message: empty ack */
 	p = peap_up(&rnd);
@@ -227,11 +242,129 @@ static void test_peap_hostile(void **state)
 	ppp_free(p);
 }
 
+/* tests/unit/gen_peap_cb_vectors.py: TK = the fake engine's MSK, ISK from RFC 3079 3.5.3 */
+#define V_ISK "D5F0E9521E3EA9589645E86051C822268B7CDC149B993A1BA118CB153F56DCCB"
+#define V_IPMK "E4A6BB30BEA72AFFA7F8299A55D79D10CD0F2203D635225697C7BFDD8C304F480E37E677E69A18BC"
+#define V_CMK "87BD3BE81B82A2E49BD943EC57C169361C3984DA"
+#define V_REQ_MAC "5B1E34FB64E73DDC299153CE9A9F93AA966881E5"
+#define V_RSP_MAC "D9B175DDD9C6ADF14144EA868EDAC8D5F10563B7"
+#define V_HLAK "91AFE0DBED3EB5A2D2F111D71BFDB5D93C688B1C1FCB92EB3730D51E0297180E"
+
+static void cb_tlv(uint8_t tlv[PPP_PEAP_CB_TLV_LEN], uint8_t subtype, const char *mac_hex)
+{
+	static const uint8_t hdr[8] = {0, 12, 0, 56, 0, 0, 0, 0};
+
+	memcpy(tlv, hdr, sizeof(hdr));
+	tlv[7] = subtype;
+	for (int i = 0; i < 32; i++)
+		tlv[8 + i] = (uint8_t)(0x80 + i);
+	hex2bin(mac_hex, tlv + 40, 20);
+}
+
+static void test_peap_cb_vectors(void **state)
+{
+	uint8_t tk[40], isk[32], ipmk[40], cmk[20], want[40], tlv[60], mac[20], msk[64];
+	struct ppp_peap_cb cb;
+	(void)state;
+
+	for (int i = 0; i < 40; i++)
+		tk[i] = (uint8_t)(0x40 + i);
+	hex2bin(V_ISK, isk, 32);
+	assert_int_equal(ppp_peap_cb_keys(tk, isk, ipmk, cmk), 0);
+	hex2bin(V_IPMK, want, 40);
+	assert_memory_equal(ipmk, want, 40);
+	hex2bin(V_CMK, want, 20);
+	assert_memory_equal(cmk, want, 20);
+	cb_tlv(tlv, 0, V_RSP_MAC); /* the MAC field is ignored by the computation */
+	assert_int_equal(ppp_peap_cb_mac(cmk, tlv, mac), 0);
+	hex2bin(V_REQ_MAC, want, 20);
+	assert_memory_equal(mac, want, 20);
+	assert_int_equal(ppp_peap_cb_msk(ipmk, msk), 0);
+	hex2bin(V_HLAK, want, 32);
+	assert_memory_equal(msk, want, 32);
+	/* the parser: a request parses; every other shape says why */
+	assert_null(ppp_peap_cb_parse(tlv + 4, 56, &cb));
+	assert_int_equal(cb.nonce[31], 0x9F);
+	assert_non_null(ppp_peap_cb_parse(tlv + 4, 55, &cb));
+	assert_non_null(ppp_peap_cb_parse(tlv + 4, 57, &cb));
+	tlv[5] = 1;
+	assert_non_null(strstr(ppp_peap_cb_parse(tlv + 4, 56, &cb), "version is not 0"));
+	tlv[5] = 0;
+	tlv[6] = 2;
+	assert_non_null(strstr(ppp_peap_cb_parse(tlv + 4, 56, &cb), "received version"));
+	tlv[6] = 0;
+	tlv[7] = 1;
+	assert_non_null(strstr(ppp_peap_cb_parse(tlv + 4, 56, &cb), "not a request"));
+}
+
+/* Extensions Request id 7 with Result (result) and the 60-byte Cryptobinding TLV. */
+static const uint8_t *cb_request(struct ppp *p, uint8_t result, const uint8_t tlv[60], size_t *n)
+{
+	uint8_t b[71] = {1, 7, 0, 71, 33, 0x80, 3, 0, 2, 0, 0};
+
+	b[10] = result;
+	memcpy(b + 11, tlv, 60);
+	return peap(p, 6, 0, b, sizeof(b), n);
+}
+
+static void test_peap_cryptobinding(void **state)
+{
+	struct test_rand rnd;
+	struct ppp_event ev;
+	struct ppp *p;
+	const uint8_t *r;
+	uint8_t tlv[60], want[71] = {2, 7, 0, 71, 33, 0x80, 3, 0, 2, 0, 1}, hlak[32];
+	size_t n;
+	(void)state;
+
+	/* NPS: Result success with a Cryptobinding request -> Result success with our response */
+	p = peap_up(&rnd);
+	inner_mschapv2(p, &rnd);
+	cb_tlv(tlv, 0, V_REQ_MAC);
+	r = cb_request(p, 1, tlv, &n);
+	cb_tlv(want + 11, 1, V_RSP_MAC);
+	assert_int_equal(n, sizeof(want));
+	assert_memory_equal(r, want, sizeof(want));
+	feed_pkt(p, 0, PPP_PROTO_EAP, 3, 6, NULL, 0);
+	assert_int_equal(find_event(p, PPP_EV_AUTH_OK, &ev), 1);
+	assert_int_equal(ev.method, PPP_METHOD_PEAP);
+	hex2bin(V_HLAK, hlak, 32); /* MSK from the binding's IPMK, not the tunnel's MSK */
+	assert_memory_equal(ev.hlak, hlak, 32);
+	ppp_free(p);
+	/* a wrong Compound MAC (a relay between two tunnels): refused with the reason */
+	p = peap_up(&rnd);
+	inner_mschapv2(p, &rnd);
+	cb_tlv(tlv, 0, V_REQ_MAC);
+	tlv[59] ^= 1;
+	(void)cb_request(p, 1, tlv, &n);
+	expect_fail(p, "Compound MAC does not match");
+	ppp_free(p);
+	/* a wrong version, a response where a request belongs */
+	p = peap_up(&rnd);
+	inner_mschapv2(p, &rnd);
+	cb_tlv(tlv, 1, V_REQ_MAC);
+	(void)cb_request(p, 1, tlv, &n);
+	expect_fail(p, "not a request");
+	ppp_free(p);
+	/* Result failure with a binding: our Result failure, no binding, no success */
+	p = peap_up(&rnd);
+	inner_mschapv2(p, &rnd);
+	cb_tlv(tlv, 0, V_REQ_MAC);
+	r = cb_request(p, 2, tlv, &n);
+	assert_int_equal(n, 11);
+	assert_int_equal(r[10], 2);
+	feed_pkt(p, 0, PPP_PROTO_EAP, 3, 6, NULL, 0);
+	assert_int_equal(find_event(p, PPP_EV_AUTH_OK, &ev), 0);
+	ppp_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_peap_inner_exchange),
 		cmocka_unit_test(test_peap_hostile),
+		cmocka_unit_test(test_peap_cb_vectors),
+		cmocka_unit_test(test_peap_cryptobinding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
