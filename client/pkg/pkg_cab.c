@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 
 /* What a "file name" handed to libmspack points at. */
 struct memdesc {
@@ -181,7 +181,7 @@ static int extract_one(struct mscab_decompressor *cd, struct mscabd_file *file,
 		free(d.out);
 		free(name);
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	int rc = cd->extract(cd, file, (const char *)(uintptr_t)&d);
 	if (rc != MSPACK_ERR_OK || d.overflow || d.out_len != file->length) {
@@ -193,7 +193,7 @@ static int extract_one(struct mscab_decompressor *cd, struct mscabd_file *file,
 			 : rc != MSPACK_ERR_OK ? "damaged cabinet" : "short data");
 		free(d.out);
 		free(name);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	d.out[d.out_len] = '\0';
 	out->v[out->n].name = name;
@@ -224,13 +224,13 @@ int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const ch
 	MSPACK_SYS_SELFTEST(self);
 	if (self != MSPACK_ERR_OK) {
 		snprintf(err, errlen, "libmspack self-test failed");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	struct memdesc in = {.in = cab, .in_len = len};
 	struct mscab_decompressor *cd = mspack_create_cab_decompressor(&sys);
 	if (!cd) {
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	/* no salvage mode: a damaged cabinet is an error, not a best effort */
 	cd->set_param(cd, MSCABD_PARAM_SALVAGE, 0);
@@ -239,7 +239,7 @@ int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const ch
 		snprintf(err, errlen, "installer: the embedded cabinet is damaged (libmspack error "
 			 "%d)", cd->last_error(cd));
 		mspack_destroy_cab_decompressor(cd);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	int rc = 0;
 	size_t count = 0;
@@ -247,7 +247,7 @@ int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const ch
 		if (++count > SSTP_CAB_MAX_FILES) {
 			snprintf(err, errlen, "installer: its cabinet lists more than %u files",
 				 SSTP_CAB_MAX_FILES);
-			rc = SSTP_EXIT_PROFILE;
+			rc = SSTP_ERR_PROFILE;
 			break;
 		}
 		if (!f->filename || (want && !want(f->filename)))
@@ -255,7 +255,7 @@ int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const ch
 		if (f->length > SSTP_CAB_MAX_FILE) {
 			snprintf(err, errlen, "installer: '%.100s' in its cabinet is larger than %u "
 				 "bytes", f->filename, SSTP_CAB_MAX_FILE);
-			rc = SSTP_EXIT_PROFILE;
+			rc = SSTP_ERR_PROFILE;
 			break;
 		}
 		rc = extract_one(cd, f, out, err, errlen);

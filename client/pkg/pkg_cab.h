@@ -27,7 +27,7 @@ struct sstp_cab_files {
 int sstp_cab_find(const unsigned char *buf, size_t len, size_t *off, size_t *cablen);
 
 /* Extract every file for which want(name) is true (want NULL: all) from a cabinet in memory.
- * Returns 0 or SSTP_EXIT_PROFILE / SSTP_EXIT_ERROR with a message. out freed with
+ * Returns 0 or SSTP_ERR_PROFILE / SSTP_ERR_INTERNAL with a message. out freed with
  * sstp_cab_files_free (also after a failure). */
 int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const char *name),
 		     struct sstp_cab_files *out, char *err, size_t errlen);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 
 static bool blank(char c)
 {
@@ -124,11 +124,11 @@ int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, 
 	*n = 0;
 	if (!text || len > SSTP_INI_MAX) {
 		snprintf(err, errlen, "routes.txt is larger than %u bytes", SSTP_INI_MAX);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	if (memchr(text, '\0', len)) {
 		snprintf(err, errlen, "routes.txt contains a NUL byte");
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	while (next_line(text, len, &pos, &ls, &ll)) {
 		lines++;
@@ -196,7 +196,7 @@ int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, 
 		if (!nvp) {
 			free(v);
 			snprintf(err, errlen, "out of memory");
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 		}
 		v = nvp;
 		v[nv++] = c;
@@ -206,7 +206,7 @@ int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, 
 	return 0;
 bad:
 	free(v);
-	return SSTP_EXIT_PROFILE;
+	return SSTP_ERR_PROFILE;
 }
 
 void sstp_text_from_utf16le(unsigned char *buf, size_t *len)

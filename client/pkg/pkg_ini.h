@@ -20,7 +20,7 @@ int sstp_ini_get(const char *text, size_t len, const char *section, const char *
 
 /* Parse routes.txt ("ADD 10.0.0.0 MASK 255.255.0.0 default METRIC default IF default" lines,
  * blank lines, REMOVE_GATEWAY, DELETE lines ignored). *out is malloc'ed (caller frees), in file
- * order. 0, or SSTP_EXIT_PROFILE with "routes.txt line N: ..." in err. */
+ * order. 0, or SSTP_ERR_PROFILE with "routes.txt line N: ..." in err. */
 int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, size_t *n,
 			  char *err, size_t errlen);
 

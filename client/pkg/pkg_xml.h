@@ -15,7 +15,7 @@
 
 /* Parse xml into out (which must be initialised; fields found are added). Does not require
  * SSTP or a gateway: the caller checks. Errors name the line: "VpnSettings.xml line 7: ...".
- * Returns 0 or SSTP_EXIT_PROFILE (SSTP_EXIT_ERROR when out of memory). */
+ * Returns 0 or SSTP_ERR_PROFILE (SSTP_ERR_INTERNAL when out of memory). */
 int sstp_pkg_xml_parse(const char *xml, size_t len, struct sstp_package *out,
 		       char *err, size_t errlen);
 

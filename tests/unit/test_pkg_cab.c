@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_cab.h"
 #include "pkg_ini.h"
 #include "pkg_zip.h"
@@ -99,7 +99,7 @@ static void test_routes_txt(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = sstp_routes_txt_parse(bad[i].text, strlen(bad[i].text), &r, &n, err,
 					       sizeof(err));
-		if (rc != SSTP_EXIT_PROFILE || !strstr(err, bad[i].needle))
+		if (rc != SSTP_ERR_PROFILE || !strstr(err, bad[i].needle))
 			fail_msg("'%s': rc %d err '%s'", bad[i].text, rc, err);
 		assert_null(r);
 	}
@@ -110,7 +110,7 @@ static void test_routes_txt(void **state)
 	for (int i = 0; i < 300; i++)
 		off += (size_t)snprintf(t + off, cap - off, "ADD 10.%d.%d.0 MASK 255.255.255.0\n",
 					i / 256, i % 256);
-	assert_int_equal(sstp_routes_txt_parse(t, off, &r, &n, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_routes_txt_parse(t, off, &r, &n, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "more than 256 routes"));
 	free(t);
 }
@@ -172,7 +172,7 @@ static void test_cab(void **state)
 	sstp_cab_files_free(&f);
 	/* a cabinet cut short, and one whose size field lies */
 	assert_int_equal(sstp_cab_extract(exe + off, cl / 3, want_routes, &f, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	sstp_cab_files_free(&f);
 	assert_int_equal(sstp_cab_find(exe, off + cl - 1, &off, &cl), -1);
 	/* nothing cab-like */
@@ -185,7 +185,7 @@ static void test_cab(void **state)
 	fake[16] = 44;
 	assert_int_equal(sstp_cab_find(fake, sizeof(fake), &off, &cl), 0);
 	assert_int_equal(sstp_cab_extract(fake, sizeof(fake), NULL, &f, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "damaged"));
 	sstp_cab_files_free(&f);
 	free(exe);
