@@ -1,5 +1,22 @@
-/* sstp_err.c - the phrases of enum sstp_errkind. */
+/* sstp_err.c - struct sstp_err and the phrases of enum sstp_errkind. */
 #include "sstp_err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int sstp_err_set(struct sstp_err *e, enum sstp_errkind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return kind;
+	e->kind = kind;
+	va_start(ap, fmt);
+	if (vsnprintf(e->msg, sizeof(e->msg), fmt, ap) < 0)
+		e->msg[0] = '\0';
+	va_end(ap);
+	return kind;
+}
 
 const char *sstp_err_str(int kind)
 {

@@ -25,6 +25,19 @@ enum sstp_errkind {
 };
 #define SSTP_ERR_KIND_MAX SSTP_ERR_PROBE
 
+/* A failure as a function hands it up, in place of a (char *err, size_t errlen) pair: the kind
+ * and one sentence naming what failed and why (never a secret). Zero-initialise it. */
+#define SSTP_ERR_MSG_MAX 512
+struct sstp_err {
+	enum sstp_errkind kind;
+	char msg[SSTP_ERR_MSG_MAX];
+};
+
+/* Record kind and the sentence (printf format, cut to fit) in e (may be NULL) and return kind,
+ * so that a function can `return sstp_err_set(e, SSTP_ERR_PROFILE, "...", ...);`. */
+int sstp_err_set(struct sstp_err *e, enum sstp_errkind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* A short phrase for the kind ("bad profile or package"); "unknown error" for a value outside
  * the enum. Never NULL. */
 const char *sstp_err_str(int kind);

@@ -167,10 +167,12 @@ static int from_cabinet(struct sstp_package *p, struct sstp_cab_files *cf, char 
 	if (routes) {
 		struct sstp_cidr *r;
 		size_t n;
-		int rc = sstp_routes_txt_parse((const char *)routes->data, routes->len, &r, &n, err,
-					       errlen);
-		if (rc)
+		struct sstp_err e = {0};
+		int rc = sstp_routes_txt_parse((const char *)routes->data, routes->len, &r, &n, &e);
+		if (rc) {
+			snprintf(err, errlen, "%s", e.msg);
 			return rc;
+		}
 		/* Azure lists the VNet address space, then the client address pool last */
 		for (size_t i = 0; i < n; i++) {
 			bool pool = n >= 2 && i == n - 1;

@@ -71,8 +71,10 @@ static void test_routes_txt(void **state)
 		"ADD 172.16.0.0 MASK 255.255.255.0 default METRIC 5";
 	struct sstp_cidr *r;
 	size_t n;
-	char err[256], a[SSTP_CIDR_STRLEN];
-	assert_int_equal(sstp_routes_txt_parse(good, sizeof(good) - 1, &r, &n, err, sizeof(err)), 0);
+	char a[SSTP_CIDR_STRLEN];
+	struct sstp_err e = {0};
+	assert_int_equal(sstp_routes_txt_parse(good, sizeof(good) - 1, &r, &n, &e), 0);
+	assert_int_equal(e.kind, SSTP_ERR_NONE);
 	assert_int_equal(n, 3);
 	sstp_cidr_format(&r[0], a, sizeof(a));
 	assert_string_equal(a, "10.0.0.0/16");
@@ -97,10 +99,10 @@ static void test_routes_txt(void **state)
 		{"ADD 10.0.0.0 MASK 255.0.0.0 default METRIC 1 IF 2 X 3 Y\n", "expected 'ADD"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int rc = sstp_routes_txt_parse(bad[i].text, strlen(bad[i].text), &r, &n, err,
-					       sizeof(err));
-		if (rc != SSTP_ERR_PROFILE || !strstr(err, bad[i].needle))
-			fail_msg("'%s': rc %d err '%s'", bad[i].text, rc, err);
+		memset(&e, 0, sizeof(e));
+		int rc = sstp_routes_txt_parse(bad[i].text, strlen(bad[i].text), &r, &n, &e);
+		if (rc != SSTP_ERR_PROFILE || e.kind != SSTP_ERR_PROFILE || !strstr(e.msg, bad[i].needle))
+			fail_msg("'%s': rc %d err '%s'", bad[i].text, rc, e.msg);
 		assert_null(r);
 	}
 	/* too many routes */
@@ -110,8 +112,10 @@ static void test_routes_txt(void **state)
 	for (int i = 0; i < 300; i++)
 		off += (size_t)snprintf(t + off, cap - off, "ADD 10.%d.%d.0 MASK 255.255.255.0\n",
 					i / 256, i % 256);
-	assert_int_equal(sstp_routes_txt_parse(t, off, &r, &n, err, sizeof(err)), SSTP_ERR_PROFILE);
-	assert_non_null(strstr(err, "more than 256 routes"));
+	assert_int_equal(sstp_routes_txt_parse(t, off, &r, &n, &e), SSTP_ERR_PROFILE);
+	assert_non_null(strstr(e.msg, "more than 256 routes"));
+	/* without a struct to fill, the kind alone */
+	assert_int_equal(sstp_routes_txt_parse(t, off, &r, &n, NULL), SSTP_ERR_PROFILE);
 	free(t);
 }
 
