@@ -206,6 +206,7 @@ static int from_installer(struct sstp_package *p, struct sstp_zip *z, long idx, 
 	unsigned char *exe;
 	size_t len, off, cablen;
 	struct sstp_cab_files cf;
+	struct sstp_err e = {0};
 	int rc = sstp_zip_read(z, (size_t)idx, 0, &exe, &len, err, errlen);
 	if (rc)
 		return rc;
@@ -214,8 +215,10 @@ static int from_installer(struct sstp_package *p, struct sstp_zip *z, long idx, 
 		free(exe);
 		return SSTP_ERR_PROFILE;
 	}
-	rc = sstp_cab_extract(exe + off, cablen, cab_wanted, &cf, err, errlen);
-	if (!rc)
+	rc = sstp_cab_extract(exe + off, cablen, cab_wanted, &cf, &e);
+	if (rc)
+		snprintf(err, errlen, "%s", e.msg);
+	else
 		rc = from_cabinet(p, &cf, err, errlen);
 	sstp_cab_files_free(&cf);
 	free(exe);

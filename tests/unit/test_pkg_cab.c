@@ -163,20 +163,22 @@ static void test_cab(void **state)
 	assert_memory_equal(exe + off, "MSCF", 4);
 	assert_true(off + cl <= el);
 	struct sstp_cab_files f;
-	char err[256];
-	if (sstp_cab_extract(exe + off, cl, NULL, &f, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
+	struct sstp_err e = {0};
+	if (sstp_cab_extract(exe + off, cl, NULL, &f, &e) != 0)
+		fail_msg("%s", e.msg);
 	assert_int_equal(f.n, 10); /* inf, cmp, cms, routes.txt, dll, cer, pbk, 2 icons, banner */
 	sstp_cab_files_free(&f);
-	assert_int_equal(sstp_cab_extract(exe + off, cl, want_routes, &f, err, sizeof(err)), 0);
+	assert_int_equal(sstp_cab_extract(exe + off, cl, want_routes, &f, &e), 0);
+	assert_int_equal(e.kind, SSTP_ERR_NONE);
 	assert_int_equal(f.n, 1);
 	assert_string_equal(f.v[0].name, "routes.txt");
 	assert_int_equal(f.v[0].len, 134);
 	assert_memory_equal(f.v[0].data, "ADD 10.0.0.0 MASK 255.255.0.0 default", 37);
 	sstp_cab_files_free(&f);
 	/* a cabinet cut short, and one whose size field lies */
-	assert_int_equal(sstp_cab_extract(exe + off, cl / 3, want_routes, &f, err, sizeof(err)),
-			 SSTP_ERR_PROFILE);
+	assert_int_equal(sstp_cab_extract(exe + off, cl / 3, want_routes, &f, &e), SSTP_ERR_PROFILE);
+	assert_int_equal(e.kind, SSTP_ERR_PROFILE);
+	assert_non_null(strstr(e.msg, "installer: cannot extract 'routes.txt'"));
 	sstp_cab_files_free(&f);
 	assert_int_equal(sstp_cab_find(exe, off + cl - 1, &off, &cl), -1);
 	/* nothing cab-like */
@@ -188,9 +190,10 @@ static void test_cab(void **state)
 	fake[25] = 1;
 	fake[16] = 44;
 	assert_int_equal(sstp_cab_find(fake, sizeof(fake), &off, &cl), 0);
-	assert_int_equal(sstp_cab_extract(fake, sizeof(fake), NULL, &f, err, sizeof(err)),
-			 SSTP_ERR_PROFILE);
-	assert_non_null(strstr(err, "damaged"));
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(sstp_cab_extract(fake, sizeof(fake), NULL, &f, &e), SSTP_ERR_PROFILE);
+	assert_int_equal(e.kind, SSTP_ERR_PROFILE);
+	assert_non_null(strstr(e.msg, "damaged"));
 	sstp_cab_files_free(&f);
 	free(exe);
 }
