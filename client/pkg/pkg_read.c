@@ -246,7 +246,9 @@ int sstp_package_from_xml(const void *xml, size_t len, struct sstp_package *out,
 		return SSTP_ERR_PROFILE;
 	}
 	out->source = SSTP_PKG_SRC_GENERIC;
-	int rc = sstp_pkg_xml_parse(xml, len, out, err, errlen);
+	struct sstp_err e = {0};
+	int rc = sstp_pkg_xml_parse(xml, len, out, &e);
+	snprintf(err, errlen, "%s", e.msg);
 	if (rc == 0)
 		rc = generic_done(out, err, errlen);
 	if (rc)
@@ -268,11 +270,13 @@ static int from_generic(struct sstp_package *p, struct sstp_zip *z, long xml, ch
 {
 	unsigned char *buf;
 	size_t len;
+	struct sstp_err e = {0};
 	int rc = sstp_zip_read(z, (size_t)xml, SSTP_PKG_XML_MAX, &buf, &len, err, errlen);
 	if (rc)
 		return rc;
 	p->source = SSTP_PKG_SRC_GENERIC;
-	rc = sstp_pkg_xml_parse((const char *)buf, len, p, err, errlen);
+	rc = sstp_pkg_xml_parse((const char *)buf, len, p, &e);
+	snprintf(err, errlen, "%s", e.msg);
 	free(buf);
 	if (rc)
 		return rc;

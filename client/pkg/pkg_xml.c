@@ -41,8 +41,7 @@ static const struct {
 struct xml_state {
 	XML_Parser xp;
 	struct sstp_package *pkg;
-	char *err;
-	size_t errlen;
+	struct sstp_err err;   /* the first failure */
 	int rc;
 	unsigned depth;
 	enum field cur;        /* field of the open depth-2 element */
@@ -61,12 +60,13 @@ static void xfail(struct xml_state *s, int rc, const char *fmt, ...)
 	if (s->rc)
 		return;
 	s->rc = rc;
-	int n = snprintf(s->err, s->errlen, "VpnSettings.xml line %lu: ", s->line);
-	if (n < 0 || (size_t)n >= s->errlen)
+	s->err.kind = rc;
+	int n = snprintf(s->err.msg, sizeof(s->err.msg), "VpnSettings.xml line %lu: ", s->line);
+	if (n < 0 || (size_t)n >= sizeof(s->err.msg))
 		n = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->err + n, s->errlen - (size_t)n, fmt, ap);
+	vsnprintf(s->err.msg + n, sizeof(s->err.msg) - (size_t)n, fmt, ap);
 	va_end(ap);
 	XML_StopParser(s->xp, XML_FALSE);
 }
@@ -178,14 +178,13 @@ static void take_value(struct xml_state *s, const char *raw, size_t len)
 		}
 		s->pkg->protocols |= sstp_pkg_proto_parse(v);
 		break;
-	case FLD_CA:
-		r = sstp_pkg_add_root_b64(s->pkg, v, s->err, s->errlen);
-		if (r) {
-			char msg[200];
-			snprintf(msg, sizeof(msg), "%s", s->err);
+	case FLD_CA: {
+		char msg[200];
+		r = sstp_pkg_add_root_b64(s->pkg, v, msg, sizeof(msg));
+		if (r)
 			xfail(s, r, "%s: %s", s->cur_name, msg);
-		}
 		break;
+	}
 	case FLD_ROUTES:
 	case FLD_POOL:
 		r = sstp_pkg_split(v, route_item, s);
@@ -342,24 +341,17 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
 }
 
 int sstp_pkg_xml_parse(const char *xml, size_t len, struct sstp_package *out,
-		       char *err, size_t errlen)
+		       struct sstp_err *e)
 {
 	struct xml_state s;
 	memset(&s, 0, sizeof(s));
 	s.pkg = out;
-	s.err = err;
-	s.errlen = errlen;
-	if (errlen)
-		err[0] = '\0';
-	if (len > SSTP_PKG_XML_MAX) {
-		snprintf(err, errlen, "VpnSettings.xml is larger than %u bytes", SSTP_PKG_XML_MAX);
-		return SSTP_ERR_PROFILE;
-	}
+	if (len > SSTP_PKG_XML_MAX)
+		return sstp_err_set(e, SSTP_ERR_PROFILE, "VpnSettings.xml is larger than %u bytes",
+				    SSTP_PKG_XML_MAX);
 	s.xp = XML_ParserCreate(NULL);
-	if (!s.xp) {
-		snprintf(err, errlen, "out of memory");
-		return SSTP_ERR_INTERNAL;
-	}
+	if (!s.xp)
+		return sstp_err_set(e, SSTP_ERR_INTERNAL, "out of memory");
 	XML_SetUserData(s.xp, &s);
 	XML_SetElementHandler(s.xp, on_start, on_end);
 	XML_SetCharacterDataHandler(s.xp, on_text);
@@ -377,5 +369,7 @@ int sstp_pkg_xml_parse(const char *xml, size_t len, struct sstp_package *out,
 	}
 	XML_ParserFree(s.xp);
 	free(s.text);
+	if (s.rc && e)
+		*e = s.err;
 	return s.rc;
 }

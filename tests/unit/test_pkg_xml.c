@@ -39,8 +39,14 @@ static char *pem_body(const char *file)
 
 static int parse(const char *xml, struct sstp_package *p, char *err, size_t errlen)
 {
+	struct sstp_err e = {0};
 	sstp_package_init(p);
-	return sstp_pkg_xml_parse(xml, strlen(xml), p, err, errlen);
+	int rc = sstp_pkg_xml_parse(xml, strlen(xml), p, &e);
+	/* the kind returned is the kind recorded, with a sentence exactly when it failed */
+	assert_int_equal(e.kind, rc);
+	assert_int_equal(e.msg[0] != '\0', rc != 0);
+	snprintf(err, errlen, "%.*s", (int)(errlen ? errlen - 1 : 0), e.msg);
+	return rc;
 }
 
 static void test_newer_schema(void **state)
@@ -258,10 +264,11 @@ static void test_billion_laughs_and_depth(void **state)
 	memcpy(huge + big - 13, "</VpnProfile>", 13);
 	huge[big] = '\0';
 	struct sstp_package p;
-	char err[300];
+	struct sstp_err e = {0};
 	sstp_package_init(&p);
-	assert_int_equal(sstp_pkg_xml_parse(huge, big, &p, err, sizeof(err)), SSTP_ERR_PROFILE);
-	assert_non_null(strstr(err, "larger than"));
+	assert_int_equal(sstp_pkg_xml_parse(huge, big, &p, &e), SSTP_ERR_PROFILE);
+	assert_int_equal(e.kind, SSTP_ERR_PROFILE);
+	assert_non_null(strstr(e.msg, "larger than"));
 	free(huge);
 	/* one element with too much text */
 	size_t tl = SSTP_PKG_XML_MAX_TEXT + 64;
