@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sstp_package_init(&p);
 	int rc = sstp_pkg_xml_parse((const char *)data, size, &p, &e);
 	if (rc != 0) {
-		if (e.kind != rc ||
+		if ((int)e.kind != rc ||
 		    (strncmp(e.msg, "VpnSettings.xml", 15) != 0 && strcmp(e.msg, "out of memory") != 0))
 			abort(); /* every failure has its kind and says where */
 		sstp_package_free(&p);
