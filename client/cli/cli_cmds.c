@@ -10,6 +10,7 @@
 #include "cli_secret.h"
 #include "ctl_client.h"
 #include "ctl_status.h"
+#include "cli_exit.h"
 #include "exit_codes.h"
 #include "local_nets.h"
 #include "log.h"
@@ -34,8 +35,8 @@ static int get_status(const char *dir, const char *name, struct sstp_conn_status
 	static uint8_t buf[SSTP_CTL_MAX_FRAME];
 	struct sstp_ctl_msg m;
 	const char *why = NULL;
-	int r = sstp_ctl_request(dir, name, SSTP_CTL_REQ_STATUS, 2000, buf, sizeof(buf), &m, err,
-				 errlen);
+	int r = sstp_cli_exit_code(sstp_ctl_request(dir, name, SSTP_CTL_REQ_STATUS, 2000, buf,
+						    sizeof(buf), &m, err, errlen));
 
 	if (r)
 		return r;
@@ -105,15 +106,15 @@ static int disconnect_one(const char *dir, const char *name, int timeout_ms)
 	static uint8_t buf[SSTP_CTL_MAX_FRAME];
 	struct sstp_ctl_msg m;
 	char err[320];
-	int r = sstp_ctl_request(dir, name, SSTP_CTL_REQ_DISCONNECT, timeout_ms, buf, sizeof(buf),
-				 &m, err, sizeof(err));
+	int r = sstp_cli_exit_code(sstp_ctl_request(dir, name, SSTP_CTL_REQ_DISCONNECT, timeout_ms,
+						    buf, sizeof(buf), &m, err, sizeof(err)));
 
 	if (r) {
 		sstp_err("%s", err);
 		return r;
 	}
 	if (m.type == SSTP_CTL_RESP_ERROR) {
-		r = sstp_ctl_reply_error(&m, err, sizeof(err));
+		r = sstp_cli_exit_code(sstp_ctl_reply_error(&m, err, sizeof(err)));
 		sstp_err("%s: %s", name, err);
 		return r;
 	}
@@ -228,7 +229,7 @@ int sstp_cmd_import(const struct sstp_cli *cli)
 		o.local = ln->nets;
 		o.n_local = ln->n;
 	}
-	r = sstp_pkg_cmd_import(cli->source, &o, stdout, err, sizeof(err));
+	r = sstp_cli_exit_code(sstp_pkg_cmd_import(cli->source, &o, stdout, err, sizeof(err)));
 	free(ln);
 	if (r)
 		sstp_err("%s", err[0] ? err : "import failed");
@@ -238,7 +239,8 @@ int sstp_cmd_import(const struct sstp_cli *cli)
 int sstp_cmd_package_show(const struct sstp_cli *cli)
 {
 	char err[512] = "";
-	int r = sstp_pkg_cmd_show(cli->source, cli->json, stdout, err, sizeof(err));
+	int r = sstp_cli_exit_code(sstp_pkg_cmd_show(cli->source, cli->json, stdout, err,
+						      sizeof(err)));
 
 	if (r)
 		sstp_err("%s", err[0] ? err : "cannot show the package");

@@ -11,6 +11,7 @@
 #include "cli_check.h"
 #include "cli_secret.h"
 #include "ctl_client.h"
+#include "cli_exit.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
 #include "helper_client.h"
@@ -150,12 +151,12 @@ static int wait_reply(struct sstp_helper_conn *c, uint32_t id, int timeout_ms,
 		}
 		r = sstp_helper_conn_next(c, (int)(deadline - now), m, err, errlen);
 		if (r < 0)
-			return r;
+			return -sstp_cli_exit_code(-r);
 		if (r == 0)
 			continue;
 		if (m->type == SSTP_CTL_RESP_ERROR && m->id == 0) {
 			/* refused right after connecting (permission) */
-			int code = sstp_ctl_reply_error(m, err, errlen);
+			int code = sstp_cli_exit_code(sstp_ctl_reply_error(m, err, errlen));
 
 			return -(code ? code : SSTP_EXIT_PERMISSION);
 		}
@@ -170,7 +171,7 @@ static char last_error[400];
 static int error_reply(const struct sstp_ctl_msg *m)
 {
 	char msg[320];
-	int code = sstp_ctl_reply_error(m, msg, sizeof(msg));
+	int code = sstp_cli_exit_code(sstp_ctl_reply_error(m, msg, sizeof(msg)));
 
 	snprintf(last_error, sizeof(last_error), "%s",
 		 msg[0] ? msg : "the sstp helper refused the request");
@@ -189,11 +190,11 @@ static int get_status(struct sstp_helper_conn *c, const char *name, struct sstp_
 	req.type = SSTP_CTL_REQ_STATUS;
 	snprintf(req.profile, sizeof(req.profile), "%s", name);
 	if ((r = sstp_helper_conn_send(c, &req, err, errlen)) != 0)
-		return r;
+		return sstp_cli_exit_code(r);
 	if ((r = wait_reply(c, req.id, STATUS_MS, &m, err, errlen)) < 0)
 		return -r;
 	if (m.type == SSTP_CTL_RESP_ERROR)
-		return sstp_ctl_reply_error(&m, err, errlen);
+		return sstp_cli_exit_code(sstp_ctl_reply_error(&m, err, errlen));
 	if (m.type != SSTP_CTL_RESP_STATUS || sstp_ctl_get_status(&m, st, NULL) != 0) {
 		snprintf(err, errlen, "bad status answer from the sstp helper");
 		return SSTP_EXIT_ERROR;
@@ -224,7 +225,7 @@ static int connect_loop(const struct sstp_cli *cli, struct sstp_helper_conn *c,
 	int r;
 
 	for (int attempt = 0;; attempt++) {
-		r = sstp_helper_conn_send(c, req, err, sizeof(err));
+		r = sstp_cli_exit_code(sstp_helper_conn_send(c, req, err, sizeof(err)));
 		sstp_helper_req_wipe(req); /* sent: no copy stays here */
 		if (r != 0 || (r = -wait_reply(c, req->id, timeout_ms, m, err, sizeof(err))) > 0) {
 			if (r == SSTP_EXIT_TIMEOUT)
@@ -408,7 +409,7 @@ static int overview(struct sstp_helper_conn *c, struct sstp_conn_status *list, s
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_REQ_STATUS;
 	if ((r = sstp_helper_conn_send(c, &req, err, errlen)) != 0)
-		return r;
+		return sstp_cli_exit_code(r);
 	for (;;) {
 		if ((r = wait_reply(c, req.id, STATUS_MS * 4, &m, err, errlen)) < 0)
 			return -r;
@@ -418,7 +419,7 @@ static int overview(struct sstp_helper_conn *c, struct sstp_conn_status *list, s
 			continue;
 		}
 		if (m.type == SSTP_CTL_RESP_ERROR)
-			return sstp_ctl_reply_error(&m, err, errlen);
+			return sstp_cli_exit_code(sstp_ctl_reply_error(&m, err, errlen));
 		return 0; /* RESP_OK closes the list */
 	}
 }
@@ -510,7 +511,7 @@ static int client_disconnect(const struct sstp_cli *cli, struct sstp_helper_conn
 			return SSTP_EXIT_USAGE;
 		}
 	}
-	if ((r = sstp_helper_conn_send(c, &req, err, sizeof(err))) != 0 ||
+	if ((r = sstp_cli_exit_code(sstp_helper_conn_send(c, &req, err, sizeof(err)))) != 0 ||
 	    (r = -wait_reply(c, req.id, timeout_ms, &m, err, sizeof(err))) > 0) {
 		sstp_err("%s", err);
 		return r;
@@ -530,7 +531,8 @@ int sstp_helper_client_run(const struct sstp_cli *cli)
 		sstp_err("out of memory");
 		return SSTP_EXIT_ERROR;
 	}
-	r = sstp_helper_conn_open(c, sstp_helper_socket_path(), OPEN_MS, err, sizeof(err));
+	r = sstp_cli_exit_code(sstp_helper_conn_open(c, sstp_helper_socket_path(), OPEN_MS, err,
+						     sizeof(err)));
 	if (r) {
 		sstp_err("%s", err);
 		free(c);

@@ -12,6 +12,7 @@
 #include <mbedtls/md.h>
 #include <mbedtls/x509_crt.h>
 
+#include "cli_exit.h"
 #include "exit_codes.h"
 #include "plat_proc.h"
 #include "status.h"
@@ -63,7 +64,7 @@ static void list_one(FILE *out, bool json, bool *first, const char *name, const 
 
 	snprintf(path, sizeof(path), "%s/%s", base, name);
 	sstp_profile_init(&p);
-	int rc = sstp_profile_load(&p, path, NULL, err, sizeof(err));
+	int rc = sstp_cli_exit_code(sstp_profile_load(&p, path, NULL, err, sizeof(err)));
 	if (json) {
 		fprintf(out, "%s\n    {\"name\": ", *first ? "" : ",");
 		sstp_json_string(out, name);
@@ -274,11 +275,11 @@ int sstp_cmd_show(const struct sstp_cli *cli)
 	}
 	sstp_profile_init(&p);
 	s.v = calloc(SHOW_MAX, sizeof(*s.v));
-	rc = s.v ? sstp_read_file_capped(ref.file, SSTP_PROFILE_MAX_FILE, &buf, &len, err,
-					 sizeof(err)) : SSTP_EXIT_ERROR;
+	rc = s.v ? sstp_cli_exit_code(sstp_read_file_capped(ref.file, SSTP_PROFILE_MAX_FILE, &buf,
+							    &len, err, sizeof(err))) : SSTP_EXIT_ERROR;
 	if (rc == 0) {
-		rc = sstp_profile_parse_cb(&p, (const char *)buf, len, ref.dir, on_key, &s, msg,
-					   sizeof(msg));
+		rc = sstp_cli_exit_code(sstp_profile_parse_cb(&p, (const char *)buf, len, ref.dir,
+							      on_key, &s, msg, sizeof(msg)));
 		if (rc)
 			snprintf(err, sizeof(err), "%s: %s", ref.file, msg);
 	}

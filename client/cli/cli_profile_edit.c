@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_exit.h"
 #include "exit_codes.h"
 #include "plat_paths.h"
 #include "plat_proc.h"
@@ -77,15 +78,18 @@ int sstp_cmd_set(const struct sstp_cli *cli)
 		return rc;
 	for (size_t i = 0; i < cli->n_assign; i++)
 		assign[i] = absolutize(cli->assign[i], &owned[i]);
-	rc = sstp_read_file_capped(ref.file, SSTP_PROFILE_MAX_FILE, &buf, &len, err, sizeof(err));
+	rc = sstp_cli_exit_code(sstp_read_file_capped(ref.file, SSTP_PROFILE_MAX_FILE, &buf, &len,
+						      err, sizeof(err)));
 	if (rc == 0) {
-		rc = sstp_profile_text_set((const char *)buf, len, assign, cli->n_assign, ref.dir,
-					   &text, &tlen, msg, sizeof(msg));
+		rc = sstp_cli_exit_code(sstp_profile_text_set((const char *)buf, len, assign,
+							      cli->n_assign, ref.dir, &text, &tlen,
+							      msg, sizeof(msg)));
 		if (rc)
 			snprintf(err, sizeof(err), "profile '%s' not changed: %s", cli->name, msg);
 	}
 	if (rc == 0)
-		rc = sstp_profile_write_file(ref.dir, SSTP_PROFILE_FILE, text, tlen, err, sizeof(err));
+		rc = sstp_cli_exit_code(sstp_profile_write_file(ref.dir, SSTP_PROFILE_FILE, text, tlen,
+								err, sizeof(err)));
 	if (rc)
 		fprintf(stderr, "sstp set: %s\n", err);
 	else if (cli->verbosity >= 0)
@@ -164,19 +168,21 @@ static int edit_loop(const struct sstp_cli *cli, const struct sstp_profile_ref *
 			return SSTP_EXIT_ERROR;
 		}
 		free(buf);
-		int rc = sstp_read_file_capped(tmp, SSTP_PROFILE_MAX_FILE, &buf, &len, err,
-					       sizeof(err));
+		int rc = sstp_cli_exit_code(sstp_read_file_capped(tmp, SSTP_PROFILE_MAX_FILE, &buf,
+								  &len, err, sizeof(err)));
 		if (rc == 0 && len == olen && memcmp(buf, orig, len) == 0) {
 			fprintf(stderr, "profile '%s' not changed\n", cli->name);
 			free(buf);
 			return SSTP_EXIT_OK;
 		}
 		if (rc == 0)
-			rc = sstp_profile_validate_text((const char *)buf, len, ref->dir, err,
-							sizeof(err));
+			rc = sstp_cli_exit_code(sstp_profile_validate_text((const char *)buf, len,
+									   ref->dir, err,
+									   sizeof(err)));
 		if (rc == 0) {
-			rc = sstp_profile_write_file(ref->dir, SSTP_PROFILE_FILE, buf, len, err,
-						     sizeof(err));
+			rc = sstp_cli_exit_code(sstp_profile_write_file(ref->dir, SSTP_PROFILE_FILE,
+									buf, len, err,
+									sizeof(err)));
 			if (rc)
 				fprintf(stderr, "sstp edit: %s\n", err);
 			else if (cli->verbosity >= 0)
@@ -202,7 +208,8 @@ int sstp_cmd_edit(const struct sstp_cli *cli)
 
 	if (rc)
 		return rc;
-	rc = sstp_read_file_capped(ref.file, SSTP_PROFILE_MAX_FILE, &orig, &olen, err, sizeof(err));
+	rc = sstp_cli_exit_code(sstp_read_file_capped(ref.file, SSTP_PROFILE_MAX_FILE, &orig, &olen,
+						      err, sizeof(err)));
 	if (rc) {
 		fprintf(stderr, "sstp edit: %s\n", err);
 		goto out;

@@ -9,6 +9,7 @@
 
 #include "cli_secret.h"
 #include "sstp_proxy.h"
+#include "cli_exit.h"
 #include "exit_codes.h"
 #include "log.h"
 #include "plat_keystore.h"
@@ -105,11 +106,11 @@ static int load_source(struct sstp_conn_setup *su, const struct sstp_cli *cli, c
 	int r;
 
 	if (c->package) {
-		r = sstp_package_read(c->package, NULL, &su->pkg, err, errlen);
+		r = sstp_cli_exit_code(sstp_package_read(c->package, NULL, &su->pkg, err, errlen));
 		if (r)
 			return r;
 		su->have_pkg = true;
-		if ((r = sstp_package_check_sstp(&su->pkg, err, errlen)) != 0)
+		if ((r = sstp_cli_exit_code(sstp_package_check_sstp(&su->pkg, err, errlen))) != 0)
 			return r;
 		if (sstp_package_to_profile(&su->pkg, &su->profile) != 0) {
 			snprintf(err, errlen, "cannot use the package %s", c->package);
@@ -140,7 +141,8 @@ static int load_source(struct sstp_conn_setup *su, const struct sstp_cli *cli, c
 	}
 	if (strchr(c->target, '/') || (sstp_profile_name_valid(c->target) &&
 					profile_exists(c->target, &dirs))) {
-		r = sstp_profile_load(&su->profile, c->target, &dirs, err, errlen);
+		r = sstp_cli_exit_code(sstp_profile_load(&su->profile, c->target, &dirs, err,
+							 errlen));
 		sstp_profile_dirs_free(&dirs);
 		return r;
 	}

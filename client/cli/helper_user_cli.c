@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli_secret.h"
+#include "cli_exit.h"
 #include "exit_codes.h"
 #include "plat_paths.h"
 
@@ -34,7 +35,8 @@ void helper_user_bufs_free(struct helper_user_bufs *ub)
 static int read_one(const char *path, unsigned char **buf, size_t *len, struct sstp_helper_blob *b,
 		    char *err, size_t errlen)
 {
-	int r = sstp_read_file_capped(path, USER_FILE_MAX, buf, len, err, errlen);
+	int r = sstp_cli_exit_code(sstp_read_file_capped(path, USER_FILE_MAX, buf, len, err,
+							 errlen));
 
 	if (r)
 		return -r;
@@ -51,7 +53,8 @@ static int read_cas(const struct sstp_profile *p, struct helper_user_bufs *ub,
 	for (size_t i = 0; i < p->ca.n; i++) {
 		unsigned char *one = NULL, *grown;
 		size_t n = 0;
-		int r = sstp_read_file_capped(p->ca.v[i], USER_FILE_MAX, &one, &n, err, errlen);
+		int r = sstp_cli_exit_code(sstp_read_file_capped(p->ca.v[i], USER_FILE_MAX, &one,
+								 &n, err, errlen));
 
 		if (r)
 			return -r;
@@ -133,7 +136,7 @@ int helper_user_read(const char *name, const char *cert_password_file,
 	only_user.user = d.user;
 	only_user.system = d.user;
 	sstp_profile_init(&p);
-	r = sstp_profile_load(&p, name, &only_user, err, errlen);
+	r = sstp_cli_exit_code(sstp_profile_load(&p, name, &only_user, err, errlen));
 	sstp_profile_dirs_free(&d);
 	if (r == 0)
 		r = -read_files(&p, cert_password_file, req, ub, err, errlen);

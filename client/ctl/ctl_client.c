@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ctl_path.h"
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "plat_ctl.h"
 #include "plat_loop.h"
 
@@ -25,27 +25,27 @@ int sstp_ctl_request(const char *state_dir, const char *name, uint8_t type, int 
 
 	if (sstp_session_ctl_path(state_dir, name, path, sizeof(path)) < 0) {
 		snprintf(err, errlen, "state directory path too long");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	fd = plat_ctl_connect(path, timeout_ms);
 	if (fd == -ENOENT || fd == -ECONNREFUSED || fd == -ENOTDIR) {
 		snprintf(err, errlen, "%s is not connected", name);
-		return SSTP_EXIT_NOT_CONNECTED;
+		return SSTP_ERR_NOT_CONNECTED;
 	}
 	if (fd == -EACCES || fd == -EPERM) {
 		snprintf(err, errlen, "permission denied on %s: run as root or the session's user", path);
-		return SSTP_EXIT_PERMISSION;
+		return SSTP_ERR_PERMISSION;
 	}
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot reach session %s: %s", name, strerror(-fd));
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	sstp_ctl_begin(&w, req, sizeof(req), type, 1);
 	len = sstp_ctl_finish(&w);
 	if (len < 0 || plat_ctl_send(fd, req, (size_t)len, timeout_ms) != len) {
 		plat_ctl_close(fd);
 		snprintf(err, errlen, "session %s does not take requests", name);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	for (;;) {
 		const char *why = NULL;
@@ -61,12 +61,12 @@ int sstp_ctl_request(const char *state_dir, const char *name, uint8_t type, int 
 			plat_ctl_close(fd);
 			snprintf(err, errlen, "bad answer from session %s: %s", name,
 				 why ? why : "too long");
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 		}
 		if (now >= deadline) {
 			plat_ctl_close(fd);
 			snprintf(err, errlen, "session %s did not answer within %d ms", name, timeout_ms);
-			return SSTP_EXIT_TIMEOUT;
+			return SSTP_ERR_TIMEOUT;
 		}
 		n = plat_ctl_recv(fd, buf + have, cap - have, (int)(deadline - now));
 		if (n == -EAGAIN)
@@ -74,7 +74,7 @@ int sstp_ctl_request(const char *state_dir, const char *name, uint8_t type, int 
 		if (n <= 0) {
 			plat_ctl_close(fd);
 			snprintf(err, errlen, "session %s went away without answering", name);
-			return SSTP_EXIT_NOT_CONNECTED;
+			return SSTP_ERR_NOT_CONNECTED;
 		}
 		have += (size_t)n;
 	}
@@ -84,7 +84,7 @@ int sstp_ctl_reply_error(const struct sstp_ctl_msg *m, char *msg, size_t msglen)
 {
 	struct sstp_ctl_iter it;
 	struct sstp_ctl_attr a;
-	uint32_t code = SSTP_EXIT_ERROR;
+	uint32_t code = SSTP_ERR_INTERNAL;
 
 	if (msglen)
 		msg[0] = '\0';
@@ -95,5 +95,5 @@ int sstp_ctl_reply_error(const struct sstp_ctl_msg *m, char *msg, size_t msglen)
 		else if (a.tag == SSTP_CTL_A_MESSAGE && sstp_ctl_get_str(&a, msg, msglen) < 0 && msglen)
 			msg[0] = '\0';
 	}
-	return code > 255 ? SSTP_EXIT_ERROR : (int)code;
+	return code > 255 ? SSTP_ERR_INTERNAL : (int)code;
 }

@@ -37,7 +37,7 @@ enum sstp_ctl_type {
 /* Attribute tags. 0x01-0x3f general, 0x40-0x7f status (ctl_status.c). Unknown tags are
  * skipped by readers, so new ones can be added without a version bump. */
 enum sstp_ctl_tag {
-	SSTP_CTL_A_EXIT_CODE = 0x01, /* u32 */
+	SSTP_CTL_A_EXIT_CODE = 0x01, /* u32: an error kind (sstp_err.h), valued as the exit code */
 	SSTP_CTL_A_MESSAGE = 0x02,   /* string */
 	SSTP_CTL_A_PROFILE = 0x03,   /* string */
 	SSTP_CTL_A_OPTION = 0x04,    /* string "--name=value", repeatable (never a secret) */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ctl_client.h"
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "plat_ctl.h"
 #include "plat_loop.h"
 #include "plat_paths.h"
@@ -40,16 +40,16 @@ int sstp_helper_conn_open(struct sstp_helper_conn *c, const char *path, int time
 		snprintf(err, errlen, "permission denied on %s: only root and members of group '%s' "
 			 "may use the sstp helper (ask the administrator to add you, then log in "
 			 "again), or run as root", path, SSTP_HELPER_DEFAULT_GROUP);
-		return SSTP_EXIT_PERMISSION;
+		return SSTP_ERR_PERMISSION;
 	}
 	if (fd == -ENOENT || fd == -ECONNREFUSED || fd == -ENOTDIR) {
 		snprintf(err, errlen, "the sstp helper is not running (nothing answers on %s): start "
 			 "it with '%s', or run as root", path, plat_service_start_hint());
-		return SSTP_EXIT_PERMISSION;
+		return SSTP_ERR_PERMISSION;
 	}
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot reach the sstp helper on %s: %s", path, strerror(-fd));
-		return SSTP_EXIT_PERMISSION;
+		return SSTP_ERR_PERMISSION;
 	}
 	c->fd = fd;
 	return 0;
@@ -81,7 +81,7 @@ int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *re
 	if (len < 0) {
 		sstp_helper_wipe(buf, sizeof(buf));
 		snprintf(err, errlen, "request too large");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	sent = c->fd >= 0 ? plat_ctl_send(c->fd, buf, (size_t)len, OPEN_MS) : -1;
 	sstp_helper_wipe(buf, sizeof(buf)); /* it may have carried a password */
@@ -94,10 +94,10 @@ int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *re
 		    m.type == SSTP_CTL_RESP_ERROR) {
 			int code = sstp_ctl_reply_error(&m, err, errlen);
 
-			return code ? code : SSTP_EXIT_PERMISSION;
+			return code ? code : SSTP_ERR_PERMISSION;
 		}
 		snprintf(err, errlen, "the sstp helper does not take requests");
-		return SSTP_EXIT_PERMISSION;
+		return SSTP_ERR_PERMISSION;
 	}
 	return 0;
 }
@@ -125,11 +125,11 @@ int sstp_helper_conn_next(struct sstp_helper_conn *c, int timeout_ms, struct sst
 		}
 		if (fl < 0) {
 			snprintf(err, errlen, "bad answer from the sstp helper: %s", why ? why : "?");
-			return -SSTP_EXIT_ERROR;
+			return -SSTP_ERR_INTERNAL;
 		}
 		if (c->fd < 0) {
 			snprintf(err, errlen, "not connected to the sstp helper");
-			return -SSTP_EXIT_PERMISSION;
+			return -SSTP_ERR_PERMISSION;
 		}
 		now = plat_now_ms();
 		tail = sstp_ctl_rbuf_tail(&c->rb, &room);
@@ -142,7 +142,7 @@ int sstp_helper_conn_next(struct sstp_helper_conn *c, int timeout_ms, struct sst
 		if (n <= 0) {
 			snprintf(err, errlen, "the sstp helper closed the connection%s",
 				 n < 0 ? " with an error" : "");
-			return -SSTP_EXIT_PERMISSION;
+			return -SSTP_ERR_PERMISSION;
 		}
 		sstp_ctl_rbuf_commit(&c->rb, (size_t)n);
 	}

@@ -21,17 +21,17 @@ struct sstp_helper_conn {
 	uint8_t buf[SSTP_CTL_MAX_FRAME];
 };
 
-/* Connect (waiting at most timeout_ms). 0, or an exit code with a sentence in err:
- * SSTP_EXIT_PERMISSION when the socket refuses us (not in the group) or the helper does not run. */
+/* Connect (waiting at most timeout_ms). 0, or an error kind with a sentence in err:
+ * SSTP_ERR_PERMISSION when the socket refuses us (not in the group) or the helper does not run. */
 int sstp_helper_conn_open(struct sstp_helper_conn *c, const char *path, int timeout_ms, char *err,
 			  size_t errlen);
 void sstp_helper_conn_close(struct sstp_helper_conn *c);
-/* Send req with a fresh id (stored in req->id). 0, or an exit code with err. */
+/* Send req with a fresh id (stored in req->id). 0, or an error kind with err. */
 int sstp_helper_conn_send(struct sstp_helper_conn *c, struct sstp_helper_req *req, char *err,
 			  size_t errlen);
 /* The next frame from the helper, waiting at most timeout_ms (0: only what is there).
- * 1 with *msg (valid until the next call), 0 when nothing came in time, or an exit code as a
- * negative number with err (the helper closed the connection or sent garbage). */
+ * 1 with *msg (valid until the next call), 0 when nothing came in time, or an error kind as
+ * a negative number with err (the helper closed the connection or sent garbage). */
 int sstp_helper_conn_next(struct sstp_helper_conn *c, int timeout_ms, struct sstp_ctl_msg *msg,
 			  char *err, size_t errlen);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "names.h"
 
 /* Flags without a value, and options with a bounded number. */
@@ -173,7 +173,7 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 	req->id = msg->id;
 	if (msg->type < SSTP_CTL_REQ_STATUS || msg->type > SSTP_CTL_REQ_SUBSCRIBE) {
 		snprintf(err, errlen, "'%s' is not a request", sstp_ctl_type_name(msg->type));
-		return SSTP_EXIT_USAGE;
+		return SSTP_ERR_USAGE;
 	}
 	sstp_ctl_iter_init(&it, msg);
 	while ((r = sstp_ctl_next(&it, &a)) > 0) {
@@ -181,31 +181,31 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 		case SSTP_CTL_A_PROFILE:
 			if (req->profile[0]) {
 				snprintf(err, errlen, "more than one profile in one request");
-				return SSTP_EXIT_USAGE;
+				return SSTP_ERR_USAGE;
 			}
 			if (get_string(&a, req->profile, sizeof(req->profile), "the profile name", err,
 				       errlen) < 0)
-				return SSTP_EXIT_PROFILE;
+				return SSTP_ERR_PROFILE;
 			if (!sstp_profile_name_valid(req->profile)) {
 				snprintf(err, errlen, "'%s' is not a valid profile name", req->profile);
-				return SSTP_EXIT_PROFILE;
+				return SSTP_ERR_PROFILE;
 			}
 			break;
 		case SSTP_CTL_A_OPTION:
 			if (req->n_options == SSTP_HELPER_MAX_OPTIONS) {
 				snprintf(err, errlen, "more than %d options", SSTP_HELPER_MAX_OPTIONS);
-				return SSTP_EXIT_USAGE;
+				return SSTP_ERR_USAGE;
 			}
 			if (get_string(&a, req->options[req->n_options], SSTP_HELPER_OPTION_MAX,
 				       "an option", err, errlen) < 0 ||
 			    sstp_helper_option_check(req->options[req->n_options], err, errlen) < 0)
-				return SSTP_EXIT_USAGE;
+				return SSTP_ERR_USAGE;
 			req->n_options++;
 			break;
 		case SSTP_HELPER_A_PASSWORD:
 			if (get_password(&a, req, err, errlen) < 0) {
 				sstp_helper_req_wipe(req);
-				return SSTP_EXIT_USAGE;
+				return SSTP_ERR_USAGE;
 			}
 			break;
 		case SSTP_HELPER_A_UPROFILE:
@@ -214,13 +214,13 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 		case SSTP_HELPER_A_UKEY:
 		case SSTP_HELPER_A_CERT_PASSWORD:
 			if (get_user_attr(&a, req, err, errlen) < 0)
-				return SSTP_EXIT_USAGE;
+				return SSTP_ERR_USAGE;
 			break;
 		case SSTP_HELPER_A_ALL:
 		case SSTP_HELPER_A_NOWAIT:
 			if (a.len != 0) {
 				snprintf(err, errlen, "a flag attribute with a value");
-				return SSTP_EXIT_USAGE;
+				return SSTP_ERR_USAGE;
 			}
 			if (a.tag == SSTP_HELPER_A_ALL)
 				req->all = true;
@@ -233,33 +233,33 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 	}
 	if (r < 0) {
 		snprintf(err, errlen, "truncated attribute");
-		return SSTP_EXIT_USAGE;
+		return SSTP_ERR_USAGE;
 	}
 	switch (req->type) {
 	case SSTP_CTL_REQ_CONNECT:
 		if (!req->profile[0]) {
 			snprintf(err, errlen, "connect needs a profile name");
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		if (req->all) {
 			snprintf(err, errlen, "connect takes one profile, not all");
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		if (!req->uprofile.set && (req->uca.set || req->ucert.set || req->ukey.set ||
 					   req->cert_password.set)) {
 			snprintf(err, errlen, "files of a user profile without the profile");
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		break;
 	case SSTP_CTL_REQ_DISCONNECT:
 		if (req->has_password || req->uprofile.set || req->uca.set || req->ucert.set ||
 		    req->ukey.set || req->cert_password.set) {
 			snprintf(err, errlen, "a password or a profile is only for connect");
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		if ((req->profile[0] != '\0') == req->all) {
 			snprintf(err, errlen, "disconnect needs either a profile name or all");
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		break;
 	default:
@@ -267,11 +267,11 @@ static int decode(const struct sstp_ctl_msg *msg, struct sstp_helper_req *req, c
 		    req->uprofile.set || req->uca.set || req->ucert.set || req->ukey.set ||
 		    req->cert_password.set) {
 			snprintf(err, errlen, "options are only for connect");
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		if (req->type == SSTP_CTL_REQ_SUBSCRIBE && req->profile[0]) {
 			snprintf(err, errlen, "subscribe covers every session: no profile name");
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		break;
 	}

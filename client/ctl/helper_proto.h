@@ -18,7 +18,8 @@
  *                  RESP_OK {COUNT = sessions sent, PROFILE* = profiles the helper can connect}
  *   REQ_SUBSCRIBE                            -> RESP_OK, one EVENT per known session (snapshot),
  *                  then an EVENT (id 0) for every state change of any session
- * Errors carry the CLI's exit codes (exit_codes.h); 11 = permission denied. */
+ * Errors carry an error kind (sstp_err.h) in EXIT_CODE: its values are the documented exit codes
+ * (11 = permission denied), which the CLI exits with. */
 #ifndef SSTP_HELPER_PROTO_H
 #define SSTP_HELPER_PROTO_H
 
@@ -93,8 +94,8 @@ bool sstp_helper_password_ok(const char *s);
  * 0, or -1 with a sentence in err. */
 int sstp_helper_option_check(const char *opt, char *err, size_t errlen);
 
-/* Decode and validate a request frame. Returns 0, or an exit code (SSTP_EXIT_USAGE for a
- * malformed or invalid request, SSTP_EXIT_PROFILE for a bad profile name) with a sentence in err.
+/* Decode and validate a request frame. Returns 0, or an error kind (SSTP_ERR_USAGE for a
+ * malformed or invalid request, SSTP_ERR_PROFILE for a bad profile name) with a sentence in err.
  * Unknown tags are skipped; a duplicated PROFILE, a string with a NUL, an over-long value or an
  * option outside the allow-list is refused, and so is a PASSWORD outside CONNECT or with a NUL,
  * CR or LF. */
@@ -131,7 +132,8 @@ void sstp_ctl_rbuf_consume(struct sstp_ctl_rbuf *rb, size_t n);
 uint8_t *sstp_ctl_rbuf_tail(struct sstp_ctl_rbuf *rb, size_t *room);
 void sstp_ctl_rbuf_commit(struct sstp_ctl_rbuf *rb, size_t n);
 
-/* Build a RESP_ERROR {EXIT_CODE, MESSAGE} / RESP_OK frame into buf. Frame length or -1. */
+/* Build a RESP_ERROR {EXIT_CODE, MESSAGE} / RESP_OK frame into buf; code is an error kind.
+ * Frame length or -1. */
 long sstp_helper_error_frame(uint8_t *buf, size_t cap, uint32_t id, int code, const char *msg);
 /* The same RESP_ERROR with NEED_PASSWORD: the profile needs a password the request lacked. */
 long sstp_helper_need_password_frame(uint8_t *buf, size_t cap, uint32_t id, int code,

@@ -1,7 +1,8 @@
 /* pkg.h - the Azure VPN client configuration package: read it (zip file, memory or HTTPS URL)
  * into struct sstp_package, render it for `sstp package show` (text / JSON), import it as a
  * profile for `sstp import`, and check its routes against the local networks.
- * Entry points for the CLI return exit codes from exit_codes.h. */
+ * Functions that can fail return an enum sstp_errkind (sstp_err.h), 0 on success, with a
+ * sentence in err; the CLI turns the kind into its exit code. */
 #ifndef SSTP_PKG_H
 #define SSTP_PKG_H
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 
 #include "profile.h"
+#include "sstp_err.h"
 
 /* Protocols a gateway offers (VpnType). */
 enum sstp_pkg_proto {
@@ -84,29 +86,29 @@ void sstp_url_redact(const char *url, char *out, size_t outlen);
 
 /* GET an https URL (surrounding quotes and blanks are stripped) into a malloc'ed buffer (caller
  * frees). TLS verified, redirects followed up to the limit (https only), size capped, proxy from
- * the environment. Returns 0, SSTP_EXIT_UNREACHABLE (network / HTTP error), SSTP_EXIT_TIMEOUT,
- * SSTP_EXIT_CERT (TLS verification failed), SSTP_EXIT_PROFILE (too large, not https) or
- * SSTP_EXIT_ERROR. err never
+ * the environment. Returns 0, SSTP_ERR_UNREACHABLE (network / HTTP error), SSTP_ERR_TIMEOUT,
+ * SSTP_ERR_CERT (TLS verification failed), SSTP_ERR_PROFILE (too large, not https) or
+ * SSTP_ERR_INTERNAL. err never
  * contains the query string. */
 int sstp_pkg_fetch(const char *url, const struct sstp_fetch_opts *opts, unsigned char **buf,
 		   size_t *len, char *err, size_t errlen);
 
-/* Read a package from a zip in memory. Returns 0 or SSTP_EXIT_PROFILE / SSTP_EXIT_ERROR with a
+/* Read a package from a zip in memory. Returns 0 or SSTP_ERR_PROFILE / SSTP_ERR_INTERNAL with a
  * message. Does NOT require SSTP (see sstp_package_check_sstp) so `package show` can show any. */
 int sstp_package_from_zip(const void *zip, size_t len, struct sstp_package *out,
 			  char *err, size_t errlen);
 /* Read a standalone VpnSettings.xml (the Generic folder's file alone) as a package. 0 or
- * SSTP_EXIT_PROFILE with a message naming the line. */
+ * SSTP_ERR_PROFILE with a message naming the line. */
 int sstp_package_from_xml(const void *xml, size_t len, struct sstp_package *out, char *err,
 			  size_t errlen);
 /* Read a package (zip, or a standalone VpnSettings.xml) from a file path or an https URL. */
 int sstp_package_read(const char *src, const struct sstp_fetch_opts *fopts,
 		      struct sstp_package *out, char *err, size_t errlen);
-/* 0 when the gateway offers SSTP; else SSTP_EXIT_PROFILE and err says which protocols it offers
+/* 0 when the gateway offers SSTP; else SSTP_ERR_PROFILE and err says which protocols it offers
  * and that sstp cannot use them. */
 int sstp_package_check_sstp(const struct sstp_package *p, char *err, size_t errlen);
 
-/* Render for `sstp package show`. JSON carries "schema": 1. 0, or SSTP_EXIT_ERROR on a write
+/* Render for `sstp package show`. JSON carries "schema": 1. 0, or SSTP_ERR_INTERNAL on a write
  * error. */
 int sstp_package_print_text(const struct sstp_package *p, FILE *out);
 int sstp_package_print_json(const struct sstp_package *p, FILE *out);
@@ -132,7 +134,7 @@ struct sstp_import_opts {
 
 /* Foreign connection files (pkg_foreign.c): a Windows phonebook entry (entry NULL: the first
  * SSTP one) and a NetworkManager-sstp keyfile, as a profile (no files written; passwords never
- * read). 0 or SSTP_EXIT_PROFILE with a sentence naming the file part; p is initialised. */
+ * read). 0 or SSTP_ERR_PROFILE with a sentence naming the file part; p is initialised. */
 int sstp_profile_from_pbk(const char *text, size_t len, const char *entry,
 			  struct sstp_profile *p, char *err, size_t errlen);
 int sstp_profile_from_nmconnection(const char *text, size_t len, struct sstp_profile *p,
@@ -144,23 +146,23 @@ int sstp_pkg_import_foreign(const char *src, const struct sstp_import_opts *opts
 			    char *err, size_t errlen);
 
 /* Turn a package into a profile (no files written): server, routes, pools, DNS, vnet, auth.
- * CA paths are not set (import does that). 0 or SSTP_EXIT_ERROR. */
+ * CA paths are not set (import does that). 0 or SSTP_ERR_INTERNAL. */
 int sstp_package_to_profile(const struct sstp_package *pkg, struct sstp_profile *out);
 
 /* Write a profile for pkg: <base>/<name>/profile.conf plus the server roots as
  * <base>/<name>/server-root-<n>.pem and copies of extra CA files as ca-<n>.pem. Fails on a gateway
  * without SSTP. name_out (may be NULL) receives the profile name used, path_out (may be NULL) the
- * profile file path. Returns 0, SSTP_EXIT_USAGE (bad --name, a PIN inside a keystore URI),
- * SSTP_EXIT_PROFILE (no SSTP, profile exists, missing cert file, bad CA file) or SSTP_EXIT_ERROR,
+ * profile file path. Returns 0, SSTP_ERR_USAGE (bad --name, a PIN inside a keystore URI),
+ * SSTP_ERR_PROFILE (no SSTP, profile exists, missing cert file, bad CA file) or SSTP_ERR_INTERNAL,
  * with a message. */
 int sstp_package_import(const struct sstp_package *pkg, const struct sstp_import_opts *opts,
 			char *name_out, size_t name_len, char *path_out, size_t path_len,
 			char *err, size_t errlen);
 
 /* CLI entry points. src is a file path or URL. Messages for the user (warnings, progress) go to
- * `out`/stderr; errors into err. They return an exit code from exit_codes.h.
+ * `out`/stderr; errors into err. They return an enum sstp_errkind.
  * show prints any package, also one without SSTP (marked in the text, "sstp": false in JSON),
- * and returns 0; import refuses a gateway without SSTP with SSTP_EXIT_PROFILE (9). */
+ * and returns 0; import refuses a gateway without SSTP with SSTP_ERR_PROFILE. */
 int sstp_pkg_cmd_show(const char *src, bool json, FILE *out, char *err, size_t errlen);
 int sstp_pkg_cmd_import(const char *src, const struct sstp_import_opts *opts, FILE *out,
 			char *err, size_t errlen);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 
 /* What a "file name" handed to libmspack points at. */
 struct memdesc {
@@ -168,7 +168,7 @@ void sstp_cab_files_free(struct sstp_cab_files *f)
 }
 
 static int extract_one(struct mscab_decompressor *cd, struct mscabd_file *file,
-		       struct sstp_cab_files *out, char *err, size_t errlen)
+		       struct sstp_cab_files *out, struct sstp_err *e)
 {
 	struct memdesc d = {0};
 	d.out_max = file->length;
@@ -180,20 +180,19 @@ static int extract_one(struct mscab_decompressor *cd, struct mscabd_file *file,
 	if (!d.out || !name || !v) {
 		free(d.out);
 		free(name);
-		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return sstp_err_set(e, SSTP_ERR_INTERNAL, "out of memory");
 	}
 	int rc = cd->extract(cd, file, (const char *)(uintptr_t)&d);
 	if (rc != MSPACK_ERR_OK || d.overflow || d.out_len != file->length) {
-		snprintf(err, errlen, "installer: cannot extract '%.100s' from its cabinet (%s)",
-			 file->filename,
-			 d.overflow ? "more data than declared"
-			 : rc == MSPACK_ERR_DECRUNCH ? "corrupt compressed data"
-			 : rc == MSPACK_ERR_NOMEMORY ? "decompression needs too much memory"
-			 : rc != MSPACK_ERR_OK ? "damaged cabinet" : "short data");
+		sstp_err_set(e, SSTP_ERR_PROFILE,
+			     "installer: cannot extract '%.100s' from its cabinet (%s)", file->filename,
+			     d.overflow ? "more data than declared"
+			     : rc == MSPACK_ERR_DECRUNCH ? "corrupt compressed data"
+			     : rc == MSPACK_ERR_NOMEMORY ? "decompression needs too much memory"
+			     : rc != MSPACK_ERR_OK ? "damaged cabinet" : "short data");
 		free(d.out);
 		free(name);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	d.out[d.out_len] = '\0';
 	out->v[out->n].name = name;
@@ -204,7 +203,7 @@ static int extract_one(struct mscab_decompressor *cd, struct mscabd_file *file,
 }
 
 int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const char *name),
-		     struct sstp_cab_files *out, char *err, size_t errlen)
+		     struct sstp_cab_files *out, struct sstp_err *e)
 {
 	struct mspack_system sys;
 	memset(&sys, 0, sizeof(sys));
@@ -222,43 +221,37 @@ int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const ch
 
 	int self;
 	MSPACK_SYS_SELFTEST(self);
-	if (self != MSPACK_ERR_OK) {
-		snprintf(err, errlen, "libmspack self-test failed");
-		return SSTP_EXIT_ERROR;
-	}
+	if (self != MSPACK_ERR_OK)
+		return sstp_err_set(e, SSTP_ERR_INTERNAL, "libmspack self-test failed");
 	struct memdesc in = {.in = cab, .in_len = len};
 	struct mscab_decompressor *cd = mspack_create_cab_decompressor(&sys);
-	if (!cd) {
-		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
-	}
+	if (!cd)
+		return sstp_err_set(e, SSTP_ERR_INTERNAL, "out of memory");
 	/* no salvage mode: a damaged cabinet is an error, not a best effort */
 	cd->set_param(cd, MSCABD_PARAM_SALVAGE, 0);
 	struct mscabd_cabinet *c = cd->open(cd, (const char *)(uintptr_t)&in);
 	if (!c) {
-		snprintf(err, errlen, "installer: the embedded cabinet is damaged (libmspack error "
-			 "%d)", cd->last_error(cd));
+		sstp_err_set(e, SSTP_ERR_PROFILE, "installer: the embedded cabinet is damaged "
+			     "(libmspack error %d)", cd->last_error(cd));
 		mspack_destroy_cab_decompressor(cd);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	int rc = 0;
 	size_t count = 0;
 	for (struct mscabd_file *f = c->files; f && !rc; f = f->next) {
 		if (++count > SSTP_CAB_MAX_FILES) {
-			snprintf(err, errlen, "installer: its cabinet lists more than %u files",
-				 SSTP_CAB_MAX_FILES);
-			rc = SSTP_EXIT_PROFILE;
+			rc = sstp_err_set(e, SSTP_ERR_PROFILE, "installer: its cabinet lists more "
+					  "than %u files", SSTP_CAB_MAX_FILES);
 			break;
 		}
 		if (!f->filename || (want && !want(f->filename)))
 			continue;
 		if (f->length > SSTP_CAB_MAX_FILE) {
-			snprintf(err, errlen, "installer: '%.100s' in its cabinet is larger than %u "
-				 "bytes", f->filename, SSTP_CAB_MAX_FILE);
-			rc = SSTP_EXIT_PROFILE;
+			rc = sstp_err_set(e, SSTP_ERR_PROFILE, "installer: '%.100s' in its cabinet "
+					  "is larger than %u bytes", f->filename, SSTP_CAB_MAX_FILE);
 			break;
 		}
-		rc = extract_one(cd, f, out, err, errlen);
+		rc = extract_one(cd, f, out, e);
 	}
 	cd->close(cd, c);
 	mspack_destroy_cab_decompressor(cd);

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sstp_err.h"
+
 #define SSTP_CAB_MAX_FILES 256u              /* files listed in one cabinet */
 #define SSTP_CAB_MAX_FILE (4u * 1024u * 1024u) /* bytes of one extracted file */
 #define SSTP_CAB_MAX_ALLOC (64u * 1024u * 1024u) /* one allocation by libmspack */
@@ -27,10 +29,10 @@ struct sstp_cab_files {
 int sstp_cab_find(const unsigned char *buf, size_t len, size_t *off, size_t *cablen);
 
 /* Extract every file for which want(name) is true (want NULL: all) from a cabinet in memory.
- * Returns 0 or SSTP_EXIT_PROFILE / SSTP_EXIT_ERROR with a message. out freed with
- * sstp_cab_files_free (also after a failure). */
+ * Returns 0 or SSTP_ERR_PROFILE / SSTP_ERR_INTERNAL, also set in e (may be NULL) with a
+ * sentence. out freed with sstp_cab_files_free (also after a failure). */
 int sstp_cab_extract(const unsigned char *cab, size_t len, bool (*want)(const char *name),
-		     struct sstp_cab_files *out, char *err, size_t errlen);
+		     struct sstp_cab_files *out, struct sstp_err *e);
 void sstp_cab_files_free(struct sstp_cab_files *f);
 
 #endif

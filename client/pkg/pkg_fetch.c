@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_curl.h"
 
 #define URL_MAX 8192u
@@ -228,7 +228,7 @@ static int http_status_error(long code, const char *shown, char *err, size_t err
 			  : code >= 500 ? "server error, try again later"
 					: "unexpected response";
 	snprintf(err, errlen, "HTTP %ld from %s: %s", code, shown, why);
-	return SSTP_EXIT_UNREACHABLE;
+	return SSTP_ERR_UNREACHABLE;
 }
 
 int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsigned char **buf,
@@ -245,18 +245,18 @@ int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsig
 	url = calloc(1, URL_MAX);
 	if (!url) {
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	if (url_clean(url_in ? url_in : "", url, URL_MAX) != 0) {
 		snprintf(err, errlen, "not a usable URL: %s", shown);
 		free(url);
-		return SSTP_EXIT_USAGE;
+		return SSTP_ERR_USAGE;
 	}
 	if (strncasecmp(url, "https://", 8) != 0) {
 		snprintf(err, errlen, "refusing to download %s: only https:// URLs are accepted", shown);
 		explicit_bzero(url, URL_MAX);
 		free(url);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	d.max = opts && opts->max_bytes ? opts->max_bytes : SSTP_FETCH_MAX_BYTES;
 	if (opts && opts->progress && isatty(fileno(opts->progress)))
@@ -266,19 +266,19 @@ int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsig
 	if (!C) {
 		explicit_bzero(url, URL_MAX);
 		free(url);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	if (C->global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		snprintf(err, errlen, "libcurl initialisation failed");
 		free(url);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	CURL *c = C->easy_init();
 	if (!c) {
 		snprintf(err, errlen, "out of memory");
 		C->global_cleanup();
 		free(url);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	C->easy_setopt(c, CURLOPT_URL, url);
 	C->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
@@ -317,27 +317,27 @@ int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsig
 	if (d.too_big || cr == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(err, errlen, "download from %s stopped: the file is larger than %zu bytes, "
 			 "too large for a VPN client package", shown, d.max);
-		rc = SSTP_EXIT_PROFILE;
+		rc = SSTP_ERR_PROFILE;
 	} else if (cr == CURLE_PEER_FAILED_VERIFICATION || cr == CURLE_SSL_CONNECT_ERROR) {
 		snprintf(err, errlen, "TLS with %s failed: %s", shown, clean);
-		rc = cr == CURLE_PEER_FAILED_VERIFICATION ? SSTP_EXIT_CERT : SSTP_EXIT_UNREACHABLE;
+		rc = cr == CURLE_PEER_FAILED_VERIFICATION ? SSTP_ERR_CERT : SSTP_ERR_UNREACHABLE;
 	} else if (cr == CURLE_OPERATION_TIMEDOUT) {
 		snprintf(err, errlen, "download from %s timed out: %s", shown, clean);
-		rc = SSTP_EXIT_TIMEOUT;
+		rc = SSTP_ERR_TIMEOUT;
 	} else if (cr == CURLE_TOO_MANY_REDIRECTS) {
 		snprintf(err, errlen, "download from %s: too many redirects", shown);
-		rc = SSTP_EXIT_UNREACHABLE;
+		rc = SSTP_ERR_UNREACHABLE;
 	} else if (cr == CURLE_UNSUPPORTED_PROTOCOL) {
 		snprintf(err, errlen, "download from %s: redirected to a non-https URL, refused", shown);
-		rc = SSTP_EXIT_UNREACHABLE;
+		rc = SSTP_ERR_UNREACHABLE;
 	} else if (cr != CURLE_OK) {
 		snprintf(err, errlen, "cannot download %s: %s", shown, clean);
-		rc = cr == CURLE_OUT_OF_MEMORY ? SSTP_EXIT_ERROR : SSTP_EXIT_UNREACHABLE;
+		rc = cr == CURLE_OUT_OF_MEMORY ? SSTP_ERR_INTERNAL : SSTP_ERR_UNREACHABLE;
 	} else if (code != 200) {
 		rc = http_status_error(code, shown, err, errlen);
 	} else if (d.len == 0) {
 		snprintf(err, errlen, "download from %s returned an empty file", shown);
-		rc = SSTP_EXIT_PROFILE;
+		rc = SSTP_ERR_PROFILE;
 	}
 	C->easy_cleanup(c);
 	C->global_cleanup();

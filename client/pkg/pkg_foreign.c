@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_ini.h"
 #include "pkg_internal.h"
 #include "plat_paths.h"
@@ -20,7 +20,7 @@
 static int ffail(char *err, size_t errlen, const char *what, const char *msg, const char *v)
 {
 	snprintf(err, errlen, "%s: %s%s%.80s%s", what, msg, v ? " '" : "", v ? v : "", v ? "'" : "");
-	return SSTP_EXIT_PROFILE;
+	return SSTP_ERR_PROFILE;
 }
 
 /* The names of the [sections] of an INI text, in order (at most max, each < 256 bytes). */
@@ -73,7 +73,7 @@ static int set_server(struct sstp_profile *p, const char *v, const char *what, c
 	if (!sstp_pkg_host_valid(host))
 		return ffail(err, errlen, what, "the gateway is not a host name:", v);
 	p->port = (uint16_t)port;
-	return set_str(&p->server, host) ? SSTP_EXIT_ERROR : 0;
+	return set_str(&p->server, host) ? SSTP_ERR_INTERNAL : 0;
 }
 
 static int add_dns_list(struct sstp_profile *p, const char *list, const char *what, char *err,
@@ -158,11 +158,11 @@ int sstp_profile_from_pbk(const char *t, size_t len, const char *entry, struct s
 		return rc;
 	char name[SSTP_PROFILE_NAME_MAX + 1];
 	if (sstp_profile_name_sanitize(sec, name, sizeof(name)) == 0 && set_str(&p->name, name))
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	if (sstp_ini_get(t, len, sec, "CustomAuthKey", v, sizeof(v)) == 0 &&
 	    (!strcmp(v, "13") || !strcmp(v, "26")) &&
 	    set_str(&p->auth, !strcmp(v, "13") ? "eap-tls" : "eap-mschapv2"))
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	if (sstp_ini_get(t, len, sec, "IpDnsAddress", v, sizeof(v)) == 0 &&
 	    (rc = add_dns_list(p, v, "phonebook IpDnsAddress", err, errlen)) != 0)
 		return rc;
@@ -170,7 +170,7 @@ int sstp_profile_from_pbk(const char *t, size_t len, const char *entry, struct s
 	    (rc = add_dns_list(p, v, "phonebook IpDns2Address", err, errlen)) != 0)
 		return rc;
 	if (sstp_ini_get(t, len, sec, "IpDnsSuffix", v, sizeof(v)) == 0 && add_domains(p, v))
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	/* IpPrioritizeRemote=1: "use default gateway on remote network" */
 	if (sstp_ini_get(t, len, sec, "IpPrioritizeRemote", v, sizeof(v)) == 0)
 		p->full_tunnel = !strcmp(v, "1");
@@ -227,7 +227,7 @@ int sstp_profile_from_nmconnection(const char *t, size_t len, struct sstp_profil
 	char name[SSTP_PROFILE_NAME_MAX + 1];
 	if (sstp_ini_get(t, len, "connection", "id", v, sizeof(v)) == 0 &&
 	    sstp_profile_name_sanitize(v, name, sizeof(name)) == 0 && set_str(&p->name, name))
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	static const struct {
 		const char *nm;
 		size_t off;
@@ -240,14 +240,14 @@ int sstp_profile_from_nmconnection(const char *t, size_t len, struct sstp_profil
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		if (sstp_ini_get(t, len, "vpn", paths[i].nm, v, sizeof(v)) == 0 && v[0] &&
 		    set_str((char **)((char *)p + paths[i].off), v))
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 	if ((sstp_ini_get(t, len, "vpn", "ca-cert", v, sizeof(v)) == 0 ||
 	     sstp_ini_get(t, len, "vpn", "tls-ca-cert", v, sizeof(v)) == 0) && v[0] &&
 	    sstp_strlist_add(&p->ca, v))
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	if (sstp_ini_get(t, len, "vpn", "connection-type", v, sizeof(v)) == 0 && !strcmp(v, "tls") &&
 	    set_str(&p->auth, "eap-tls"))
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	if (!p->auth && (nm_yes(t, len, "refuse-pap") || nm_yes(t, len, "refuse-eap") ||
 			 nm_yes(t, len, "refuse-mschapv2"))) {
 		char list[64];
@@ -260,7 +260,7 @@ int sstp_profile_from_nmconnection(const char *t, size_t len, struct sstp_profil
 				     "refused", NULL);
 		list[strlen(list) - 1] = '\0';
 		if (set_str(&p->auth, list))
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 	}
 	char port[16];
 	if (sstp_ini_get(t, len, "vpn", "proxy-server", v, sizeof(v)) == 0 && v[0]) {
@@ -283,7 +283,7 @@ int sstp_profile_from_nmconnection(const char *t, size_t len, struct sstp_profil
 	    (rc = add_dns_list(p, v, "nmconnection [ipv4] dns", err, errlen)) != 0)
 		return rc;
 	if (sstp_ini_get(t, len, "ipv4", "dns-search", v, sizeof(v)) == 0 && add_domains(p, v))
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	/* NetworkManager gives a VPN the default route unless never-default is set */
 	p->full_tunnel = !(sstp_ini_get(t, len, "ipv4", "never-default", v, sizeof(v)) == 0 &&
 			   !strcasecmp(v, "true"));
@@ -315,16 +315,16 @@ static int finish_foreign(struct sstp_profile *p, const struct sstp_import_opts 
 	if ((o->name && set_str(&p->name, o->name)) || (o->cert && set_str(&p->cert, o->cert)) ||
 	    (o->key && set_str(&p->key, o->key)) || (o->user && set_str(&p->user, o->user)) ||
 	    sstp_profile_set_domains(p, o->dns_domains, o->n_dns_domains) != 0)
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	for (size_t i = 0; i < o->n_extra_ca; i++) {
 		if (!plat_path_is_absolute(o->extra_ca[i]))
 			return ffail(err, errlen, "import --ca", "needs an absolute path, not",
 				     o->extra_ca[i]);
 		if (sstp_strlist_add(&p->ca, o->extra_ca[i]))
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 	}
 	if (!p->name && set_str(&p->name, "sstp"))
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	char *text = NULL;
 	size_t len = 0;
 	if (sstp_profile_format(p, &text, &len) != 0)

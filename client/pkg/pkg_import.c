@@ -12,7 +12,7 @@
 
 #include <mbedtls/x509_crt.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_internal.h"
 
 #define EXTRA_CA_MAX (1024u * 1024u)
@@ -46,7 +46,7 @@ int sstp_package_to_profile(const struct sstp_package *pkg, struct sstp_profile 
 	return 0;
 oom:
 	sstp_profile_free(out);
-	return SSTP_EXIT_ERROR;
+	return SSTP_ERR_INTERNAL;
 }
 
 /* A client credential: a URI stays as is (a PIN inside it is refused), a path must exist and is
@@ -59,20 +59,20 @@ static int credential(const char *what, const char *v, char **dst, char *err, si
 		if (strcasestr(v, "pin-value") || strcasestr(v, "password")) {
 			snprintf(err, errlen, "--%s: the URI carries a PIN or password; secrets are never "
 				 "stored in a profile (use pin-source or the keystore's own prompt)", what);
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		*dst = strdup(v);
 	} else {
 		char real[PATH_MAX];
 		if (!realpath(v, real)) {
 			snprintf(err, errlen, "--%s %.200s: %s", what, v, strerror(errno));
-			return SSTP_EXIT_PROFILE;
+			return SSTP_ERR_PROFILE;
 		}
 		*dst = strdup(real);
 	}
 	if (!*dst) {
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	return 0;
 }
@@ -109,7 +109,7 @@ static int copy_extra_ca(const char *dir, const char *src, size_t idx, char *fna
 	if (prc != 0) {
 		snprintf(err, errlen, "--ca %.200s: not a PEM or DER certificate", src);
 		free(buf);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	snprintf(fname, flen, "ca-%zu.pem", idx);
 	if (pem) {
@@ -117,7 +117,7 @@ static int copy_extra_ca(const char *dir, const char *src, size_t idx, char *fna
 	} else {
 		size_t plen;
 		char *p = sstp_pkg_der_to_pem(buf, len, &plen);
-		rc = p ? sstp_profile_write_file(dir, fname, p, plen, err, errlen) : SSTP_EXIT_ERROR;
+		rc = p ? sstp_profile_write_file(dir, fname, p, plen, err, errlen) : SSTP_ERR_INTERNAL;
 		free(p);
 	}
 	free(buf);
@@ -143,18 +143,18 @@ int sstp_package_import(const struct sstp_package *pkg, const struct sstp_import
 		if (!sstp_profile_name_valid(opts->name)) {
 			snprintf(err, errlen, "--name '%.64s': use 1-%u letters, digits, '-', '_', '.', "
 				 "'@' (no '/', no '..')", opts->name, SSTP_PROFILE_NAME_MAX);
-			return SSTP_EXIT_USAGE;
+			return SSTP_ERR_USAGE;
 		}
 		snprintf(name, sizeof(name), "%s", opts->name);
 	} else if (default_name(pkg, name, sizeof(name)) != 0) {
 		snprintf(err, errlen, "cannot derive a profile name from the package; pass --name");
-		return SSTP_EXIT_USAGE;
+		return SSTP_ERR_USAGE;
 	}
 	const char *base = opts->base_dir;
 	if (!base) {
 		if (sstp_profile_dirs_default(&dirs, opts->as_root) != 0) {
 			snprintf(err, errlen, "out of memory");
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 		}
 		base = sstp_profile_dirs_write(&dirs);
 	}
@@ -168,11 +168,11 @@ int sstp_package_import(const struct sstp_package *pkg, const struct sstp_import
 		goto out;
 	if ((opts->user && !(prof.user = strdup(opts->user))) ||
 	    sstp_profile_set_domains(&prof, opts->dns_domains, opts->n_dns_domains) != 0) {
-		rc = SSTP_EXIT_ERROR;
+		rc = SSTP_ERR_INTERNAL;
 		goto out;
 	}
 	if (!(prof.name = strdup(name))) {
-		rc = SSTP_EXIT_ERROR;
+		rc = SSTP_ERR_INTERNAL;
 		goto out;
 	}
 	rc = sstp_profile_prepare_dir(base, name, opts->overwrite, dir, sizeof(dir), err, errlen);
@@ -182,19 +182,19 @@ int sstp_package_import(const struct sstp_package *pkg, const struct sstp_import
 		size_t plen;
 		char *pem = sstp_pkg_der_to_pem(pkg->roots[i].der, pkg->roots[i].der_len, &plen);
 		if (!pem) {
-			rc = SSTP_EXIT_ERROR;
+			rc = SSTP_ERR_INTERNAL;
 			snprintf(err, errlen, "out of memory");
 			goto out;
 		}
 		snprintf(fname, sizeof(fname), "server-root-%zu.pem", i + 1);
 		rc = sstp_profile_write_file(dir, fname, pem, plen, err, errlen);
 		free(pem);
-		if (rc || (rc = sstp_strlist_add(&prof.ca, fname) ? SSTP_EXIT_ERROR : 0))
+		if (rc || (rc = sstp_strlist_add(&prof.ca, fname) ? SSTP_ERR_INTERNAL : 0))
 			goto out;
 	}
 	for (size_t i = 0; i < opts->n_extra_ca; i++) {
 		rc = copy_extra_ca(dir, opts->extra_ca[i], i + 1, fname, sizeof(fname), err, errlen);
-		if (rc || (rc = sstp_strlist_add(&prof.ca, fname) ? SSTP_EXIT_ERROR : 0))
+		if (rc || (rc = sstp_strlist_add(&prof.ca, fname) ? SSTP_ERR_INTERNAL : 0))
 			goto out;
 	}
 	rc = sstp_profile_save(&prof, base, true, err, errlen);
@@ -205,7 +205,7 @@ int sstp_package_import(const struct sstp_package *pkg, const struct sstp_import
 	if (path_out && path_len)
 		snprintf(path_out, path_len, "%s/%s", dir, SSTP_PROFILE_FILE);
 out:
-	if (rc == SSTP_EXIT_ERROR && err && errlen && !err[0])
+	if (rc == SSTP_ERR_INTERNAL && err && errlen && !err[0])
 		snprintf(err, errlen, "out of memory");
 	sstp_profile_free(&prof);
 out_dirs:

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 
 static bool blank(char c)
 {
@@ -111,7 +111,7 @@ static size_t tokens(char *line, char **tok, size_t max)
 }
 
 int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, size_t *n,
-			  char *err, size_t errlen)
+			  struct sstp_err *e)
 {
 	size_t pos = 0, lines = 0;
 	const char *ls;
@@ -123,17 +123,17 @@ int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, 
 	*out = NULL;
 	*n = 0;
 	if (!text || len > SSTP_INI_MAX) {
-		snprintf(err, errlen, "routes.txt is larger than %u bytes", SSTP_INI_MAX);
-		return SSTP_EXIT_PROFILE;
+		return sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt is larger than %u bytes",
+				    SSTP_INI_MAX);
 	}
 	if (memchr(text, '\0', len)) {
-		snprintf(err, errlen, "routes.txt contains a NUL byte");
-		return SSTP_EXIT_PROFILE;
+		return sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt contains a NUL byte");
 	}
 	while (next_line(text, len, &pos, &ls, &ll)) {
 		lines++;
 		if (lines > SSTP_INI_MAX_LINES || ll > SSTP_INI_MAX_LINE) {
-			snprintf(err, errlen, "routes.txt line %zu: over the size limits", lines);
+			sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt line %zu: over the size limits",
+				     lines);
 			goto bad;
 		}
 		memcpy(buf, ls, ll);
@@ -145,58 +145,58 @@ int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, 
 		if (strcasecmp(tok[0], "REMOVE_GATEWAY") == 0 || strcasecmp(tok[0], "DELETE") == 0)
 			continue;
 		if (strcasecmp(tok[0], "ADD") != 0) {
-			snprintf(err, errlen, "routes.txt line %zu: expected 'ADD <network> MASK "
-				 "<netmask> ...'", lines);
+			sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt line %zu: expected 'ADD <network> "
+				     "MASK <netmask> ...'", lines);
 			goto bad;
 		}
 		/* ADD dest MASK mask [gateway [METRIC m [IF i]]] */
 		if (nt < 4 || nt > 9 || strcasecmp(tok[2], "MASK") != 0) {
-			snprintf(err, errlen, "routes.txt line %zu: expected 'ADD <network> MASK "
-				 "<netmask> ...'", lines);
+			sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt line %zu: expected 'ADD <network> "
+				     "MASK <netmask> ...'", lines);
 			goto bad;
 		}
 		for (size_t i = 5; i + 1 < nt; i += 2) {
 			if (strcasecmp(tok[i], "METRIC") != 0 && strcasecmp(tok[i], "IF") != 0) {
-				snprintf(err, errlen, "routes.txt line %zu: unexpected '%.40s'", lines,
-					 tok[i]);
+				sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt line %zu: unexpected "
+					     "'%.40s'", lines, tok[i]);
 				goto bad;
 			}
 		}
 		if (nt > 5 && (nt - 5) % 2 != 0) {
-			snprintf(err, errlen, "routes.txt line %zu: '%.40s' without a value", lines,
-				 tok[nt - 1]);
+			sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt line %zu: '%.40s' without a value",
+				     lines, tok[nt - 1]);
 			goto bad;
 		}
 		struct sstp_cidr c;
 		struct sstp_ip mask;
 		if (sstp_ip_parse(tok[1], &c.ip) != 0 || c.ip.family != SSTP_AF_INET4) {
-			snprintf(err, errlen, "routes.txt line %zu: '%.40s' is not an IPv4 address",
-				 lines, tok[1]);
+			sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt line %zu: '%.40s' is not an IPv4 "
+				     "address", lines, tok[1]);
 			goto bad;
 		}
 		int prefix;
 		if (sstp_ip_parse(tok[3], &mask) != 0 || (prefix = sstp_ipv4_mask_prefix(&mask)) < 0) {
-			snprintf(err, errlen, "routes.txt line %zu: '%.40s' is not a netmask", lines,
-				 tok[3]);
+			sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt line %zu: '%.40s' is not a netmask",
+				     lines, tok[3]);
 			goto bad;
 		}
 		if (prefix == 0) {
-			snprintf(err, errlen, "routes.txt line %zu: a default route is not a VNet "
-				 "route", lines);
+			sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt line %zu: a default route is not a "
+				     "VNet route", lines);
 			goto bad;
 		}
 		c.prefix = (unsigned)prefix;
 		for (unsigned b = c.prefix; b < 32; b++)
 			c.ip.addr[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
 		if (nv >= SSTP_ROUTES_MAX) {
-			snprintf(err, errlen, "routes.txt: more than %u routes", SSTP_ROUTES_MAX);
+			sstp_err_set(e, SSTP_ERR_PROFILE, "routes.txt: more than %u routes",
+				     SSTP_ROUTES_MAX);
 			goto bad;
 		}
 		struct sstp_cidr *nvp = realloc(v, (nv + 1) * sizeof(*v));
 		if (!nvp) {
 			free(v);
-			snprintf(err, errlen, "out of memory");
-			return SSTP_EXIT_ERROR;
+			return sstp_err_set(e, SSTP_ERR_INTERNAL, "out of memory");
 		}
 		v = nvp;
 		v[nv++] = c;
@@ -206,7 +206,7 @@ int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, 
 	return 0;
 bad:
 	free(v);
-	return SSTP_EXIT_PROFILE;
+	return e ? e->kind : SSTP_ERR_PROFILE;
 }
 
 void sstp_text_from_utf16le(unsigned char *buf, size_t *len)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "profile.h"
+#include "sstp_err.h"
 
 #define SSTP_INI_MAX (512u * 1024u)   /* bytes of one INI or route file */
 #define SSTP_INI_MAX_LINE 4096u       /* bytes per line */
@@ -20,9 +21,10 @@ int sstp_ini_get(const char *text, size_t len, const char *section, const char *
 
 /* Parse routes.txt ("ADD 10.0.0.0 MASK 255.255.0.0 default METRIC default IF default" lines,
  * blank lines, REMOVE_GATEWAY, DELETE lines ignored). *out is malloc'ed (caller frees), in file
- * order. 0, or SSTP_EXIT_PROFILE with "routes.txt line N: ..." in err. */
+ * order. 0, or SSTP_ERR_PROFILE (SSTP_ERR_INTERNAL: out of memory) with "routes.txt line N: ..."
+ * in e (may be NULL). */
 int sstp_routes_txt_parse(const char *text, size_t len, struct sstp_cidr **out, size_t *n,
-			  char *err, size_t errlen);
+			  struct sstp_err *e);
 
 /* If buf starts with a UTF-16LE byte order mark, convert it in place to 8-bit text (characters
  * above U+007F become '?') and update *len. Other input is left alone. */

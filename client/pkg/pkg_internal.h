@@ -12,8 +12,8 @@
 #define SSTP_PKG_MAX_LIST 256u
 
 /* Parse a DER certificate and append it with its subject, CN, validity and fingerprints;
- * a certificate already present (same SHA-256) is skipped. 0, SSTP_EXIT_PROFILE or
- * SSTP_EXIT_ERROR. */
+ * a certificate already present (same SHA-256) is skipped. 0, SSTP_ERR_PROFILE or
+ * SSTP_ERR_INTERNAL. */
 int sstp_pkg_add_root(struct sstp_package *p, const unsigned char *der, size_t len,
 		      char *err, size_t errlen);
 /* Same from base64 text (blanks and newlines ignored). */

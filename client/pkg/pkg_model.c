@@ -13,7 +13,7 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/x509_crt.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 
 void sstp_package_init(struct sstp_package *p)
 {
@@ -92,7 +92,7 @@ int sstp_pkg_add_root(struct sstp_package *p, const unsigned char *der, size_t l
 	if (sstp_pkg_cert_info(&c, der, len) != 0) {
 		snprintf(err, errlen, "package: a server root certificate is not a valid X.509 "
 			 "certificate");
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	for (size_t i = 0; i < p->n_roots; i++)
 		if (memcmp(p->roots[i].sha256, c.sha256, sizeof(c.sha256)) == 0)
@@ -100,7 +100,7 @@ int sstp_pkg_add_root(struct sstp_package *p, const unsigned char *der, size_t l
 	if (p->n_roots >= SSTP_PKG_MAX_ROOTS) {
 		snprintf(err, errlen, "package: more than %u server root certificates",
 			 SSTP_PKG_MAX_ROOTS);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	c.der = malloc(len);
 	struct sstp_pkg_cert *v = realloc(p->roots, (p->n_roots + 1) * sizeof(*v));
@@ -109,7 +109,7 @@ int sstp_pkg_add_root(struct sstp_package *p, const unsigned char *der, size_t l
 		if (v)
 			p->roots = v;
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	memcpy(c.der, der, len);
 	c.der_len = len;
@@ -124,7 +124,7 @@ int sstp_pkg_add_root_b64(struct sstp_package *p, const char *b64, char *err, si
 	char *clean = malloc(n + 1);
 	if (!clean) {
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (b64[i] != ' ' && b64[i] != '\t' && b64[i] != '\r' && b64[i] != '\n')
@@ -134,13 +134,13 @@ int sstp_pkg_add_root_b64(struct sstp_package *p, const char *b64, char *err, si
 	if (!der) {
 		free(clean);
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	int rc;
 	if (w == 0 || mbedtls_base64_decode(der, w / 4 * 3 + 3, &olen, (const unsigned char *)clean,
 					    w) != 0) {
 		snprintf(err, errlen, "package: a server root certificate is not valid base64");
-		rc = SSTP_EXIT_PROFILE;
+		rc = SSTP_ERR_PROFILE;
 	} else {
 		rc = sstp_pkg_add_root(p, der, olen, err, errlen);
 	}

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_cab.h"
 #include "pkg_ini.h"
 #include "pkg_internal.h"
@@ -35,12 +35,12 @@ static int add_cert_file(struct sstp_package *p, const unsigned char *buf, size_
 			const unsigned char *e = memmem(b, (size_t)(lim - b), end, sizeof(end) - 1);
 			if (!e) {
 				snprintf(err, errlen, "package: %s: unterminated PEM certificate", what);
-				return SSTP_EXIT_PROFILE;
+				return SSTP_ERR_PROFILE;
 			}
 			char *b64 = sstp_pkg_strdup_trim((const char *)b, (size_t)(e - b));
 			if (!b64) {
 				snprintf(err, errlen, "out of memory");
-				return SSTP_EXIT_ERROR;
+				return SSTP_ERR_INTERNAL;
 			}
 			int rc = sstp_pkg_add_root_b64(p, b64, err, errlen);
 			free(b64);
@@ -49,10 +49,10 @@ static int add_cert_file(struct sstp_package *p, const unsigned char *buf, size_
 			found++;
 			s = e + sizeof(end) - 1;
 		}
-		return found ? 0 : SSTP_EXIT_PROFILE;
+		return found ? 0 : SSTP_ERR_PROFILE;
 	}
 	int rc = sstp_pkg_add_root(p, buf, len, err, errlen);
-	if (rc == SSTP_EXIT_PROFILE)
+	if (rc == SSTP_ERR_PROFILE)
 		snprintf(err, errlen, "package: %s is not an X.509 certificate", what);
 	return rc;
 }
@@ -124,21 +124,21 @@ static int from_cabinet(struct sstp_package *p, struct sstp_cab_files *cf, char 
 		if (!sstp_pkg_host_valid(v)) {
 			snprintf(err, errlen, "installer: the phonebook's PhoneNumber '%.80s' is not a "
 				 "host name", v);
-			return SSTP_EXIT_PROFILE;
+			return SSTP_ERR_PROFILE;
 		}
 		p->gateway = strdup(v);
 	} else if (ini_value(cms, NULL, "TunnelAddress", v, sizeof(v)) == 0 && v[0]) {
 		if (!sstp_pkg_host_valid(v)) {
 			snprintf(err, errlen, "installer: the profile's TunnelAddress '%.80s' is not a "
 				 "host name", v);
-			return SSTP_EXIT_PROFILE;
+			return SSTP_ERR_PROFILE;
 		}
 		p->gateway = strdup(v);
 	}
 	if (!p->gateway) {
 		snprintf(err, errlen, "installer: no gateway host in its phonebook (.pbk PhoneNumber) "
 			 "or profile (.cms TunnelAddress)");
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	/* protocols: RAS VpnStrategy 5/6 = SSTP only/first, 7 = IKEv2 only, 8 = IKEv2 first */
 	unsigned bits = 0;
@@ -167,17 +167,19 @@ static int from_cabinet(struct sstp_package *p, struct sstp_cab_files *cf, char 
 	if (routes) {
 		struct sstp_cidr *r;
 		size_t n;
-		int rc = sstp_routes_txt_parse((const char *)routes->data, routes->len, &r, &n, err,
-					       errlen);
-		if (rc)
+		struct sstp_err e = {0};
+		int rc = sstp_routes_txt_parse((const char *)routes->data, routes->len, &r, &n, &e);
+		if (rc) {
+			snprintf(err, errlen, "%s", e.msg);
 			return rc;
+		}
 		/* Azure lists the VNet address space, then the client address pool last */
 		for (size_t i = 0; i < n; i++) {
 			bool pool = n >= 2 && i == n - 1;
 			if ((pool ? sstp_pkg_add_pool(p, &r[i]) : sstp_pkg_add_route(p, &r[i])) != 0) {
 				free(r);
 				snprintf(err, errlen, "installer: too many routes");
-				return SSTP_EXIT_PROFILE;
+				return SSTP_ERR_PROFILE;
 			}
 			if (pool)
 				p->pool_inferred = true;
@@ -204,16 +206,19 @@ static int from_installer(struct sstp_package *p, struct sstp_zip *z, long idx, 
 	unsigned char *exe;
 	size_t len, off, cablen;
 	struct sstp_cab_files cf;
+	struct sstp_err e = {0};
 	int rc = sstp_zip_read(z, (size_t)idx, 0, &exe, &len, err, errlen);
 	if (rc)
 		return rc;
 	if (sstp_cab_find(exe, len, &off, &cablen) != 0) {
 		snprintf(err, errlen, "installer %s: no cabinet inside it", sstp_zip_name(z, (size_t)idx));
 		free(exe);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
-	rc = sstp_cab_extract(exe + off, cablen, cab_wanted, &cf, err, errlen);
-	if (!rc)
+	rc = sstp_cab_extract(exe + off, cablen, cab_wanted, &cf, &e);
+	if (rc)
+		snprintf(err, errlen, "%s", e.msg);
+	else
 		rc = from_cabinet(p, &cf, err, errlen);
 	sstp_cab_files_free(&cf);
 	free(exe);
@@ -225,7 +230,7 @@ static int generic_done(struct sstp_package *p, char *err, size_t errlen)
 {
 	if (!p->gateway) {
 		snprintf(err, errlen, "package: Generic/VpnSettings.xml names no gateway (VpnServer)");
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	if (!p->vpn_type && p->protocols == 0)
 		p->protocols = SSTP_PKG_PROTO_SSTP; /* no VpnType: the installer path's default */
@@ -238,10 +243,12 @@ int sstp_package_from_xml(const void *xml, size_t len, struct sstp_package *out,
 	sstp_package_init(out);
 	if (len > SSTP_PKG_XML_MAX) {
 		snprintf(err, errlen, "VpnSettings.xml: larger than %u bytes", (unsigned)SSTP_PKG_XML_MAX);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	out->source = SSTP_PKG_SRC_GENERIC;
-	int rc = sstp_pkg_xml_parse(xml, len, out, err, errlen);
+	struct sstp_err e = {0};
+	int rc = sstp_pkg_xml_parse(xml, len, out, &e);
+	snprintf(err, errlen, "%s", e.msg);
 	if (rc == 0)
 		rc = generic_done(out, err, errlen);
 	if (rc)
@@ -263,11 +270,13 @@ static int from_generic(struct sstp_package *p, struct sstp_zip *z, long xml, ch
 {
 	unsigned char *buf;
 	size_t len;
+	struct sstp_err e = {0};
 	int rc = sstp_zip_read(z, (size_t)xml, SSTP_PKG_XML_MAX, &buf, &len, err, errlen);
 	if (rc)
 		return rc;
 	p->source = SSTP_PKG_SRC_GENERIC;
-	rc = sstp_pkg_xml_parse((const char *)buf, len, p, err, errlen);
+	rc = sstp_pkg_xml_parse((const char *)buf, len, p, &e);
+	snprintf(err, errlen, "%s", e.msg);
 	free(buf);
 	if (rc)
 		return rc;
@@ -326,7 +335,7 @@ int sstp_package_from_zip(const void *zip, size_t len, struct sstp_package *out,
 			snprintf(err, errlen, "package: neither Generic/VpnSettings.xml nor a Windows "
 				 "installer found: is this an Azure VPN client package?");
 		}
-		rc = SSTP_EXIT_PROFILE;
+		rc = SSTP_ERR_PROFILE;
 	}
 	sstp_zip_close(z);
 	if (rc)
@@ -343,7 +352,7 @@ int sstp_package_read(const char *src, const struct sstp_fetch_opts *fopts,
 	sstp_package_init(out);
 	if (!src || !src[0]) {
 		snprintf(err, errlen, "no package given");
-		return SSTP_EXIT_USAGE;
+		return SSTP_ERR_USAGE;
 	}
 	if (sstp_pkg_is_url(src)) {
 		rc = sstp_pkg_fetch(src, fopts, &buf, &len, err, errlen);
@@ -374,5 +383,5 @@ int sstp_package_check_sstp(const struct sstp_package *p, char *err, size_t errl
 		 p->gateway ? p->gateway : "(unknown)", list, p->vpn_type ? " (VpnType '" : "",
 		 p->vpn_type ? p->vpn_type : "", p->vpn_type ? "')" : "",
 		 p->protocols & (p->protocols - 1) ? "them" : "it");
-	return SSTP_EXIT_PROFILE;
+	return SSTP_ERR_PROFILE;
 }

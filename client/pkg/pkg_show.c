@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_internal.h"
 #include "status.h" /* sstp_json_string */
 
@@ -118,7 +118,7 @@ int sstp_package_print_text(const struct sstp_package *p, FILE *out)
 		fputc('\n', out);
 	}
 	fflush(out);
-	return ferror(out) ? SSTP_EXIT_ERROR : 0;
+	return ferror(out) ? SSTP_ERR_INTERNAL : 0;
 }
 
 /* A string, or null when unset (the escaping is the status JSON's: sstp_json_string). */
@@ -210,7 +210,7 @@ int sstp_package_print_json(const struct sstp_package *p, FILE *out)
 	}
 	fprintf(out, "%s]\n}\n", p->n_roots ? "\n  " : "");
 	fflush(out);
-	return ferror(out) ? SSTP_EXIT_ERROR : 0;
+	return ferror(out) ? SSTP_ERR_INTERNAL : 0;
 }
 
 int sstp_pkg_cmd_show(const char *src, bool json, FILE *out, char *err, size_t errlen)

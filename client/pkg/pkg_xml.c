@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_internal.h"
 
 enum field {
@@ -41,8 +41,7 @@ static const struct {
 struct xml_state {
 	XML_Parser xp;
 	struct sstp_package *pkg;
-	char *err;
-	size_t errlen;
+	struct sstp_err err;   /* the first failure */
 	int rc;
 	unsigned depth;
 	enum field cur;        /* field of the open depth-2 element */
@@ -61,12 +60,13 @@ static void xfail(struct xml_state *s, int rc, const char *fmt, ...)
 	if (s->rc)
 		return;
 	s->rc = rc;
-	int n = snprintf(s->err, s->errlen, "VpnSettings.xml line %lu: ", s->line);
-	if (n < 0 || (size_t)n >= s->errlen)
+	s->err.kind = rc;
+	int n = snprintf(s->err.msg, sizeof(s->err.msg), "VpnSettings.xml line %lu: ", s->line);
+	if (n < 0 || (size_t)n >= sizeof(s->err.msg))
 		n = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->err + n, s->errlen - (size_t)n, fmt, ap);
+	vsnprintf(s->err.msg + n, sizeof(s->err.msg) - (size_t)n, fmt, ap);
 	va_end(ap);
 	XML_StopParser(s->xp, XML_FALSE);
 }
@@ -86,13 +86,13 @@ static int route_item(void *ctx, const char *item)
 	struct xml_state *s = ctx;
 	struct sstp_cidr c;
 	if (sstp_cidr_parse(item, &c) != 0) {
-		xfail(s, SSTP_EXIT_PROFILE, "%s: '%.60s' is not an IP prefix such as 10.0.0.0/16",
+		xfail(s, SSTP_ERR_PROFILE, "%s: '%.60s' is not an IP prefix such as 10.0.0.0/16",
 		      s->cur_name, item);
 		return -1;
 	}
 	int rc = s->cur == FLD_POOL ? sstp_pkg_add_pool(s->pkg, &c) : sstp_pkg_add_route(s->pkg, &c);
 	if (rc) {
-		xfail(s, SSTP_EXIT_PROFILE, "%s: too many entries", s->cur_name);
+		xfail(s, SSTP_ERR_PROFILE, "%s: too many entries", s->cur_name);
 		return -1;
 	}
 	return 0;
@@ -103,11 +103,11 @@ static int dns_item(void *ctx, const char *item)
 	struct xml_state *s = ctx;
 	struct sstp_ip ip;
 	if (sstp_ip_parse(item, &ip) != 0) {
-		xfail(s, SSTP_EXIT_PROFILE, "%s: '%.60s' is not an IP address", s->cur_name, item);
+		xfail(s, SSTP_ERR_PROFILE, "%s: '%.60s' is not an IP address", s->cur_name, item);
 		return -1;
 	}
 	if (sstp_pkg_add_dns(s->pkg, &ip) != 0) {
-		xfail(s, SSTP_EXIT_PROFILE, "%s: too many entries", s->cur_name);
+		xfail(s, SSTP_ERR_PROFILE, "%s: too many entries", s->cur_name);
 		return -1;
 	}
 	return 0;
@@ -116,12 +116,12 @@ static int dns_item(void *ctx, const char *item)
 static int set_scalar(struct xml_state *s, char **dst, const char *v)
 {
 	if (*dst) {
-		xfail(s, SSTP_EXIT_PROFILE, "%s given twice", s->cur_name);
+		xfail(s, SSTP_ERR_PROFILE, "%s given twice", s->cur_name);
 		return -1;
 	}
 	*dst = strdup(v);
 	if (!*dst) {
-		xfail(s, SSTP_EXIT_ERROR, "out of memory");
+		xfail(s, SSTP_ERR_INTERNAL, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -141,21 +141,21 @@ static void take_value(struct xml_state *s, const char *raw, size_t len)
 	char *v = sstp_pkg_strdup_trim(raw, len);
 	int r = 0;
 	if (!v) {
-		xfail(s, SSTP_EXIT_ERROR, "out of memory");
+		xfail(s, SSTP_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	if (!v[0])
 		goto out;
 	if (s->cur != FLD_CA && s->cur != FLD_ROUTES && s->cur != FLD_POOL && s->cur != FLD_DNS &&
 	    (!printable(v) || strlen(v) > 1024)) {
-		xfail(s, SSTP_EXIT_PROFILE, "%s: value with control characters or too long",
+		xfail(s, SSTP_ERR_PROFILE, "%s: value with control characters or too long",
 		      s->cur_name);
 		goto out;
 	}
 	switch (s->cur) {
 	case FLD_SERVER:
 		if (!sstp_pkg_host_valid(v)) {
-			xfail(s, SSTP_EXIT_PROFILE, "VpnServer: '%.80s' is not a host name", v);
+			xfail(s, SSTP_ERR_PROFILE, "VpnServer: '%.80s' is not a host name", v);
 			break;
 		}
 		set_scalar(s, &s->pkg->gateway, v);
@@ -166,36 +166,35 @@ static void take_value(struct xml_state *s, const char *raw, size_t len)
 			size_t a = strlen(s->pkg->vpn_type), b = strlen(v);
 			char *j = a + b < 4096 ? realloc(s->pkg->vpn_type, a + b + 2) : NULL;
 			if (!j) {
-				xfail(s, SSTP_EXIT_PROFILE, "VpnType too long");
+				xfail(s, SSTP_ERR_PROFILE, "VpnType too long");
 				break;
 			}
 			j[a] = ',';
 			memcpy(j + a + 1, v, b + 1);
 			s->pkg->vpn_type = j;
 		} else if (!(s->pkg->vpn_type = strdup(v))) {
-			xfail(s, SSTP_EXIT_ERROR, "out of memory");
+			xfail(s, SSTP_ERR_INTERNAL, "out of memory");
 			break;
 		}
 		s->pkg->protocols |= sstp_pkg_proto_parse(v);
 		break;
-	case FLD_CA:
-		r = sstp_pkg_add_root_b64(s->pkg, v, s->err, s->errlen);
-		if (r) {
-			char msg[200];
-			snprintf(msg, sizeof(msg), "%s", s->err);
+	case FLD_CA: {
+		char msg[200];
+		r = sstp_pkg_add_root_b64(s->pkg, v, msg, sizeof(msg));
+		if (r)
 			xfail(s, r, "%s: %s", s->cur_name, msg);
-		}
 		break;
+	}
 	case FLD_ROUTES:
 	case FLD_POOL:
 		r = sstp_pkg_split(v, route_item, s);
 		if (r < -1)
-			xfail(s, SSTP_EXIT_PROFILE, "%s: list too long or malformed", s->cur_name);
+			xfail(s, SSTP_ERR_PROFILE, "%s: list too long or malformed", s->cur_name);
 		break;
 	case FLD_DNS:
 		r = sstp_pkg_split(v, dns_item, s);
 		if (r < -1)
-			xfail(s, SSTP_EXIT_PROFILE, "%s: list too long or malformed", s->cur_name);
+			xfail(s, SSTP_ERR_PROFILE, "%s: list too long or malformed", s->cur_name);
 		break;
 	case FLD_AUTH:
 		set_scalar(s, &s->pkg->auth, v);
@@ -210,9 +209,9 @@ static void take_value(struct xml_state *s, const char *raw, size_t len)
 	case FLD_ISSUER_CN: {
 		struct sstp_strlist *l = s->cur == FLD_ROOT_CN ? &s->pkg->root_cns : &s->pkg->issuer_cns;
 		if (l->n >= SSTP_PKG_MAX_LIST)
-			xfail(s, SSTP_EXIT_PROFILE, "%s: too many entries", s->cur_name);
+			xfail(s, SSTP_ERR_PROFILE, "%s: too many entries", s->cur_name);
 		else if (sstp_strlist_add(l, v) != 0)
-			xfail(s, SSTP_EXIT_ERROR, "out of memory");
+			xfail(s, SSTP_ERR_INTERNAL, "out of memory");
 		break;
 	}
 	case FLD_NONE:
@@ -231,14 +230,14 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	s->depth++;
 	if (s->depth > SSTP_PKG_XML_MAX_DEPTH) {
 		s->line = XML_GetCurrentLineNumber(s->xp);
-		xfail(s, SSTP_EXIT_PROFILE, "elements nested deeper than %u", SSTP_PKG_XML_MAX_DEPTH);
+		xfail(s, SSTP_ERR_PROFILE, "elements nested deeper than %u", SSTP_PKG_XML_MAX_DEPTH);
 		return;
 	}
 	const char *ln = local_name(name);
 	if (s->depth == 1) {
 		s->line = XML_GetCurrentLineNumber(s->xp);
 		if (strcmp(ln, "VpnProfile") != 0)
-			xfail(s, SSTP_EXIT_PROFILE, "root element is <%.60s>, expected <VpnProfile>", ln);
+			xfail(s, SSTP_ERR_PROFILE, "root element is <%.60s>, expected <VpnProfile>", ln);
 		return;
 	}
 	if (s->depth == 2) {
@@ -257,7 +256,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 			bool list = s->cur == FLD_CA || s->cur == FLD_ROUTES || s->cur == FLD_POOL ||
 				    s->cur == FLD_DNS || s->cur == FLD_ROOT_CN || s->cur == FLD_ISSUER_CN;
 			if ((s->seen & bit) && !list)
-				xfail(s, SSTP_EXIT_PROFILE, "%s given twice", s->cur_name);
+				xfail(s, SSTP_ERR_PROFILE, "%s given twice", s->cur_name);
 			s->seen |= bit;
 		}
 		s->text_len = 0;
@@ -267,7 +266,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		/* a child value: whatever the parent's own text was, it was only whitespace */
 		s->line = XML_GetCurrentLineNumber(s->xp);
 		if (++s->items > SSTP_PKG_XML_MAX_ITEMS)
-			xfail(s, SSTP_EXIT_PROFILE, "%s: more than %u entries", s->cur_name,
+			xfail(s, SSTP_ERR_PROFILE, "%s: more than %u entries", s->cur_name,
 			      SSTP_PKG_XML_MAX_ITEMS);
 		s->text_len = 0;
 	}
@@ -299,7 +298,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *txt, int len)
 	if (s->depth == 2 && s->items > 0)
 		return; /* whitespace between children */
 	if (s->text_len + (size_t)len > SSTP_PKG_XML_MAX_TEXT) {
-		xfail(s, SSTP_EXIT_PROFILE, "%s: text longer than %u bytes", s->cur_name,
+		xfail(s, SSTP_ERR_PROFILE, "%s: text longer than %u bytes", s->cur_name,
 		      SSTP_PKG_XML_MAX_TEXT);
 		return;
 	}
@@ -311,7 +310,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *txt, int len)
 			cap = SSTP_PKG_XML_MAX_TEXT;
 		char *t = realloc(s->text, cap + 1);
 		if (!t) {
-			xfail(s, SSTP_EXIT_ERROR, "out of memory");
+			xfail(s, SSTP_ERR_INTERNAL, "out of memory");
 			return;
 		}
 		s->text = t;
@@ -327,7 +326,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 	struct xml_state *s = ud;
 	(void)name, (void)sysid, (void)pubid, (void)has_internal;
 	s->line = XML_GetCurrentLineNumber(s->xp);
-	xfail(s, SSTP_EXIT_PROFILE, "document type declarations are not allowed");
+	xfail(s, SSTP_ERR_PROFILE, "document type declarations are not allowed");
 }
 
 static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
@@ -338,28 +337,21 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
 	(void)name, (void)is_param, (void)value, (void)value_len, (void)base, (void)sysid;
 	(void)pubid, (void)notation;
 	s->line = XML_GetCurrentLineNumber(s->xp);
-	xfail(s, SSTP_EXIT_PROFILE, "entity declarations are not allowed");
+	xfail(s, SSTP_ERR_PROFILE, "entity declarations are not allowed");
 }
 
 int sstp_pkg_xml_parse(const char *xml, size_t len, struct sstp_package *out,
-		       char *err, size_t errlen)
+		       struct sstp_err *e)
 {
 	struct xml_state s;
 	memset(&s, 0, sizeof(s));
 	s.pkg = out;
-	s.err = err;
-	s.errlen = errlen;
-	if (errlen)
-		err[0] = '\0';
-	if (len > SSTP_PKG_XML_MAX) {
-		snprintf(err, errlen, "VpnSettings.xml is larger than %u bytes", SSTP_PKG_XML_MAX);
-		return SSTP_EXIT_PROFILE;
-	}
+	if (len > SSTP_PKG_XML_MAX)
+		return sstp_err_set(e, SSTP_ERR_PROFILE, "VpnSettings.xml is larger than %u bytes",
+				    SSTP_PKG_XML_MAX);
 	s.xp = XML_ParserCreate(NULL);
-	if (!s.xp) {
-		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
-	}
+	if (!s.xp)
+		return sstp_err_set(e, SSTP_ERR_INTERNAL, "out of memory");
 	XML_SetUserData(s.xp, &s);
 	XML_SetElementHandler(s.xp, on_start, on_end);
 	XML_SetCharacterDataHandler(s.xp, on_text);
@@ -369,13 +361,15 @@ int sstp_pkg_xml_parse(const char *xml, size_t len, struct sstp_package *out,
 	enum XML_Status st = XML_Parse(s.xp, xml ? xml : "", (int)len, XML_TRUE);
 	if (st != XML_STATUS_OK && !s.rc) {
 		s.line = XML_GetCurrentLineNumber(s.xp);
-		xfail(&s, SSTP_EXIT_PROFILE, "malformed XML: %s",
+		xfail(&s, SSTP_ERR_PROFILE, "malformed XML: %s",
 		      XML_ErrorString(XML_GetErrorCode(s.xp)));
 	}
 	if (!s.rc && s.depth != 0) {
-		xfail(&s, SSTP_EXIT_PROFILE, "document ends inside an element");
+		xfail(&s, SSTP_ERR_PROFILE, "document ends inside an element");
 	}
 	XML_ParserFree(s.xp);
 	free(s.text);
+	if (s.rc && e)
+		*e = s.err;
 	return s.rc;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "pkg.h"
+#include "sstp_err.h"
 
 #define SSTP_PKG_XML_MAX (1024u * 1024u)   /* bytes of XML */
 #define SSTP_PKG_XML_MAX_DEPTH 16u         /* element nesting */
@@ -15,8 +16,9 @@
 
 /* Parse xml into out (which must be initialised; fields found are added). Does not require
  * SSTP or a gateway: the caller checks. Errors name the line: "VpnSettings.xml line 7: ...".
- * Returns 0 or SSTP_EXIT_PROFILE (SSTP_EXIT_ERROR when out of memory). */
+ * Returns 0 or SSTP_ERR_PROFILE (SSTP_ERR_INTERNAL when out of memory), also set in e (may be
+ * NULL) with the sentence. */
 int sstp_pkg_xml_parse(const char *xml, size_t len, struct sstp_package *out,
-		       char *err, size_t errlen);
+		       struct sstp_err *e);
 
 #endif

@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <zip.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 
 struct zip_ent {
 	char *name;        /* normalised */
@@ -133,7 +133,7 @@ static int check_entry(struct sstp_zip *z, zip_uint64_t i, uint64_t *total, char
 	if (!raw || zip_stat_index(z->za, i, ZIP_FL_ENC_RAW, &st) != 0) {
 		snprintf(err, errlen, "package: cannot read entry %llu of the zip",
 			 (unsigned long long)i);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	if (sstp_zip_name_check(raw, strlen(raw), norm, sizeof(norm), &why) != 0) {
 		char shown[201];
@@ -146,7 +146,7 @@ static int check_entry(struct sstp_zip *z, zip_uint64_t i, uint64_t *total, char
 		}
 		shown[k] = '\0';
 		snprintf(err, errlen, "package: refusing zip entry '%s': %s", shown, why);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	zip_uint8_t opsys;
 	zip_uint32_t attr;
@@ -156,12 +156,12 @@ static int check_entry(struct sstp_zip *z, zip_uint64_t i, uint64_t *total, char
 		if (type == 0120000u) {
 			snprintf(err, errlen, "package: refusing zip entry '%.200s': symbolic link",
 				 norm);
-			return SSTP_EXIT_PROFILE;
+			return SSTP_ERR_PROFILE;
 		}
 		if (type != 0 && type != 0100000u && type != 0040000u) {
 			snprintf(err, errlen, "package: refusing zip entry '%.200s': not a regular "
 				 "file or directory", norm);
-			return SSTP_EXIT_PROFILE;
+			return SSTP_ERR_PROFILE;
 		}
 		if (type == 0040000u && norm[strlen(norm) - 1] != '/') {
 			size_t l = strlen(norm);
@@ -171,41 +171,41 @@ static int check_entry(struct sstp_zip *z, zip_uint64_t i, uint64_t *total, char
 	}
 	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
 		snprintf(err, errlen, "package: zip entry '%.200s' is encrypted", norm);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	if (!(st.valid & ZIP_STAT_SIZE)) {
 		snprintf(err, errlen, "package: zip entry '%.200s' has no size", norm);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	if (st.size > z->lim.max_entry_size) {
 		snprintf(err, errlen, "package: zip entry '%.200s' inflates to %llu bytes, more than "
 			 "the %zu allowed (zip bomb?)", norm, (unsigned long long)st.size,
 			 z->lim.max_entry_size);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	*total += st.size;
 	if (*total > z->lim.max_total) {
 		snprintf(err, errlen, "package: the zip inflates to more than %llu bytes (zip bomb?)",
 			 (unsigned long long)z->lim.max_total);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	for (size_t k = 0; k < z->n; k++) {
 		if (strcasecmp(z->ent[k].name, norm) == 0) {
 			snprintf(err, errlen, "package: zip entry '%.200s' appears twice", norm);
-			return SSTP_EXIT_PROFILE;
+			return SSTP_ERR_PROFILE;
 		}
 	}
 	e->name = strdup(norm);
 	if (!e->name) {
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	e->size = st.size;
 	e->dir = norm[strlen(norm) - 1] == '/';
 	if (e->dir && st.size != 0) {
 		snprintf(err, errlen, "package: zip directory entry '%.200s' has data", norm);
 		free(e->name);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	z->n++;
 	return 0;
@@ -218,12 +218,12 @@ int sstp_zip_open_mem(const void *buf, size_t len, const struct sstp_zip_limits 
 	*out = NULL;
 	if (!buf || len < 22) {
 		snprintf(err, errlen, "package: not a zip file (too short)");
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	struct sstp_zip *z = calloc(1, sizeof(*z));
 	if (!z) {
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	limits_fill(&z->lim, lim);
 	zip_error_init(&ze);
@@ -232,7 +232,7 @@ int sstp_zip_open_mem(const void *buf, size_t len, const struct sstp_zip_limits 
 		snprintf(err, errlen, "package: %s", zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		free(z);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	z->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
 	if (!z->za) {
@@ -240,7 +240,7 @@ int sstp_zip_open_mem(const void *buf, size_t len, const struct sstp_zip_limits 
 		zip_error_fini(&ze);
 		zip_source_free(src);
 		free(z);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	zip_error_fini(&ze);
 	zip_int64_t n = zip_get_num_entries(z->za, 0);
@@ -248,13 +248,13 @@ int sstp_zip_open_mem(const void *buf, size_t len, const struct sstp_zip_limits 
 		snprintf(err, errlen, "package: the zip has %lld entries, more than the %zu allowed",
 			 (long long)n, z->lim.max_entries);
 		sstp_zip_close(z);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	z->ent = calloc((size_t)n ? (size_t)n : 1, sizeof(*z->ent));
 	if (!z->ent) {
 		sstp_zip_close(z);
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	uint64_t total = 0;
 	for (zip_int64_t i = 0; i < n; i++) {
@@ -307,7 +307,7 @@ int sstp_zip_read(struct sstp_zip *z, size_t i, size_t max, unsigned char **buf,
 	*len = 0;
 	if (!z || i >= z->n || z->ent[i].dir) {
 		snprintf(err, errlen, "package: no such zip entry");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	const struct zip_ent *e = &z->ent[i];
 	if (!max || max > z->lim.max_entry_size)
@@ -315,7 +315,7 @@ int sstp_zip_read(struct sstp_zip *z, size_t i, size_t max, unsigned char **buf,
 	if (e->size > max) {
 		snprintf(err, errlen, "package: zip entry '%.200s' is larger than %zu bytes", e->name,
 			 max);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	size_t want = (size_t)e->size;
 	/* the declared size can lie: allocate it plus one byte and read at most that much, so
@@ -323,14 +323,14 @@ int sstp_zip_read(struct sstp_zip *z, size_t i, size_t max, unsigned char **buf,
 	unsigned char *b = malloc(want + 1);
 	if (!b) {
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	zip_file_t *f = zip_fopen_index(z->za, i, 0);
 	if (!f) {
 		snprintf(err, errlen, "package: cannot open zip entry '%.200s': %s", e->name,
 			 zip_strerror(z->za));
 		free(b);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	size_t got = 0;
 	int rc = 0;
@@ -339,7 +339,7 @@ int sstp_zip_read(struct sstp_zip *z, size_t i, size_t max, unsigned char **buf,
 		if (r < 0) {
 			snprintf(err, errlen, "package: zip entry '%.200s' is corrupt: %s", e->name,
 				 zip_error_strerror(zip_file_get_error(f)));
-			rc = SSTP_EXIT_PROFILE;
+			rc = SSTP_ERR_PROFILE;
 			break;
 		}
 		if (r == 0)
@@ -350,7 +350,7 @@ int sstp_zip_read(struct sstp_zip *z, size_t i, size_t max, unsigned char **buf,
 	if (!rc && got != want) {
 		snprintf(err, errlen, "package: zip entry '%.200s' %s its declared size of %zu bytes",
 			 e->name, got > want ? "inflates beyond" : "is shorter than", want);
-		rc = SSTP_EXIT_PROFILE;
+		rc = SSTP_ERR_PROFILE;
 	}
 	if (rc) {
 		free(b);

@@ -23,7 +23,7 @@ struct sstp_zip_limits {
 
 /* Open a zip held in memory. buf is NOT copied and must outlive the handle. lim may be NULL.
  * Every entry name is checked here; one hostile entry rejects the whole archive with a message
- * naming it. Returns 0 or SSTP_EXIT_PROFILE / SSTP_EXIT_ERROR. *out freed by sstp_zip_close. */
+ * naming it. Returns 0 or SSTP_ERR_PROFILE / SSTP_ERR_INTERNAL. *out freed by sstp_zip_close. */
 int sstp_zip_open_mem(const void *buf, size_t len, const struct sstp_zip_limits *lim,
 		      struct sstp_zip **out, char *err, size_t errlen);
 void sstp_zip_close(struct sstp_zip *z);
@@ -39,7 +39,7 @@ long sstp_zip_find(const struct sstp_zip *z, const char *name);
 
 /* Inflate entry i into a malloc'ed buffer (caller frees) with a NUL byte after the data (not
  * counted in *len). Fails when the data exceeds max (0 = the open limit), exceeds or falls short
- * of its declared size, or fails its CRC. 0 or SSTP_EXIT_PROFILE / SSTP_EXIT_ERROR. */
+ * of its declared size, or fails its CRC. 0 or SSTP_ERR_PROFILE / SSTP_ERR_INTERNAL. */
 int sstp_zip_read(struct sstp_zip *z, size_t i, size_t max, unsigned char **buf, size_t *len,
 		  char *err, size_t errlen);
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "plat_paths.h"
 
 void sstp_profile_init(struct sstp_profile *p)
@@ -165,7 +165,7 @@ static int fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
 		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
 		va_end(ap);
 	}
-	return SSTP_EXIT_PROFILE;
+	return SSTP_ERR_PROFILE;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -678,7 +678,7 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 	put_str(&s, "vnet-id", p->vnet_id);
 	if (s.bad || s.n > SSTP_PROFILE_MAX_FILE) {
 		free(s.b);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	*out = s.b;
 	if (outlen)

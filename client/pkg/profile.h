@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sstp_err.h" /* enum sstp_errkind, what failing functions return */
 #include "names.h" /* SSTP_PROFILE_NAME_MAX, sstp_profile_name_valid, sstp_ifname_valid */
 
 /* Address families, independent of the OS's AF_* values (the platform layer maps them). */
@@ -136,7 +137,7 @@ int sstp_profile_add_dns(struct sstp_profile *p, const struct sstp_ip *ip);
 size_t sstp_profile_keystore_scheme(const char *v);
 
 /* Parse profile text. basedir (may be NULL) resolves relative ca/cert/key paths. Errors name
- * the line: "line 7: unknown key 'rout'". Returns 0 or SSTP_EXIT_PROFILE; p must be initialised
+ * the line: "line 7: unknown key 'rout'". Returns 0 or SSTP_ERR_PROFILE; p must be initialised
  * and is left holding what was parsed so far on error (free it either way). */
 int sstp_profile_parse(struct sstp_profile *p, const char *text, size_t len, const char *basedir,
 		       char *err, size_t errlen);
@@ -169,15 +170,15 @@ const struct sstp_profile_key_info *sstp_profile_key_find(const char *key);
  * replaced by its new values at the place of its first line (or appended), other lines are kept,
  * an empty VALUE removes the key. The result must parse and name a server, else nothing is
  * returned and err names the key (and the line of the result). *out is malloc'ed (caller frees).
- * 0 or SSTP_EXIT_PROFILE. */
+ * 0 or SSTP_ERR_PROFILE. */
 int sstp_profile_text_set(const char *text, size_t len, const char *const *assign, size_t n,
 			  const char *basedir, char **out, size_t *outlen, char *err,
 			  size_t errlen);
-/* Parse text as a profile that must name a server. 0 or SSTP_EXIT_PROFILE with err. */
+/* Parse text as a profile that must name a server. 0 or SSTP_ERR_PROFILE with err. */
 int sstp_profile_validate_text(const char *text, size_t len, const char *basedir, char *err,
 			       size_t errlen);
 
-/* Render a profile as text; *out is malloc'ed, the caller frees it. 0 or SSTP_EXIT_ERROR. */
+/* Render a profile as text; *out is malloc'ed, the caller frees it. 0 or SSTP_ERR_INTERNAL. */
 int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen);
 
 /* Where profiles live. user: $XDG_CONFIG_HOME/sstp or $HOME/.config/sstp; system: /etc/sstp.
@@ -187,7 +188,7 @@ struct sstp_profile_dirs {
 	char *system;  /* owned */
 };
 /* Fill dirs from the environment. as_root: only the system dir is used. $SSTP_SYSTEM_DIR, when
- * set to an absolute path, replaces /etc/sstp (tests). 0 or SSTP_EXIT_ERROR. */
+ * set to an absolute path, replaces /etc/sstp (tests). 0 or SSTP_ERR_INTERNAL. */
 int sstp_profile_dirs_default(struct sstp_profile_dirs *d, bool as_root);
 void sstp_profile_dirs_free(struct sstp_profile_dirs *d);
 /* The directory new profiles go to: system when root, else user. Not owned by the caller. */
@@ -195,28 +196,28 @@ const char *sstp_profile_dirs_write(const struct sstp_profile_dirs *d);
 
 /* Load by name (user dir first, then system dir) or by path: a string with a '/' is a path to a
  * profile file or to a profile directory holding SSTP_PROFILE_FILE. Fills p->dir and p->name
- * (from the directory name when the file has no name key). Returns 0, SSTP_EXIT_PROFILE (bad or
- * missing profile: err says which and why) or SSTP_EXIT_ERROR. */
+ * (from the directory name when the file has no name key). Returns 0, SSTP_ERR_PROFILE (bad or
+ * missing profile: err says which and why) or SSTP_ERR_INTERNAL. */
 int sstp_profile_load(struct sstp_profile *p, const char *name_or_path,
 		      const struct sstp_profile_dirs *dirs, char *err, size_t errlen);
 
 /* Write <base>/<p->name>/profile.conf (mode 0644, directory 0755; base created if missing).
  * overwrite false: fail if the profile exists. The file is written to a temp file and renamed.
- * Sets p->dir. 0, SSTP_EXIT_PROFILE (bad name / exists) or SSTP_EXIT_ERROR (I/O). */
+ * Sets p->dir. 0, SSTP_ERR_PROFILE (bad name / exists) or SSTP_ERR_INTERNAL (I/O). */
 int sstp_profile_save(struct sstp_profile *p, const char *base, bool overwrite,
 		      char *err, size_t errlen);
 
 /* For importers: create <base>/<name>/ (and base) as real directories (never through a symlink)
- * and write the directory path to dir. Fails with SSTP_EXIT_PROFILE when <base>/<name>/profile.conf
- * exists and overwrite is false. 0, SSTP_EXIT_PROFILE or SSTP_EXIT_ERROR. */
+ * and write the directory path to dir. Fails with SSTP_ERR_PROFILE when <base>/<name>/profile.conf
+ * exists and overwrite is false. 0, SSTP_ERR_PROFILE or SSTP_ERR_INTERNAL. */
 int sstp_profile_prepare_dir(const char *base, const char *name, bool overwrite, char *dir,
 			     size_t dirlen, char *err, size_t errlen);
 /* Write data to dir/fname through a temp file + rename (mode 0644). fname must be a plain file
- * name (no '/'). 0 or SSTP_EXIT_ERROR. */
+ * name (no '/'). 0 or SSTP_ERR_INTERNAL. */
 int sstp_profile_write_file(const char *dir, const char *fname, const void *data, size_t len,
 			    char *err, size_t errlen);
 /* Read a whole file of at most max bytes into a malloc'ed, NUL-terminated buffer (caller frees).
- * 0, SSTP_EXIT_PROFILE (missing, not a regular file, too large) or SSTP_EXIT_ERROR. */
+ * 0, SSTP_ERR_PROFILE (missing, not a regular file, too large) or SSTP_ERR_INTERNAL. */
 int sstp_read_file_capped(const char *path, size_t max, unsigned char **buf, size_t *len,
 			  char *err, size_t errlen);
 

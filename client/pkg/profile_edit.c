@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 
 struct tbuf {
 	char *b;
@@ -51,7 +51,7 @@ static int efail(char *err, size_t errlen, const char *fmt, ...)
 	if (err && errlen)
 		vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	return SSTP_EXIT_PROFILE;
+	return SSTP_ERR_PROFILE;
 }
 
 /* The key of one line ("" for blank/comment lines), trimmed, into key (at most keylen-1). */

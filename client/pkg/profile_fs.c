@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "plat_paths.h"
 
 static char *join(const char *a, const char *b)
@@ -32,13 +32,13 @@ int sstp_profile_dirs_default(struct sstp_profile_dirs *d, bool as_root)
 	const char *sys = getenv("SSTP_SYSTEM_DIR");
 	d->system = strdup(plat_path_is_absolute(sys) ? sys : plat_default_system_dir());
 	if (!d->system)
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	if (as_root || plat_user_config_dir(user, sizeof(user)) != 0)
 		return 0;
 	d->user = strdup(user);
 	if (!d->user) {
 		sstp_profile_dirs_free(d);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	return 0;
 }
@@ -65,26 +65,26 @@ int sstp_read_file_capped(const char *path, size_t max, unsigned char **buf, siz
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-		return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? SSTP_EXIT_PROFILE
-									    : SSTP_EXIT_ERROR;
+		return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? SSTP_ERR_PROFILE
+									    : SSTP_ERR_INTERNAL;
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		snprintf(err, errlen, "%s is not a regular file", path);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	if ((unsigned long long)st.st_size > max) {
 		close(fd);
 		snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	size_t cap = (size_t)st.st_size + 1, n = 0;
 	unsigned char *b = malloc(cap + 1);
 	if (!b) {
 		close(fd);
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	/* read until EOF, but never more than max: the file may grow under us */
 	for (;;) {
@@ -95,7 +95,7 @@ int sstp_read_file_capped(const char *path, size_t max, unsigned char **buf, siz
 			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 			free(b);
 			close(fd);
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 		}
 		if (r == 0)
 			break;
@@ -104,7 +104,7 @@ int sstp_read_file_capped(const char *path, size_t max, unsigned char **buf, siz
 			snprintf(err, errlen, "%s is larger than %zu bytes", path, max);
 			free(b);
 			close(fd);
-			return SSTP_EXIT_PROFILE;
+			return SSTP_ERR_PROFILE;
 		}
 		if (n == cap) {
 			size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
@@ -113,7 +113,7 @@ int sstp_read_file_capped(const char *path, size_t max, unsigned char **buf, siz
 				free(b);
 				close(fd);
 				snprintf(err, errlen, "out of memory");
-				return SSTP_EXIT_ERROR;
+				return SSTP_ERR_INTERNAL;
 			}
 			b = nb;
 			cap = ncap;
@@ -150,7 +150,7 @@ static int load_file(struct sstp_profile *p, const char *file, char *err, size_t
 	if (!dir) {
 		free(buf);
 		snprintf(err, errlen, "out of memory");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	char *slash = strrchr(dir, '/');
 	if (slash && slash != dir)
@@ -187,7 +187,7 @@ static int load_file(struct sstp_profile *p, const char *file, char *err, size_t
 	}
 	if (!p->server) {
 		snprintf(err, errlen, "%s: no 'server' in the profile", file);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	return 0;
 }
@@ -197,14 +197,14 @@ int sstp_profile_load(struct sstp_profile *p, const char *name_or_path,
 {
 	if (!name_or_path || !name_or_path[0]) {
 		snprintf(err, errlen, "no profile name given");
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	if (strchr(name_or_path, '/')) {
 		if (is_dir(name_or_path)) {
 			char *f = join(name_or_path, SSTP_PROFILE_FILE);
 			if (!f) {
 				snprintf(err, errlen, "out of memory");
-				return SSTP_EXIT_ERROR;
+				return SSTP_ERR_INTERNAL;
 			}
 			int rc = load_file(p, f, err, errlen);
 			free(f);
@@ -215,7 +215,7 @@ int sstp_profile_load(struct sstp_profile *p, const char *name_or_path,
 	if (!sstp_profile_name_valid(name_or_path)) {
 		snprintf(err, errlen, "'%.64s' is not a valid profile name (letters, digits, '-', '_', "
 			 "'.', '@'; no '..')", name_or_path);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	const char *bases[2] = {dirs ? dirs->user : NULL, dirs ? dirs->system : NULL};
 	char looked[600] = "";
@@ -228,7 +228,7 @@ int sstp_profile_load(struct sstp_profile *p, const char *name_or_path,
 		free(d);
 		if (!f) {
 			snprintf(err, errlen, "out of memory");
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 		}
 		if (is_file(f)) {
 			int rc = load_file(p, f, err, errlen);
@@ -242,7 +242,7 @@ int sstp_profile_load(struct sstp_profile *p, const char *name_or_path,
 	}
 	snprintf(err, errlen, "no profile named '%s' (looked for %s); create one with `sstp import`",
 		 name_or_path, lo ? looked : "nothing: no profile directory known");
-	return SSTP_EXIT_PROFILE;
+	return SSTP_ERR_PROFILE;
 }
 
 /* mkdir -p for an absolute or relative path; every existing component must be a directory. */
@@ -275,36 +275,36 @@ int sstp_profile_prepare_dir(const char *base, const char *name, bool overwrite,
 	if (!sstp_profile_name_valid(name)) {
 		snprintf(err, errlen, "'%.64s' is not a valid profile name (letters, digits, '-', '_', "
 			 "'.', '@'; no '..')", name ? name : "");
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	if (!base || !base[0]) {
 		snprintf(err, errlen, "no profile directory: set HOME or XDG_CONFIG_HOME");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	if (mkdirs(base, 0755) != 0) {
 		snprintf(err, errlen, "cannot create %s: %s", base, strerror(errno));
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	int n = snprintf(dir, dirlen, "%s/%s", base, name);
 	if (n < 0 || (size_t)n >= dirlen) {
 		snprintf(err, errlen, "profile directory path too long");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	struct stat st;
 	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "%s exists and is not a directory", dir);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	char f[4200];
 	snprintf(f, sizeof(f), "%s/%s", dir, SSTP_PROFILE_FILE);
 	if (!overwrite && lstat(f, &st) == 0) {
 		snprintf(err, errlen, "profile '%s' already exists (%s); choose another --name or "
 			 "remove it first", name, f);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	return 0;
 }
@@ -315,19 +315,19 @@ int sstp_profile_write_file(const char *dir, const char *fname, const void *data
 	char path[4200], tmp[4300];
 	if (!fname[0] || strchr(fname, '/') || strcmp(fname, ".") == 0 || strcmp(fname, "..") == 0) {
 		snprintf(err, errlen, "invalid file name");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	int n = snprintf(path, sizeof(path), "%s/%s", dir, fname);
 	int m = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld", dir, fname, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(path) || m < 0 || (size_t)m >= sizeof(tmp)) {
 		snprintf(err, errlen, "path too long");
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	unlink(tmp);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	const unsigned char *p = data;
 	size_t off = 0;
@@ -339,19 +339,19 @@ int sstp_profile_write_file(const char *dir, const char *fname, const void *data
 			snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 			close(fd);
 			unlink(tmp);
-			return SSTP_EXIT_ERROR;
+			return SSTP_ERR_INTERNAL;
 		}
 		off += (size_t)w;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 		unlink(tmp);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	if (rename(tmp, path) != 0) {
 		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
 		unlink(tmp);
-		return SSTP_EXIT_ERROR;
+		return SSTP_ERR_INTERNAL;
 	}
 	return 0;
 }
@@ -364,7 +364,7 @@ int sstp_profile_save(struct sstp_profile *p, const char *base, bool overwrite,
 	size_t len = 0;
 	if (!p->server) {
 		snprintf(err, errlen, "the profile has no server");
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	int rc = sstp_profile_prepare_dir(base, p->name, overwrite, dir, sizeof(dir), err, errlen);
 	if (rc)
@@ -372,7 +372,7 @@ int sstp_profile_save(struct sstp_profile *p, const char *base, bool overwrite,
 	if (sstp_profile_format(p, &text, &len) != 0) {
 		snprintf(err, errlen, "profile '%s' holds a value that cannot be written (control "
 			 "character or too long)", p->name);
-		return SSTP_EXIT_PROFILE;
+		return SSTP_ERR_PROFILE;
 	}
 	rc = sstp_profile_write_file(dir, SSTP_PROFILE_FILE, text, len, err, errlen);
 	free(text);

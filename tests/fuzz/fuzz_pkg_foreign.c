@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg.h"
 #include "pkg_ini.h"
 
@@ -28,9 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     : sstp_profile_from_pbk((char *)buf, len, NULL, &p, err, sizeof(err));
 	if (rc == 0 && (!p.server || !p.server[0]))
 		abort();
-	if (rc != 0 && (rc != SSTP_EXIT_PROFILE && rc != SSTP_EXIT_ERROR))
+	if (rc != 0 && (rc != SSTP_ERR_PROFILE && rc != SSTP_ERR_INTERNAL))
 		abort();
-	if (rc == SSTP_EXIT_PROFILE && !err[0])
+	if (rc == SSTP_ERR_PROFILE && !err[0])
 		abort();
 	sstp_profile_free(&p);
 	free(buf);

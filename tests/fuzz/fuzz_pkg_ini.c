@@ -25,8 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct sstp_cidr *r;
 	size_t n;
-	char err[256], a[SSTP_CIDR_STRLEN];
-	if (sstp_routes_txt_parse((const char *)data, size, &r, &n, err, sizeof(err)) == 0) {
+	char a[SSTP_CIDR_STRLEN];
+	struct sstp_err e = {0};
+	if (sstp_routes_txt_parse((const char *)data, size, &r, &n, &e) == 0) {
 		if (n > SSTP_ROUTES_MAX)
 			abort();
 		for (size_t i = 0; i < n; i++) {
@@ -38,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		free(r);
-	} else if (r != NULL || !err[0]) {
+	} else if (r != NULL || !e.msg[0] || e.kind == SSTP_ERR_NONE) {
 		abort();
 	}
 	unsigned char *copy = malloc(size + 1);

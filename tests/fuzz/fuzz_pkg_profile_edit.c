@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "profile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		if (!out || sstp_profile_validate_text(out, outlen, NULL, err, sizeof(err)) != 0)
 			abort(); /* what set writes is a valid profile */
-	} else if (rc != SSTP_EXIT_PROFILE || out || !err[0]) {
+	} else if (rc != SSTP_ERR_PROFILE || out || !err[0]) {
 		abort(); /* refused: exit 9, nothing written, a sentence */
 	}
 	free(out);

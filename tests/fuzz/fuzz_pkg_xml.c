@@ -12,14 +12,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sstp_package p;
-	char err[512];
+	struct sstp_err e = {0};
 	char a[SSTP_CIDR_STRLEN];
 	sstp_package_init(&p);
-	err[0] = '\0';
-	int rc = sstp_pkg_xml_parse((const char *)data, size, &p, err, sizeof(err));
+	int rc = sstp_pkg_xml_parse((const char *)data, size, &p, &e);
 	if (rc != 0) {
-		if (strncmp(err, "VpnSettings.xml", 15) != 0 && strcmp(err, "out of memory") != 0)
-			abort(); /* every failure says where */
+		if ((int)e.kind != rc ||
+		    (strncmp(e.msg, "VpnSettings.xml", 15) != 0 && strcmp(e.msg, "out of memory") != 0))
+			abort(); /* every failure has its kind and says where */
 		sstp_package_free(&p);
 		return 0;
 	}

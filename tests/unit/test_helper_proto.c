@@ -12,7 +12,7 @@
 
 #include "ctl_client.h"
 #include "ctl_proto.h"
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "helper_proto.h"
 
 static uint8_t frame[SSTP_CTL_MAX_FRAME];
@@ -123,36 +123,36 @@ static void test_request_shapes(void **state)
 	/* connect without a profile, or with all */
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_REQ_CONNECT;
-	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 	snprintf(req.profile, sizeof(req.profile), "%s", "p");
 	req.all = true;
-	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 	/* disconnect with neither or both */
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_REQ_DISCONNECT;
-	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 	snprintf(req.profile, sizeof(req.profile), "%s", "p");
 	req.all = true;
-	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 	/* options or flags outside connect */
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_REQ_STATUS;
 	snprintf(req.options[0], sizeof(req.options[0]), "%s", "--wait");
 	req.n_options = 1;
-	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_REQ_STATUS;
 	req.nowait = true;
-	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 	/* subscribe names no profile */
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_REQ_SUBSCRIBE;
 	snprintf(req.profile, sizeof(req.profile), "%s", "p");
-	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 	/* a reply type sent as a request */
 	memset(&req, 0, sizeof(req));
 	req.type = SSTP_CTL_RESP_OK;
-	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(round_trip(&req, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 	assert_non_null(strstr(err, "not a request"));
 }
 
@@ -170,7 +170,7 @@ static void test_profile_names(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		vals[0] = bad[i];
 		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 1, &out),
-				 SSTP_EXIT_PROFILE);
+				 SSTP_ERR_PROFILE);
 	}
 	/* a NUL inside the name */
 	{
@@ -184,12 +184,12 @@ static void test_profile_names(void **state)
 		len = sstp_ctl_finish(&w);
 		assert_int_equal(sstp_ctl_parse(frame, (size_t)len, &m, NULL), len);
 		assert_int_equal(sstp_helper_req_decode(&m, &out, err, sizeof(err)),
-				 SSTP_EXIT_PROFILE);
+				 SSTP_ERR_PROFILE);
 	}
 	/* two profiles in one request */
 	vals[0] = "one";
 	vals[1] = "two";
-	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_EXIT_USAGE);
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_ERR_USAGE);
 	/* the longest valid name */
 	vals[0] = "0123456789012345678901234567890123456789012345678901234567890123";
 	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 1, &out), 0);
@@ -239,10 +239,10 @@ static void test_options_in_frames(void **state)
 	vals[0] = "p";
 	tags[1] = SSTP_CTL_A_OPTION;
 	vals[1] = "--insecure";
-	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_EXIT_USAGE);
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_ERR_USAGE);
 	/* an over-long option value (does not fit SSTP_HELPER_OPTION_MAX) */
 	vals[1] = "--timeout=0000000000000000000000000000000000001";
-	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_EXIT_USAGE);
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_ERR_USAGE);
 	/* the maximum count, and one more */
 	for (int i = 1; i <= SSTP_HELPER_MAX_OPTIONS + 1; i++) {
 		tags[i] = SSTP_CTL_A_OPTION;
@@ -252,11 +252,11 @@ static void test_options_in_frames(void **state)
 				    &out), 0);
 	assert_int_equal(out.n_options, SSTP_HELPER_MAX_OPTIONS);
 	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, SSTP_HELPER_MAX_OPTIONS + 2,
-				    &out), SSTP_EXIT_USAGE);
+				    &out), SSTP_ERR_USAGE);
 	/* a flag with a value */
 	tags[1] = SSTP_HELPER_A_NOWAIT;
 	vals[1] = "x";
-	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_EXIT_USAGE);
+	assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, vals, 2, &out), SSTP_ERR_USAGE);
 	/* unknown tags are skipped */
 	tags[1] = 0x3f;
 	vals[1] = "whatever";
@@ -462,19 +462,19 @@ static void test_password(void **state)
 		const char *lf[] = { "corp", "line1\nline2" };
 		const char *cr[] = { "corp", "x\r" };
 
-		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, two, 3, &out), SSTP_EXIT_USAGE);
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, two, 3, &out), SSTP_ERR_USAGE);
 		assert_false(out.has_password);
 		assert_int_equal(out.password[0], 0); /* the first one is wiped too */
-		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, lf, 2, &out), SSTP_EXIT_USAGE);
-		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, cr, 2, &out), SSTP_EXIT_USAGE);
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, lf, 2, &out), SSTP_ERR_USAGE);
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, cr, 2, &out), SSTP_ERR_USAGE);
 		memset(big, 'x', SSTP_HELPER_PASSWORD_MAX + 1);
 		lf[1] = big;
-		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, lf, 2, &out), SSTP_EXIT_USAGE);
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, lf, 2, &out), SSTP_ERR_USAGE);
 		lf[1] = "pw";
 		assert_int_equal(decode_raw(SSTP_CTL_REQ_CONNECT, tags, lf, 2, &out), 0);
 		assert_int_equal(decode_raw(SSTP_CTL_REQ_DISCONNECT, tags, lf, 2, &out),
-				 SSTP_EXIT_USAGE);
-		assert_int_equal(decode_raw(SSTP_CTL_REQ_STATUS, tags, lf, 2, &out), SSTP_EXIT_USAGE);
+				 SSTP_ERR_USAGE);
+		assert_int_equal(decode_raw(SSTP_CTL_REQ_STATUS, tags, lf, 2, &out), SSTP_ERR_USAGE);
 		assert_false(out.has_password);
 	}
 	{
@@ -488,7 +488,7 @@ static void test_password(void **state)
 		sstp_ctl_put_bytes(&w, SSTP_HELPER_A_PASSWORD, "a\0b", 3);
 		len = sstp_ctl_finish(&w);
 		assert_int_equal(sstp_ctl_parse(frame, (size_t)len, &m, NULL), len);
-		assert_int_equal(sstp_helper_req_decode(&m, &out, err, sizeof(err)), SSTP_EXIT_USAGE);
+		assert_int_equal(sstp_helper_req_decode(&m, &out, err, sizeof(err)), SSTP_ERR_USAGE);
 		assert_non_null(strstr(err, "the password is longer than")); /* generic: never quoted */
 	}
 	assert_true(sstp_helper_password_ok("fine"));
@@ -507,13 +507,13 @@ static void test_need_password_and_wipe(void **state)
 	size_t room;
 
 	(void)state;
-	len = sstp_helper_need_password_frame(buf, sizeof(buf), 9, SSTP_EXIT_USAGE, "needs one");
+	len = sstp_helper_need_password_frame(buf, sizeof(buf), 9, SSTP_ERR_USAGE, "needs one");
 	assert_true(len > 0);
 	assert_int_equal(sstp_ctl_parse(buf, (size_t)len, &m, NULL), len);
 	assert_true(sstp_helper_reply_needs_password(&m));
-	assert_int_equal(sstp_ctl_reply_error(&m, msg, sizeof(msg)), SSTP_EXIT_USAGE);
+	assert_int_equal(sstp_ctl_reply_error(&m, msg, sizeof(msg)), SSTP_ERR_USAGE);
 	assert_string_equal(msg, "needs one");
-	len = sstp_helper_error_frame(buf, sizeof(buf), 9, SSTP_EXIT_USAGE, "plain");
+	len = sstp_helper_error_frame(buf, sizeof(buf), 9, SSTP_ERR_USAGE, "plain");
 	assert_int_equal(sstp_ctl_parse(buf, (size_t)len, &m, NULL), len);
 	assert_false(sstp_helper_reply_needs_password(&m));
 	len = sstp_helper_ok_frame(buf, sizeof(buf), 9, "ok");

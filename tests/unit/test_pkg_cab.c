@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_cab.h"
 #include "pkg_ini.h"
 #include "pkg_zip.h"
@@ -71,8 +71,10 @@ static void test_routes_txt(void **state)
 		"ADD 172.16.0.0 MASK 255.255.255.0 default METRIC 5";
 	struct sstp_cidr *r;
 	size_t n;
-	char err[256], a[SSTP_CIDR_STRLEN];
-	assert_int_equal(sstp_routes_txt_parse(good, sizeof(good) - 1, &r, &n, err, sizeof(err)), 0);
+	char a[SSTP_CIDR_STRLEN];
+	struct sstp_err e = {0};
+	assert_int_equal(sstp_routes_txt_parse(good, sizeof(good) - 1, &r, &n, &e), 0);
+	assert_int_equal(e.kind, SSTP_ERR_NONE);
 	assert_int_equal(n, 3);
 	sstp_cidr_format(&r[0], a, sizeof(a));
 	assert_string_equal(a, "10.0.0.0/16");
@@ -97,10 +99,10 @@ static void test_routes_txt(void **state)
 		{"ADD 10.0.0.0 MASK 255.0.0.0 default METRIC 1 IF 2 X 3 Y\n", "expected 'ADD"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int rc = sstp_routes_txt_parse(bad[i].text, strlen(bad[i].text), &r, &n, err,
-					       sizeof(err));
-		if (rc != SSTP_EXIT_PROFILE || !strstr(err, bad[i].needle))
-			fail_msg("'%s': rc %d err '%s'", bad[i].text, rc, err);
+		memset(&e, 0, sizeof(e));
+		int rc = sstp_routes_txt_parse(bad[i].text, strlen(bad[i].text), &r, &n, &e);
+		if (rc != SSTP_ERR_PROFILE || e.kind != SSTP_ERR_PROFILE || !strstr(e.msg, bad[i].needle))
+			fail_msg("'%s': rc %d err '%s'", bad[i].text, rc, e.msg);
 		assert_null(r);
 	}
 	/* too many routes */
@@ -110,8 +112,10 @@ static void test_routes_txt(void **state)
 	for (int i = 0; i < 300; i++)
 		off += (size_t)snprintf(t + off, cap - off, "ADD 10.%d.%d.0 MASK 255.255.255.0\n",
 					i / 256, i % 256);
-	assert_int_equal(sstp_routes_txt_parse(t, off, &r, &n, err, sizeof(err)), SSTP_EXIT_PROFILE);
-	assert_non_null(strstr(err, "more than 256 routes"));
+	assert_int_equal(sstp_routes_txt_parse(t, off, &r, &n, &e), SSTP_ERR_PROFILE);
+	assert_non_null(strstr(e.msg, "more than 256 routes"));
+	/* without a struct to fill, the kind alone */
+	assert_int_equal(sstp_routes_txt_parse(t, off, &r, &n, NULL), SSTP_ERR_PROFILE);
 	free(t);
 }
 
@@ -159,20 +163,22 @@ static void test_cab(void **state)
 	assert_memory_equal(exe + off, "MSCF", 4);
 	assert_true(off + cl <= el);
 	struct sstp_cab_files f;
-	char err[256];
-	if (sstp_cab_extract(exe + off, cl, NULL, &f, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
+	struct sstp_err e = {0};
+	if (sstp_cab_extract(exe + off, cl, NULL, &f, &e) != 0)
+		fail_msg("%s", e.msg);
 	assert_int_equal(f.n, 10); /* inf, cmp, cms, routes.txt, dll, cer, pbk, 2 icons, banner */
 	sstp_cab_files_free(&f);
-	assert_int_equal(sstp_cab_extract(exe + off, cl, want_routes, &f, err, sizeof(err)), 0);
+	assert_int_equal(sstp_cab_extract(exe + off, cl, want_routes, &f, &e), 0);
+	assert_int_equal(e.kind, SSTP_ERR_NONE);
 	assert_int_equal(f.n, 1);
 	assert_string_equal(f.v[0].name, "routes.txt");
 	assert_int_equal(f.v[0].len, 134);
 	assert_memory_equal(f.v[0].data, "ADD 10.0.0.0 MASK 255.255.0.0 default", 37);
 	sstp_cab_files_free(&f);
 	/* a cabinet cut short, and one whose size field lies */
-	assert_int_equal(sstp_cab_extract(exe + off, cl / 3, want_routes, &f, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_cab_extract(exe + off, cl / 3, want_routes, &f, &e), SSTP_ERR_PROFILE);
+	assert_int_equal(e.kind, SSTP_ERR_PROFILE);
+	assert_non_null(strstr(e.msg, "installer: cannot extract 'routes.txt'"));
 	sstp_cab_files_free(&f);
 	assert_int_equal(sstp_cab_find(exe, off + cl - 1, &off, &cl), -1);
 	/* nothing cab-like */
@@ -184,9 +190,10 @@ static void test_cab(void **state)
 	fake[25] = 1;
 	fake[16] = 44;
 	assert_int_equal(sstp_cab_find(fake, sizeof(fake), &off, &cl), 0);
-	assert_int_equal(sstp_cab_extract(fake, sizeof(fake), NULL, &f, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
-	assert_non_null(strstr(err, "damaged"));
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(sstp_cab_extract(fake, sizeof(fake), NULL, &f, &e), SSTP_ERR_PROFILE);
+	assert_int_equal(e.kind, SSTP_ERR_PROFILE);
+	assert_non_null(strstr(e.msg, "damaged"));
 	sstp_cab_files_free(&f);
 	free(exe);
 }

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg.h"
 #include "test_pkg_util.h"
 
@@ -144,7 +144,7 @@ static void test_download_ok(void **state)
 	assert_int_equal(len, flen);
 	free(buf);
 	o.max_redirects = 2;
-	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_EXIT_UNREACHABLE);
+	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_ERR_UNREACHABLE);
 	assert_non_null(strstr(err, "too many redirects"));
 	o.max_redirects = 0;
 	/* the whole package reader on a URL */
@@ -206,13 +206,13 @@ static void test_download_errors(void **state)
 		int rc;
 		const char *needle;
 	} cases[] = {
-		{"/loop", SSTP_EXIT_UNREACHABLE, "too many redirects"},
-		{"/http-redirect", SSTP_EXIT_UNREACHABLE, "non-https"},
-		{"/expired", SSTP_EXIT_UNREACHABLE, "HTTP 403 from https://127.0.0.1:"},
-		{"/missing", SSTP_EXIT_UNREACHABLE, "HTTP 404"},
-		{"/empty", SSTP_EXIT_PROFILE, "empty file"},
-		{"/big", SSTP_EXIT_PROFILE, "larger than"},
-		{"/big-nolength", SSTP_EXIT_PROFILE, "larger than"},
+		{"/loop", SSTP_ERR_UNREACHABLE, "too many redirects"},
+		{"/http-redirect", SSTP_ERR_UNREACHABLE, "non-https"},
+		{"/expired", SSTP_ERR_UNREACHABLE, "HTTP 403 from https://127.0.0.1:"},
+		{"/missing", SSTP_ERR_UNREACHABLE, "HTTP 404"},
+		{"/empty", SSTP_ERR_PROFILE, "empty file"},
+		{"/big", SSTP_ERR_PROFILE, "larger than"},
+		{"/big-nolength", SSTP_ERR_PROFILE, "larger than"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		url(u, sizeof(u), cases[i].path);
@@ -222,36 +222,36 @@ static void test_download_errors(void **state)
 		assert_null(buf);
 		assert_int_equal(len, 0);
 		/* the redacted URL is in the message */
-		if (cases[i].rc != SSTP_EXIT_PROFILE || i >= 4)
+		if (cases[i].rc != SSTP_ERR_PROFILE || i >= 4)
 			assert_non_null(strstr(err, "?<redacted>"));
 	}
 	/* a small cap for a normal download */
 	o.max_bytes = 1000;
 	url(u, sizeof(u), "/pkg.zip");
-	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_ERR_PROFILE);
 	o.max_bytes = 0;
 	/* timeout */
 	o.timeout_s = 1;
 	url(u, sizeof(u), "/slow");
-	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_EXIT_TIMEOUT);
+	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_ERR_TIMEOUT);
 	assert_non_null(strstr(err, "timed out"));
 	o.timeout_s = 0;
 	/* TLS verified: without the test CA the server is not trusted */
 	o.ca_file = NULL;
 	url(u, sizeof(u), "/pkg.zip");
-	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_EXIT_CERT);
+	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_ERR_CERT);
 	assert_non_null(strstr(err, "TLS with https://127.0.0.1:"));
 	/* not https, not a URL */
 	o.ca_file = ca_file;
 	snprintf(u, sizeof(u), "http://127.0.0.1:%d/pkg.zip?sig=" SECRET, server_port);
-	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(fetch(u, &o, &buf, &len, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "only https://"));
 	assert_int_equal(fetch("https://exa mple/?sig=" SECRET, &o, &buf, &len, err, sizeof(err)),
-			 SSTP_EXIT_USAGE);
+			 SSTP_ERR_USAGE);
 	/* nothing listens on port 1 */
 	assert_int_equal(fetch("https://127.0.0.1:1/x?sig=" SECRET, &o, &buf, &len, err,
 			       sizeof(err)),
-			 SSTP_EXIT_UNREACHABLE);
+			 SSTP_ERR_UNREACHABLE);
 }
 
 static void test_proxy_env(void **state)
@@ -267,7 +267,7 @@ static void test_proxy_env(void **state)
 	unsetenv("no_proxy");
 	unsetenv("NO_PROXY");
 	int rc = fetch(u, &o, &buf, &len, err, sizeof(err));
-	assert_int_equal(rc, SSTP_EXIT_UNREACHABLE);
+	assert_int_equal(rc, SSTP_ERR_UNREACHABLE);
 	assert_null(buf);
 	/* ... unless no_proxy exempts the host */
 	setenv("no_proxy", "127.0.0.1", 1);

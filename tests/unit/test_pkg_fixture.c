@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg.h"
 #include "pkg_zip.h"
 #include "profile.h"
@@ -167,7 +167,7 @@ static void test_installer_damaged(void **state)
 		size_t zl = 0;
 		unsigned char *z2 = tz_build(e, 1, &zl);
 		struct sstp_package p;
-		assert_int_equal(sstp_package_from_zip(z2, zl, &p, err, sizeof(err)), SSTP_EXIT_PROFILE);
+		assert_int_equal(sstp_package_from_zip(z2, zl, &p, err, sizeof(err)), SSTP_ERR_PROFILE);
 		if (!strstr(err, damage[k].needle))
 			fail_msg("damage %zu: '%s'", k, err);
 		free(z2);
@@ -202,11 +202,11 @@ static void test_show_command(void **state)
 	free(text);
 	/* missing file, empty source, not a zip */
 	assert_int_equal(sstp_pkg_cmd_show("/nonexistent/pkg.zip", false, stdout, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "/nonexistent/pkg.zip"));
-	assert_int_equal(sstp_pkg_cmd_show("", false, stdout, err, sizeof(err)), SSTP_EXIT_USAGE);
+	assert_int_equal(sstp_pkg_cmd_show("", false, stdout, err, sizeof(err)), SSTP_ERR_USAGE);
 	snprintf(path, sizeof(path), "%s/pkg/README.md", SSTP_TEST_DATA);
-	assert_int_equal(sstp_pkg_cmd_show(path, false, stdout, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_pkg_cmd_show(path, false, stdout, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "not a valid zip"));
 }
 
@@ -271,7 +271,7 @@ static void test_import(void **state)
 	struct sstp_import_opts o2 = {.base_dir = base};
 	assert_int_equal(sstp_package_import(&pkg, &o2, name, sizeof(name), path, sizeof(path), err,
 					     sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "already exists"));
 	o2.overwrite = true;
 	o2.cert = src; /* a file path: stored absolute */
@@ -288,22 +288,22 @@ static void test_import(void **state)
 	/* refused: bad names, secrets in URIs, missing cert files, bad extra CA */
 	struct sstp_import_opts bad = {.base_dir = base, .name = "../../etc"};
 	assert_int_equal(sstp_package_import(&pkg, &bad, NULL, 0, NULL, 0, err, sizeof(err)),
-			 SSTP_EXIT_USAGE);
+			 SSTP_ERR_USAGE);
 	bad.name = "x";
 	bad.cert = "pkcs11:token=a;pin-value=1234";
 	assert_int_equal(sstp_package_import(&pkg, &bad, NULL, 0, NULL, 0, err, sizeof(err)),
-			 SSTP_EXIT_USAGE);
+			 SSTP_ERR_USAGE);
 	assert_null(strstr(err, "1234"));
 	bad.cert = "/nonexistent/client.p12";
 	assert_int_equal(sstp_package_import(&pkg, &bad, NULL, 0, NULL, 0, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "/nonexistent/client.p12"));
 	bad.cert = NULL;
 	const char *notca[] = {src};
 	bad.extra_ca = notca;
 	bad.n_extra_ca = 1;
 	assert_int_equal(sstp_package_import(&pkg, &bad, NULL, 0, NULL, 0, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "not a PEM or DER certificate"));
 	sstp_package_free(&pkg);
 	tz_rm_rf(base);

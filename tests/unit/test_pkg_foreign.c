@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg.h"
 #include "pkg_ini.h"
 
@@ -100,7 +100,7 @@ static void expect_pbk(const char *t, const char *entry, const char *needle)
 	char err[300] = "";
 	int rc = sstp_profile_from_pbk(t, strlen(t), entry, &p, err, sizeof(err));
 	sstp_profile_free(&p);
-	if (rc != SSTP_EXIT_PROFILE)
+	if (rc != SSTP_ERR_PROFILE)
 		fail_msg("accepted: %s", t);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' does not contain '%s'", err, needle);
@@ -112,7 +112,7 @@ static void expect_nm(const char *t, const char *needle)
 	char err[300] = "";
 	int rc = sstp_profile_from_nmconnection(t, strlen(t), &p, err, sizeof(err));
 	sstp_profile_free(&p);
-	if (rc != SSTP_EXIT_PROFILE)
+	if (rc != SSTP_ERR_PROFILE)
 		fail_msg("accepted: %s", t);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' does not contain '%s'", err, needle);

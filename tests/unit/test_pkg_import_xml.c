@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg.h"
 #include "pkg_xml.h"
 #include "test_pkg_util.h"
@@ -77,7 +77,7 @@ static void expect_refused(const char *text, const char *needle)
 	struct sstp_package p;
 	char err[300] = "";
 	int rc = sstp_package_from_xml(text, strlen(text), &p, err, sizeof(err));
-	if (rc != SSTP_EXIT_PROFILE)
+	if (rc != SSTP_ERR_PROFILE)
 		fail_msg("accepted (%d): %s", rc, text);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' does not contain '%s'", err, needle);
@@ -102,12 +102,12 @@ static void test_malformed(void **state)
 	struct sstp_package p;
 	char err[300];
 	char *path = write_tmp("hello", 5);
-	assert_int_equal(sstp_package_read(path, NULL, &p, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_package_read(path, NULL, &p, err, sizeof(err)), SSTP_ERR_PROFILE);
 	unlink(path);
 	/* an IKEv2-only gateway reads, and is then refused for SSTP */
 	const char ike[] = "<VpnProfile><VpnServer>gw</VpnServer><VpnType>IkeV2</VpnType></VpnProfile>";
 	assert_int_equal(sstp_package_from_xml(ike, strlen(ike), &p, err, sizeof(err)), 0);
-	assert_int_equal(sstp_package_check_sstp(&p, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_package_check_sstp(&p, err, sizeof(err)), SSTP_ERR_PROFILE);
 	sstp_package_free(&p);
 }
 

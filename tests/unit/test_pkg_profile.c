@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "profile.h"
 #include "test_pkg_util.h"
 
@@ -107,7 +107,7 @@ static void expect_error(const char *text, const char *needle)
 	sstp_profile_init(&p);
 	int rc = sstp_profile_parse(&p, text, strlen(text), NULL, err, sizeof(err));
 	sstp_profile_free(&p);
-	if (rc != SSTP_EXIT_PROFILE)
+	if (rc != SSTP_ERR_PROFILE)
 		fail_msg("accepted: %s", text);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' does not contain '%s'", err, needle);
@@ -200,7 +200,7 @@ static void test_parse_errors(void **state)
 	char err[256];
 	sstp_profile_init(&p);
 	assert_int_equal(sstp_profile_parse(&p, nul, sizeof(nul) - 1, NULL, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "line 1: control character"));
 	sstp_profile_free(&p);
 }
@@ -218,7 +218,7 @@ static void test_parse_limits(void **state)
 	t[n - 1] = '\n';
 	t[n] = '\0';
 	sstp_profile_init(&p);
-	assert_int_equal(sstp_profile_parse(&p, t, n, NULL, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_parse(&p, t, n, NULL, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "line 1: line longer than"));
 	sstp_profile_free(&p);
 	free(t);
@@ -228,7 +228,7 @@ static void test_parse_limits(void **state)
 	t = malloc(n);
 	memset(t, '\n', n);
 	sstp_profile_init(&p);
-	assert_int_equal(sstp_profile_parse(&p, t, n, NULL, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_parse(&p, t, n, NULL, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "larger than"));
 	sstp_profile_free(&p);
 	free(t);
@@ -240,7 +240,7 @@ static void test_parse_limits(void **state)
 	for (int i = 0; i < 300; i++)
 		off += (size_t)snprintf(t + off, cap - off, "route = 10.%d.0.0/16\n", i % 250);
 	sstp_profile_init(&p);
-	assert_int_equal(sstp_profile_parse(&p, t, off, NULL, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_parse(&p, t, off, NULL, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "too many 'route' entries"));
 	sstp_profile_free(&p);
 	off = 0;
@@ -250,7 +250,7 @@ static void test_parse_limits(void **state)
 										: "route = 10.0.%d.0/24\n",
 					i % 250);
 	sstp_profile_init(&p);
-	assert_int_equal(sstp_profile_parse(&p, t, off, NULL, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_parse(&p, t, off, NULL, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "more than 512 settings"));
 	sstp_profile_free(&p);
 	free(t);
@@ -298,7 +298,7 @@ static void test_save_load_list(void **state)
 	snprintf(sys, sizeof(sys), "%s/system", base);
 	assert_int_equal(sstp_profile_save(&p, sys, false, err, sizeof(err)), 0);
 	/* exists now: refused without overwrite, fine with it */
-	assert_int_equal(sstp_profile_save(&p, sys, false, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_save(&p, sys, false, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "already exists"));
 	assert_int_equal(sstp_profile_save(&p, sys, true, err, sizeof(err)), 0);
 
@@ -349,18 +349,18 @@ static void test_save_load_list(void **state)
 
 	/* missing, invalid and malformed profiles */
 	sstp_profile_init(&q);
-	assert_int_equal(sstp_profile_load(&q, "nope", &dirs, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_load(&q, "nope", &dirs, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "no profile named 'nope'"));
-	assert_int_equal(sstp_profile_load(&q, "..", &dirs, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_load(&q, "..", &dirs, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "not a valid profile name"));
 	assert_int_equal(tz_write_file(f, "server = x\nbogus = 1\n", 21), 0);
-	assert_int_equal(sstp_profile_load(&q, "other", &dirs, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_load(&q, "other", &dirs, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "line 2: unknown key 'bogus'"));
 	assert_non_null(strstr(err, "profile.conf"));
 	sstp_profile_free(&q);
 	sstp_profile_init(&q);
 	assert_int_equal(tz_write_file(f, "user = x\n", 9), 0);
-	assert_int_equal(sstp_profile_load(&q, "other", &dirs, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_load(&q, "other", &dirs, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "no 'server'"));
 	sstp_profile_free(&q);
 
@@ -372,12 +372,12 @@ static void test_save_load_list(void **state)
 	assert_int_equal(symlink(target, link), 0);
 	free(p.name);
 	p.name = strdup("linked");
-	assert_int_equal(sstp_profile_save(&p, udirbase, true, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_save(&p, udirbase, true, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "not a directory"));
 	/* an invalid name never reaches the file system */
 	free(p.name);
 	p.name = strdup("../escape");
-	assert_int_equal(sstp_profile_save(&p, udirbase, true, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_profile_save(&p, udirbase, true, err, sizeof(err)), SSTP_ERR_PROFILE);
 	sstp_profile_free(&p);
 	tz_rm_rf(base);
 }
@@ -416,7 +416,7 @@ static void test_format_refuses_bad_values(void **state)
 	sstp_profile_init(&p);
 	p.server = strdup("gw");
 	p.user = strdup("bad\nroute = 0.0.0.0/0");
-	assert_int_equal(sstp_profile_format(&p, &t, &l), SSTP_EXIT_ERROR);
+	assert_int_equal(sstp_profile_format(&p, &t, &l), SSTP_ERR_INTERNAL);
 	free(p.user);
 	p.user = NULL;
 	free(p.server);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "profile.h"
 
 static int parse(struct sstp_profile *p, const char *text, char *err, size_t errlen)
@@ -48,7 +48,7 @@ static void expect_bad(const char *text, const char *needle)
 	char err[256] = "";
 	int rc = parse(&p, text, err, sizeof(err));
 	sstp_profile_free(&p);
-	if (rc != SSTP_EXIT_PROFILE)
+	if (rc != SSTP_ERR_PROFILE)
 		fail_msg("accepted: %s", text);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' does not contain '%s'", err, needle);
@@ -181,7 +181,7 @@ static void expect_set_fail(const char *text, const char *assign, const char *ne
 	const char *a[] = {assign};
 	int rc = sstp_profile_text_set(text, strlen(text), a, 1, NULL, &out, &len, err,
 				       sizeof(err));
-	if (rc != SSTP_EXIT_PROFILE)
+	if (rc != SSTP_ERR_PROFILE)
 		fail_msg("accepted %s", assign);
 	assert_null(out);
 	if (!strstr(err, needle))

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg.h"
 #include "pkg_xml.h"
 #include "test_pkg_util.h"
@@ -39,8 +39,14 @@ static char *pem_body(const char *file)
 
 static int parse(const char *xml, struct sstp_package *p, char *err, size_t errlen)
 {
+	struct sstp_err e = {0};
 	sstp_package_init(p);
-	return sstp_pkg_xml_parse(xml, strlen(xml), p, err, errlen);
+	int rc = sstp_pkg_xml_parse(xml, strlen(xml), p, &e);
+	/* the kind returned is the kind recorded, with a sentence exactly when it failed */
+	assert_int_equal(e.kind, rc);
+	assert_int_equal(e.msg[0] != '\0', rc != 0);
+	snprintf(err, errlen, "%.*s", (int)(errlen ? errlen - 1 : 0), e.msg);
+	return rc;
 }
 
 static void test_newer_schema(void **state)
@@ -146,7 +152,7 @@ static void test_openvpn_only(void **state)
 	assert_int_equal(sstp_package_from_zip(zip, zl, &p, err, sizeof(err)), 0);
 	assert_int_equal(p.protocols, SSTP_PKG_PROTO_OPENVPN);
 	/* ... but it is not usable by sstp, and the error says what the gateway offers */
-	assert_int_equal(sstp_package_check_sstp(&p, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_package_check_sstp(&p, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "gw.example.net offers OpenVPN"));
 	assert_non_null(strstr(err, "not SSTP"));
 	assert_non_null(strstr(err, "cannot use it"));
@@ -159,7 +165,7 @@ static void test_openvpn_only(void **state)
 	assert_non_null(mkdtemp(base));
 	struct sstp_import_opts io = {.base_dir = base};
 	assert_int_equal(sstp_package_import(&p, &io, NULL, 0, NULL, 0, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "OpenVPN"));
 	tz_rm_rf(base);
 	sstp_package_free(&p);
@@ -169,7 +175,7 @@ static void test_openvpn_only(void **state)
 	static const char xml2[] =
 		"<VpnProfile><VpnServer>gw</VpnServer><VpnType>IkeV2,OpenVPN</VpnType></VpnProfile>";
 	assert_int_equal(parse(xml2, &p, err, sizeof(err)), 0);
-	assert_int_equal(sstp_package_check_sstp(&p, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_package_check_sstp(&p, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "offers IKEv2 and OpenVPN (VpnType 'IkeV2,OpenVPN'), not SSTP"));
 	assert_non_null(strstr(err, "cannot use them"));
 	sstp_package_free(&p);
@@ -177,7 +183,7 @@ static void test_openvpn_only(void **state)
 	/* a package with only the Azure VPN Client (OpenVPN/Entra) configuration */
 	struct tz_entry az[] = {{"AzureVPN/azurevpnconfig.xml", "<x/>", 4, 0, false}};
 	zip = tz_build(az, 1, &zl);
-	assert_int_equal(sstp_package_from_zip(zip, zl, &p, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_package_from_zip(zip, zl, &p, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "OpenVPN only"));
 	assert_null(strstr(err, "enable SSTP"));
 	assert_non_null(strstr(err, "IKEv2 client"));
@@ -185,7 +191,7 @@ static void test_openvpn_only(void **state)
 	/* not a package at all */
 	struct tz_entry junk[] = {{"readme.txt", "hello", 5, 0, false}};
 	zip = tz_build(junk, 1, &zl);
-	assert_int_equal(sstp_package_from_zip(zip, zl, &p, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_package_from_zip(zip, zl, &p, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "is this an Azure VPN client package"));
 	free(zip);
 }
@@ -196,7 +202,7 @@ static void expect_xml_error(const char *xml, const char *needle)
 	char err[400] = "";
 	int rc = parse(xml, &p, err, sizeof(err));
 	sstp_package_free(&p);
-	if (rc != SSTP_EXIT_PROFILE)
+	if (rc != SSTP_ERR_PROFILE)
 		fail_msg("accepted (rc %d): %.200s", rc, xml);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' lacks '%s'", err, needle);
@@ -258,10 +264,11 @@ static void test_billion_laughs_and_depth(void **state)
 	memcpy(huge + big - 13, "</VpnProfile>", 13);
 	huge[big] = '\0';
 	struct sstp_package p;
-	char err[300];
+	struct sstp_err e = {0};
 	sstp_package_init(&p);
-	assert_int_equal(sstp_pkg_xml_parse(huge, big, &p, err, sizeof(err)), SSTP_EXIT_PROFILE);
-	assert_non_null(strstr(err, "larger than"));
+	assert_int_equal(sstp_pkg_xml_parse(huge, big, &p, &e), SSTP_ERR_PROFILE);
+	assert_int_equal(e.kind, SSTP_ERR_PROFILE);
+	assert_non_null(strstr(e.msg, "larger than"));
 	free(huge);
 	/* one element with too much text */
 	size_t tl = SSTP_PKG_XML_MAX_TEXT + 64;

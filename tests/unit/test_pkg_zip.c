@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_zip.h"
 #include "test_pkg_util.h"
 
@@ -21,7 +21,7 @@ static void expect_refused(const struct tz_entry *e, size_t n, const char *needl
 	struct sstp_zip *z = NULL;
 	char err[512] = "";
 	int rc = sstp_zip_open_mem(zip, len, NULL, &z, err, sizeof(err));
-	if (rc != SSTP_EXIT_PROFILE)
+	if (rc != SSTP_ERR_PROFILE)
 		fail_msg("zip with '%s' accepted (rc %d)", e[n - 1].name, rc);
 	assert_null(z);
 	if (!strstr(err, needle))
@@ -64,12 +64,12 @@ static void test_names_and_lookup(void **state)
 	assert_int_equal(n, 3);
 	free(buf);
 	/* a read cap below the entry's size */
-	assert_int_equal(sstp_zip_read(z, 0, 4, &buf, &n, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_zip_read(z, 0, 4, &buf, &n, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "larger than 4 bytes"));
 	assert_null(buf);
 	/* directories and bad indexes cannot be read */
-	assert_int_equal(sstp_zip_read(z, 1, 0, &buf, &n, err, sizeof(err)), SSTP_EXIT_ERROR);
-	assert_int_equal(sstp_zip_read(z, 9, 0, &buf, &n, err, sizeof(err)), SSTP_EXIT_ERROR);
+	assert_int_equal(sstp_zip_read(z, 1, 0, &buf, &n, err, sizeof(err)), SSTP_ERR_INTERNAL);
+	assert_int_equal(sstp_zip_read(z, 9, 0, &buf, &n, err, sizeof(err)), SSTP_ERR_INTERNAL);
 	sstp_zip_close(z);
 	free(zip);
 }
@@ -133,7 +133,7 @@ static void test_entry_count_cap(void **state)
 	struct sstp_zip *z;
 	char err[256];
 	struct sstp_zip_limits lim = {.max_entries = 10};
-	assert_int_equal(sstp_zip_open_mem(zip, len, &lim, &z, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_zip_open_mem(zip, len, &lim, &z, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "12 entries, more than the 10 allowed"));
 	lim.max_entries = 12;
 	assert_int_equal(sstp_zip_open_mem(zip, len, &lim, &z, err, sizeof(err)), 0);
@@ -155,7 +155,7 @@ static void test_bomb_declared(void **state)
 	assert_true(len < 1024 * 1024);
 	struct sstp_zip *z;
 	char err[256];
-	assert_int_equal(sstp_zip_open_mem(zip, len, NULL, &z, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_zip_open_mem(zip, len, NULL, &z, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "zip bomb"));
 	free(zip);
 
@@ -168,7 +168,7 @@ static void test_bomb_declared(void **state)
 	}
 	zip = tz_build(many, 4, &len);
 	struct sstp_zip_limits lim = {.max_total = 3u * 1024u * 1024u};
-	assert_int_equal(sstp_zip_open_mem(zip, len, &lim, &z, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_zip_open_mem(zip, len, &lim, &z, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "inflates to more than"));
 	free(zip);
 	free(zeros);
@@ -206,7 +206,7 @@ static void test_bomb_lying_size(void **state)
 	assert_int_equal(sstp_zip_declared_size(z, 0), 1000);
 	unsigned char *buf = (unsigned char *)"sentinel";
 	size_t n = 99;
-	assert_int_equal(sstp_zip_read(z, 0, 0, &buf, &n, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_zip_read(z, 0, 0, &buf, &n, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_null(buf);
 	assert_int_equal(n, 0);
 	assert_non_null(strstr(err, "a.xml"));
@@ -217,7 +217,7 @@ static void test_bomb_lying_size(void **state)
 	zip = tz_build(e, 1, &len);
 	patch_sizes(zip, len, (uint32_t)real + 10);
 	assert_int_equal(sstp_zip_open_mem(zip, len, NULL, &z, err, sizeof(err)), 0);
-	assert_int_equal(sstp_zip_read(z, 0, 0, &buf, &n, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_zip_read(z, 0, 0, &buf, &n, err, sizeof(err)), SSTP_ERR_PROFILE);
 	sstp_zip_close(z);
 	free(zip);
 	free(zeros);
@@ -233,11 +233,11 @@ static void test_truncated_and_corrupt(void **state)
 	char err[256];
 	/* truncated: the central directory is gone */
 	assert_int_equal(sstp_zip_open_mem(zip, len / 2, NULL, &z, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_non_null(strstr(err, "not a valid zip file"));
-	assert_int_equal(sstp_zip_open_mem(zip, 10, NULL, &z, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_zip_open_mem(zip, 10, NULL, &z, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_int_equal(sstp_zip_open_mem("not a zip at all, just some text here", 37, NULL, &z, err,
-					   sizeof(err)), SSTP_EXIT_PROFILE);
+					   sizeof(err)), SSTP_ERR_PROFILE);
 	/* corrupt deflate data inside the first entry: CRC or inflate error on read */
 	assert_int_equal(sstp_zip_open_mem(zip, len, NULL, &z, err, sizeof(err)), 0);
 	long xml = sstp_zip_find(z, "Generic/VpnSettings.xml");
@@ -253,7 +253,7 @@ static void test_truncated_and_corrupt(void **state)
 	unsigned char *buf;
 	size_t n = 0;
 	assert_int_equal(sstp_zip_read(z, (size_t)xml, 0, &buf, &n, err, sizeof(err)),
-			 SSTP_EXIT_PROFILE);
+			 SSTP_ERR_PROFILE);
 	assert_null(buf);
 	sstp_zip_close(z);
 	free(bad);

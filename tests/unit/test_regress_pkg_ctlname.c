@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "exit_codes.h"
+#include "sstp_err.h"
 #include "pkg_zip.h"
 #include "test_pkg_util.h"
 
@@ -24,7 +24,7 @@ static void expect_clean_refusal(const char *name)
 	char err[512] = "";
 
 	assert_non_null(zip);
-	assert_int_equal(sstp_zip_open_mem(zip, len, NULL, &z, err, sizeof(err)), SSTP_EXIT_PROFILE);
+	assert_int_equal(sstp_zip_open_mem(zip, len, NULL, &z, err, sizeof(err)), SSTP_ERR_PROFILE);
 	assert_null(z);
 	assert_non_null(strstr(err, "control character in name"));
 	for (const char *p = err; *p; p++)
