@@ -32,6 +32,7 @@ static const struct field fields[] = {
 	/* one per route, in the order of 0x4c; older peers skip the tag */
 	{ 0x5c, F_ROUTE_SRC, offsetof(struct sstp_conn_status, route_src), sizeof(((struct sstp_conn_status *)0)->route_src[0]) },
 	S(0x5d, pin),
+	S(0x70, kill_switch), /* older peers skip the tag */
 };
 
 void sstp_ctl_put_status(struct sstp_ctl_writer *w, const struct sstp_conn_status *st)
