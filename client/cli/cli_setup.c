@@ -182,6 +182,7 @@ static int kill_switch_check(const struct sstp_session_cfg *cfg, bool from_cli, 
 	const char *why = NULL;
 
 #ifdef _WIN32
+	(void)cfg;
 	why = "is not available on Windows yet (it is an nftables table on Linux)";
 #else
 	if (!cfg->full_tunnel || cfg->no_routes)

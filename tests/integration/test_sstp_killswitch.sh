@@ -1,14 +1,15 @@
 #!/bin/bash
 # End-to-end: the full-tunnel kill switch (--kill-switch, issue 18) against the rig's gateway.
-# The outage: the gateway ends the session and refuses new TLS connections (TCP reset on 443 in
-# its namespace) while the local network stays up. The "local network" is the client's uplink
+# The outage: the gateway resets every TCP segment to its SSTP port (in its namespace) while the
+# local network stays up. The "local network" is the client's uplink
 # 10.231.0.0/24, where the gateway's namespace gets a second address, a LAN host.
 #  1. without --kill-switch, during the outage, the LAN host answers a ping and the gateway's
 #     admin port (5555) accepts a TCP connection: what a full tunnel alone leaks;
 #  2. with --kill-switch: status shows the table, the tunnel carries traffic, during the outage
 #     the same probes get nothing, the TUN stays; once the gateway takes connections again the
-#     session reconnects and traffic flows; a plain drop (SessionDisconnect) is timed with the
-#     switch on and off; disconnect removes the table; nothing left behind;
+#     session reconnects and traffic flows; a plain drop (SessionDisconnect) is timed too
+#     (test_sstp_reconnect.sh times the same drop without the switch); disconnect removes the
+#     table; nothing left behind;
 #  3. SIGKILL of a session with the kill switch: the table stays (traffic still blocked),
 #     `sstp cleanup` removes it and the rest; nothing left behind;
 #  4. --kill-switch without a full tunnel is refused with a sentence (exit 2).
@@ -53,30 +54,33 @@ session_id() {
     rig_vpncmd --hub SessionList | awk -F'|' '/^Session Name/ {gsub(/ /, "", $2); print $2}' \
         | grep -F '[SSTP]' | head -n 1
 }
-# timed_drop NAME N WHAT: the gateway drops the session; reconnect N; drop-to-connected and
-# drop-to-first-answer printed
+# timed_drop NAME N WHAT: the gateway drops the session; reconnect N; from the drop (vpncmd
+# returned) to connected and to the first answer through the tunnel, printed
 timed_drop() {
-    local t0 t1; t0=$(sx_ms); drop
+    local t0 t1; drop; t0=$DROP_MS
     rig_check "plain drop ($3): reconnected" rig_wait 30 "reconnect" reconnected "$1" "$2"
     t1=$(sx_ms)
     rig_wait 15 "first answer" tun_ping
     echo "   plain drop ($3): connected again after $((t1 - t0)) ms, traffic after $(( $(sx_ms) - t0 )) ms"
 }
-# the outage: new TLS connections refused at the gateway, the current session dropped
+# the outage: the gateway resets every TCP segment to its SSTP port (the local network stays up);
+# a ping into the tunnel makes the client send, so it meets the reset at once
 refuse_on() {
     ip netns exec "$RIG_NS_SRV" nft -f - <<NFT
 table inet rigblock {
- chain input { type filter hook input priority filter; tcp dport $RIG_SSTP_PORT ct state new reject with tcp reset; }
+ chain input { type filter hook input priority filter; tcp dport $RIG_SSTP_PORT reject with tcp reset; }
 }
 NFT
+    tun_ping
 }
 refuse_off() { ip netns exec "$RIG_NS_SRV" nft delete table inet rigblock; }
 rig_on_down "ip netns exec $RIG_NS_SRV nft delete table inet rigblock 2>/dev/null"
+# the gateway ends the session (SoftEther's SessionDisconnect); the time it returns is printed
 drop() {
     local sid; sid=$(session_id)
     [ -n "$sid" ] && rig_vpncmd --hub SessionDisconnect "$sid" >/dev/null
+    DROP_MS=$(sx_ms)
 }
-
 # 4. refused without a full tunnel (no gateway needed)
 sx split connect "$RIG_GW_NAME" --route "$RIG_HUB_NET" --kill-switch
 rig_check "--kill-switch with split routes: exit 2 (got $SX_RC)" [ "$SX_RC" = 2 ]
@@ -93,9 +97,7 @@ rig_check "--kill-switch without --full-tunnel: says why" grep -q "needs a full 
 sx bg connect $GW --name plain --background --json
 rig_check "full tunnel without kill switch: up" [ "$SX_RC" = 0 ] || cat "$SX_OUT/bg.err" >&2
 rig_check "no kill switch in its status" [ -z "$(field plain 'j["kill_switch"]')" ]
-# a plain drop first, timed for comparison with the same drop under the kill switch
-timed_drop plain 1 "kill switch off"
-refuse_on; drop
+refuse_on
 rig_check "without kill switch: the outage is noticed" rig_wait 30 "drop" not_connected plain
 lan_probes
 rig_check "without kill switch, during the outage: the LAN host answers a ping" [ "$LAN_PING" = 0 ]
@@ -121,7 +123,7 @@ rig_check "connected: the LAN host gets nothing" lan_ping_nothing
 IFX=$(field ks 'j["interface"]')
 IDX=$(rig_ns_exec cli cat "/sys/class/net/$IFX/ifindex")
 
-refuse_on; T0=$(sx_ms); drop
+T0=$(sx_ms); refuse_on
 rig_check "with kill switch: the outage is noticed" rig_wait 30 "drop" not_connected ks
 lan_probes
 rig_check "with kill switch, during the outage: the LAN host gets nothing" [ "$LAN_PING" = 1 ]
