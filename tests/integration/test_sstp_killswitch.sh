@@ -113,6 +113,7 @@ sx bg connect $GW --name ks --kill-switch --background --json
 rig_check "full tunnel with kill switch: up" [ "$SX_RC" = 0 ] || cat "$SX_OUT/bg.err" >&2
 PID=$(sx_json "$SX_OUT/bg.out" 'j["pid"]')
 rig_check "status --json: kill_switch is inet sstp_ks" [ "$(field ks 'j["kill_switch"]')" = "inet sstp_ks" ]
+rig_check "status --json matches doc/json.md" python3 "$HERE/json_check.py" "$HERE/../../doc/json.md" status "$SX_OUT/st.out"
 sx stt status ks
 rig_check "status: kill switch line" grep -q "kill switch: *on (nftables table inet sstp_ks)" "$SX_OUT/stt.out" \
     || cat "$SX_OUT/stt.out" >&2
