@@ -63,6 +63,11 @@ bool plat_journal_rule_ok(const char *s)
 	return s && strncmp(s, "sstp-", 5) == 0 && plat_journal_session_ok(s + 5);
 }
 
+bool plat_journal_table_ok(const char *s)
+{
+	return s && strncmp(s, "sstp_", 5) == 0 && plat_journal_session_ok(s + 5);
+}
+
 bool plat_journal_path_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -245,6 +250,11 @@ static bool parse_rec(const struct line *l, struct plat_jrec *r)
 	if (strcmp(t, "nrpt") == 0 && nf == 1) {
 		r->type = PLAT_JREC_NRPT;
 		return plat_journal_rule_ok(f[0]) && copy_tok(r->rule, sizeof(r->rule), f[0]);
+	}
+	if (strcmp(t, "nft") == 0 && nf == 1) {
+		r->type = PLAT_JREC_NFT;
+		return plat_journal_table_ok(f[0]) &&
+		       copy_tok(r->nft_table, sizeof(r->nft_table), f[0]);
 	}
 	return false;
 }
@@ -440,6 +450,10 @@ int plat_journal_format_rec(const struct plat_jrec *r, char *buf, size_t len)
 		if (!plat_journal_rule_ok(r->rule))
 			return -EINVAL;
 		return fmt(buf, len, "+ %u nrpt %s\n", (unsigned)r->seq, r->rule);
+	case PLAT_JREC_NFT:
+		if (!plat_journal_table_ok(r->nft_table))
+			return -EINVAL;
+		return fmt(buf, len, "+ %u nft %s\n", (unsigned)r->seq, r->nft_table);
 	}
 	return -EINVAL;
 }

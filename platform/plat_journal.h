@@ -14,6 +14,8 @@
  *   + SEQ dns-file PATH BACKUP OURS     PATH rewritten; BACKUP holds the original, OURS what we wrote
  *   + SEQ nrpt RULE                     Windows: Name Resolution Policy Table rule (registry key)
  *                                       RULE = "sstp-SESSION" written for split DNS
+ *   + SEQ nft TABLE                     Linux kill switch: nftables table "inet TABLE",
+ *                                       TABLE = "sstp_SESSION" (platform/linux/killswitch.c)
  *   - SEQ                               record SEQ was undone (or its change never happened)
  * SEQ is 1.. and strictly increasing over "+" lines. Paths are absolute, at most
  * PLAT_JOURNAL_PATH_MAX bytes, of printable non-space ASCII.
@@ -29,6 +31,7 @@
 #define PLAT_JOURNAL_PATH_MAX 256    /* including the NUL */
 #define PLAT_JOURNAL_BOOTID_MAX 40   /* including the NUL */
 #define PLAT_JOURNAL_RULE_MAX (5 + PLAT_NET_SESSION_MAX + 1) /* "sstp-" SESSION NUL */
+#define PLAT_JOURNAL_TABLE_MAX (5 + PLAT_NET_SESSION_MAX + 1) /* "sstp_" SESSION NUL */
 
 enum plat_jrec_type {
 	PLAT_JREC_LINK = 1,
@@ -38,6 +41,7 @@ enum plat_jrec_type {
 	PLAT_JREC_DNS_RESOLVCONF,
 	PLAT_JREC_DNS_FILE,
 	PLAT_JREC_NRPT,
+	PLAT_JREC_NFT,
 };
 
 struct plat_jrec {
@@ -53,6 +57,7 @@ struct plat_jrec {
 	char backup[PLAT_JOURNAL_PATH_MAX]; /* dns-file */
 	char ours[PLAT_JOURNAL_PATH_MAX];   /* dns-file */
 	char rule[PLAT_JOURNAL_RULE_MAX];   /* nrpt */
+	char nft_table[PLAT_JOURNAL_TABLE_MAX]; /* nft */
 };
 
 struct plat_journal_owner {
@@ -87,6 +92,8 @@ bool plat_journal_ifname_ok(const char *s);
 bool plat_journal_session_ok(const char *s);
 /* True if s names an NRPT rule of ours: "sstp-" followed by a valid session name. */
 bool plat_journal_rule_ok(const char *s);
+/* True if s names a kill-switch table of ours: "sstp_" followed by a valid session name. */
+bool plat_journal_table_ok(const char *s);
 /* True if s can be stored as a record path (absolute, printable, no spaces, < PATH_MAX). */
 bool plat_journal_path_ok(const char *s);
 

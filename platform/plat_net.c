@@ -70,6 +70,16 @@ int plat_net_addr_del(struct plat_net *n, const struct plat_ip *local)
 	DISPATCH(n, addr_del, n, local);
 }
 
+int plat_net_kill_switch(struct plat_net *n, const struct plat_ip *gateway, uint16_t port)
+{
+	if (!bad_handle(n) && (!gateway || port == 0 || (gateway->family != PLAT_AF_INET &&
+							 gateway->family != PLAT_AF_INET6))) {
+		snprintf(n->err, sizeof(n->err), "invalid gateway for the kill switch");
+		return -EINVAL;
+	}
+	DISPATCH(n, kill_switch, n, gateway, port);
+}
+
 int plat_net_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 {
 	if (!bad_handle(n) && (!server || (server->family != PLAT_AF_INET &&

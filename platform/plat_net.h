@@ -187,6 +187,13 @@ struct plat_net_ops {
 	 * Nothing is added (and 0 returned) when the path is loopback/local or the host route
 	 * already exists. Call before the first route_add. */
 	int (*pin_gateway)(struct plat_net *n, const struct plat_ip *server);
+	/* Kill switch (full tunnel): from now until undo, the machine sends nothing but through
+	 * the TUN, to loopback and to gateway:port over TCP (plus DHCP and IPv6 neighbour
+	 * discovery on the uplink); forwarded traffic only into the TUN. Journaled; undo removes
+	 * it. Call after tun_create. Linux: an nftables table "inet sstp_SESSION"
+	 * (platform/linux/killswitch.c). -EEXIST if that table exists already. NULL where the OS
+	 * backend has none (Windows for now): plat_net_kill_switch() returns -ENOTSUP. */
+	int (*kill_switch)(struct plat_net *n, const struct plat_ip *gateway, uint16_t port);
 	/* Route dst into the TUN (device route; host bits are cleared first) with metric, 0 = the
 	 * configured one. -EEXIST if a route to dst with that metric already exists (the user's or
 	 * another program's): it is left alone and not journaled, the session may go on with a
@@ -251,6 +258,7 @@ int plat_net_route_add(struct plat_net *n, const struct plat_prefix *dst);
 /* The same with a metric of its own (0 = the configured one): the session's route set gives a
  * route that must beat an equal one of another interface a lower metric. */
 int plat_net_route_add_metric(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric);
+int plat_net_kill_switch(struct plat_net *n, const struct plat_ip *gateway, uint16_t port);
 int plat_net_dns_apply(struct plat_net *n, const struct plat_dns_config *cfg,
 		       enum plat_dns_backend *used);
 int plat_net_undo_all(struct plat_net *n);

@@ -16,6 +16,7 @@ int plat_net_fake_open(const struct plat_net_config *cfg, struct plat_net **out)
  *   set_mtu 1400 | set_up
  *   addr_add 10.0.0.2 peer 10.0.0.1/32  (" peer X" only when a peer was given)
  *   pin_gateway 203.0.113.5
+ *   kill_switch 203.0.113.5 port 443   (undone as "undo kill_switch")
  *   route_add 10.1.0.0/16 ("route_add 10.1.0.0/16 metric 49" with a metric of its own)
  *   dns_apply systemd-resolved|resolvconf|resolv.conf servers=A,B domains=d1,d2 split|full
  *   undo_all, then one "undo <what as above without the verb's args prefix>" per change, newest

@@ -19,7 +19,7 @@ enum opt_id {
 	O_HELP = 1, O_VERSION, O_VERBOSE, O_QUIET, O_JSON, O_STATE_DIR, O_BACKUP_DIR, O_SYSLOG,
 	O_PACKAGE, O_CERT, O_KEY, O_CERT_PW_FILE, O_CA, O_PIN, O_INSECURE, O_USER, O_PW_STDIN,
 	O_PW_FILE, O_PROXY, O_PROXY_USER, O_PROXY_PW_FILE, O_SNI, O_AUTH, O_ROUTE, O_NO_ROUTES,
-	O_FULL_TUNNEL, O_DNS, O_DNS_DOMAIN, O_NO_DNS, O_ROUTE_CONFLICT, O_IDENTITY, O_TLS_CERT,
+	O_FULL_TUNNEL, O_KILL_SWITCH, O_DNS, O_DNS_DOMAIN, O_NO_DNS, O_ROUTE_CONFLICT, O_IDENTITY, O_TLS_CERT,
 	O_NO_IPV6, O_MTU, O_RECONNECT, O_NO_RECONNECT, O_BACKGROUND, O_WAIT, O_TIMEOUT, O_CHECK,
 	O_NAME, O_IFNAME, O_SCRIPT, O_UP, O_DOWN, O_ALL, O_PROBE, O_JUNIT, O_FORCE, O_CN, O_OUT, O_ROOT, O_BITS, O_DAYS,
 };
@@ -66,6 +66,7 @@ static const struct opt opts[] = {
 	{ "route", 0, 1, O_ROUTE, CONN },
 	{ "no-routes", 0, 0, O_NO_ROUTES, CONN },
 	{ "full-tunnel", 0, 0, O_FULL_TUNNEL, CONN },
+	{ "kill-switch", 0, 0, O_KILL_SWITCH, CONN },
 	{ "route-conflict", 0, 1, O_ROUTE_CONFLICT, CONN },
 	{ "dns", 0, 1, O_DNS, CONN },
 	{ "dns-domain", 0, 1, O_DNS_DOMAIN, CONN | C(IMPORT) },
@@ -423,6 +424,7 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 	}
 	case O_NO_ROUTES: c->no_routes = true; break;
 	case O_FULL_TUNNEL: c->full_tunnel = true; break;
+	case O_KILL_SWITCH: c->kill_switch = true; break;
 	case O_ROUTE_CONFLICT:
 		if (route_conflict_parse(arg) < 0)
 			return fail(err, errlen, cmd, "--route-conflict is skip or prefer-tunnel, not '%s'",
@@ -641,6 +643,9 @@ static int finish(struct sstp_cli *cli, int npos, char *err, size_t errlen)
 			return fail(err, errlen, cmd, "--password-stdin and --password-file exclude each other");
 		if (c->no_routes && (c->n_routes || c->full_tunnel))
 			return fail(err, errlen, cmd, "--no-routes excludes --route and --full-tunnel");
+		if (c->kill_switch && (c->no_routes || c->n_routes))
+			return fail(err, errlen, cmd, "--kill-switch is for a full tunnel: it excludes "
+				    "--route and --no-routes");
 		if (c->no_dns && c->n_dns)
 			return fail(err, errlen, cmd, "--no-dns excludes --dns");
 		if (c->key && !c->cert)

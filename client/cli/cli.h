@@ -73,6 +73,7 @@ struct sstp_connect_opts {
 	size_t n_routes;
 	bool no_routes;
 	bool full_tunnel;
+	bool kill_switch;
 	const char *route_conflict;     /* --route-conflict skip|prefer-tunnel, NULL = the profile's */
 	const char *dns[SSTP_CLI_MAX_LIST];
 	size_t n_dns;

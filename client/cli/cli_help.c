@@ -65,6 +65,8 @@ static const char connect_opts[] =
 	"  --route CIDR              route this prefix through the tunnel (repeatable)\n"
 	"  --no-routes               install no routes\n"
 	"  --full-tunnel             route all traffic through the tunnel\n"
+	"  --kill-switch             with --full-tunnel: block all traffic outside the tunnel until\n"
+	"                            disconnect, reconnects included (Linux, nftables)\n"
 	"  --route-conflict skip|prefer-tunnel  a route another interface has with the same\n"
 	"                            prefix: leave ours out, or (default) give ours a lower metric\n"
 	"  --dns IP                  use this DNS server (repeatable)\n"

@@ -175,6 +175,32 @@ static int add_route(struct sstp_conn_setup *su, const struct sstp_cidr *c, unsi
 	return 0;
 }
 
+/* The kill switch (--kill-switch / kill-switch = true) only where it can work; the sentence
+ * names where the setting came from. */
+static int kill_switch_check(const struct sstp_session_cfg *cfg, bool from_cli, char *err,
+			     size_t errlen)
+{
+	const char *what = from_cli ? "--kill-switch" : "the profile's kill-switch = true";
+	const char *why = NULL;
+
+#ifdef _WIN32
+	(void)cfg;
+	why = "is not available on Windows yet (it is an nftables table on Linux)";
+#else
+	if (!cfg->full_tunnel || cfg->no_routes)
+		why = "needs a full tunnel (--full-tunnel or full-tunnel = true): with split routes "
+		      "the other traffic is meant to go outside the tunnel";
+	else if (cfg->proxy)
+		why = "cannot be used with a proxy (only the gateway's own address gets through)";
+	else if (cfg->script)
+		why = "cannot be used with --script (the script, not sstp, sets the routes up)";
+#endif
+	if (!why)
+		return 0;
+	snprintf(err, errlen, "%s %s", what, why);
+	return from_cli ? SSTP_EXIT_USAGE : SSTP_EXIT_PROFILE;
+}
+
 static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char *err,
 		   size_t errlen)
 {
@@ -261,7 +287,8 @@ static int overlay(struct sstp_conn_setup *su, const struct sstp_cli *cli, char 
 	cfg->state_dir = cli->state_dir;
 	su->backup_dir = cli->backup_dir;
 	cfg->dump_packets = cli->verbosity >= 2;
-	return 0;
+	cfg->kill_switch = c->kill_switch || p->kill_switch;
+	return cfg->kill_switch ? kill_switch_check(cfg, c->kill_switch, err, errlen) : 0;
 }
 
 /* The scheme length of a keystore URI (the profile's rule), else 0. A file of that name wins, so

@@ -128,6 +128,10 @@ void sstp_status_print_text(FILE *out, const struct sstp_conn_status *st)
 		snprintf(buf, sizeof(buf), "%s (pin: the gateway via the previous path)", st->pin);
 		line(out, "gateway pin:", buf);
 	}
+	if (st->kill_switch[0]) {
+		snprintf(buf, sizeof(buf), "on (nftables table %s)", st->kill_switch);
+		line(out, "kill switch:", buf);
+	}
 	if (st->ndns) {
 		size_t k = 0;
 
@@ -321,6 +325,7 @@ static void print_json(FILE *out, const struct sstp_conn_status *st, bool schema
 	}
 	fputc(']', out);
 	json_route_sources(out, st, &first);
+	jstr(out, "kill_switch", st->kill_switch, &first);
 	jkey(out, "dns", &first);
 	{
 		int f2 = 1;

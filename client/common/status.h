@@ -51,6 +51,7 @@ struct sstp_conn_status {
 	char routes[SSTP_STATUS_MAX_ROUTES][48]; /* CIDR, each once (the session's route set) */
 	char route_src[SSTP_STATUS_MAX_ROUTES][32]; /* its sources: "package,pool,option" ... */
 	char pin[48];           /* the host route to the gateway via the previous path, "" if none */
+	char kill_switch[80];   /* the kill switch's firewall object ("inet sstp_NAME"), "" if off */
 	uint32_t ndns;
 	char dns[SSTP_STATUS_MAX_DNS][48];
 	char dns_backend[32];   /* "resolvconf", "systemd-resolved", "none" ... */

@@ -34,6 +34,7 @@ static const struct field fields[] = {
 	S(0x5d, pin),
 	/* one per DNS domain; older peers skip the tag */
 	{ 0x6d, F_DOMAIN, offsetof(struct sstp_conn_status, dns_domains), sizeof(((struct sstp_conn_status *)0)->dns_domains[0]) },
+	S(0x70, kill_switch), /* older peers skip the tag */
 };
 
 void sstp_ctl_put_status(struct sstp_ctl_writer *w, const struct sstp_conn_status *st)

@@ -126,6 +126,7 @@ static const struct key_def keys[] = {
 	{K_BOOL, F(no_routes), B("no-routes")},
 	{K_BOOL, F(no_dns), B("no-dns")},
 	{K_BOOL, F(full_tunnel), B("full-tunnel")},
+	{K_BOOL, F(kill_switch), B("kill-switch")},
 	{K_CONFLICT, F(route_conflict), I("route-conflict", "prefer-tunnel|skip", "prefer-tunnel",
 					    "--route-conflict")},
 	{K_BOOL, F(reconnect), I("reconnect", "true|false", "true", "--reconnect/--no-reconnect")},
@@ -663,6 +664,8 @@ int sstp_profile_format(const struct sstp_profile *p, char **out, size_t *outlen
 		sb_printf(&s, "no-dns = true\n");
 	if (p->full_tunnel)
 		sb_printf(&s, "full-tunnel = true\n");
+	if (p->kill_switch)
+		sb_printf(&s, "kill-switch = true\n");
 	put_str(&s, "route-conflict", p->route_conflict);
 	if (!p->reconnect)
 		sb_printf(&s, "reconnect = false\n");

@@ -107,6 +107,7 @@ struct sstp_profile {
 	bool no_routes;             /* install no routes at all */
 	bool no_dns;                /* leave DNS alone */
 	bool full_tunnel;           /* default route through the tunnel */
+	bool kill_switch;           /* full tunnel: nothing leaves outside it (kill-switch) */
 	char *route_conflict;       /* "skip" or "prefer-tunnel" (the default when NULL) */
 	bool reconnect;             /* reconnect after a drop (default true) */
 	bool no_ipv6;               /* do not negotiate IPv6CP */

@@ -35,6 +35,12 @@ struct sstp_session *sstp_session_new(const struct sstp_session_cfg *cfg, struct
 		snprintf(err, errlen, "session needs a name, a server and a network handle");
 		return NULL;
 	}
+	if (cfg->kill_switch && (!cfg->full_tunnel || cfg->no_routes || cfg->proxy || cfg->script ||
+				 cfg->report_only)) {
+		snprintf(err, errlen, "the kill switch needs a full tunnel that sstp routes itself, "
+			 "straight to the gateway (no proxy, no script)");
+		return NULL;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		snprintf(err, errlen, "out of memory");

@@ -46,6 +46,11 @@ struct sstp_session_cfg {
 	size_t n_routes;
 	int route_conflict;             /* enum route_conflict: a prefix another interface has */
 	bool full_tunnel;
+	/* full tunnel only: from the first set-up to disconnect (reconnects included) nothing
+	 * leaves but through the tunnel, to loopback and to the pinned gateway (plat_net
+	 * kill_switch); reconnects go to that gateway address without resolving its name again.
+	 * Refused with a proxy, a --script or report_only. */
+	bool kill_switch;
 	bool no_routes;
 	const struct plat_ip *dns;      /* override the servers IPCP gives */
 	size_t n_dns;

@@ -153,6 +153,15 @@ int sess_conn_start(struct sstp_session *s, uint64_t now)
 	if (s->cfg.proxy)
 		return sess_proxy_start(s, now);
 	sess_set_state(s, SSTP_STATE_RESOLVING, now);
+	if (s->net_kept && s->ks_gw.family) {
+		/* the kill switch lets only this address through: no new look-up */
+		s->addrs[0] = s->ks_gw;
+		s->n_addrs = 1;
+		s->addr_idx = 0;
+		sess_set_state(s, SSTP_STATE_CONNECTING, now);
+		try_connect(s, now);
+		return 0;
+	}
 	if (plat_ip_parse(s->cfg.server, &lit) == 0) {
 		s->addrs[0] = lit;
 		s->n_addrs = 1;

@@ -143,6 +143,7 @@ struct sstp_session {
 	bool script_connected, up_cmd_ran; /* session_script.c */
 	uint64_t net_start_ms;     /* the PPP network phase began (IPCP and IPv6CP started) */
 	uint64_t ready_probe_ms;   /* the readiness echo left (0: not yet; session_ready.h) */
+	struct plat_ip ks_gw;      /* the kill switch's gateway address (family 0: switch off) */
 	bool net_kept;             /* a drop left TUN, addresses, routes and DNS for the reconnect */
 	uint8_t applied_v4[4];     /* the IPv4 address on the TUN */
 	uint8_t ipv4_local[4], ipv4_peer[4], dns1[4], dns2[4];

@@ -235,6 +235,30 @@ static void apply_dns(struct sstp_session *s)
 	status_domains(s);
 }
 
+/* The kill switch, once the TUN exists: everything else is dropped until undo. */
+static int kill_switch(struct sstp_session *s, bool pin)
+{
+	const struct plat_ip *gw = &s->addrs[s->addr_idx];
+	char ip[PLAT_IP_STRMAX];
+	int r;
+
+	if (!s->cfg.kill_switch)
+		return 0;
+	if (!pin) {
+		sess_fail(s, SSTP_EXIT_ERROR, "the kill switch needs the gateway's address (a direct "
+			  "connection with routes sstp installs)");
+		return -1;
+	}
+	if ((r = plat_net_kill_switch(s->net, gw, s->cfg.port)) < 0)
+		return net_failed(s, r, "turning the kill switch on");
+	s->ks_gw = *gw;
+	snprintf(s->st.kill_switch, sizeof(s->st.kill_switch), "inet sstp_%s", s->cfg.name);
+	sstp_info("kill switch on: only %s, loopback and %s port %u may be reached until disconnect",
+		  plat_net_tun_name(s->net), plat_ip_format(gw, ip, sizeof(ip)),
+		  (unsigned)s->cfg.port);
+	return 0;
+}
+
 /* A reconnect got another IPv4 address: swapped on the kept TUN, so the interface, its routes
  * and DNS never go away. The new one comes first (the interface losing its last IPv4 address
  * would lose its IPv4 routes); plat_net_addr_del keeps it when the old one leaves. */
@@ -314,6 +338,8 @@ int sess_net_apply(struct sstp_session *s, uint64_t now)
 	if ((r = plat_net_tun_create(s->net, s->cfg.ifname)) < 0)
 		return net_failed(s, r, "creating the TUN device");
 	SSTP_STATUS_SET(s->st.ifname, plat_net_tun_name(s->net));
+	if (kill_switch(s, pin) < 0)
+		return -1;
 	mtu = s->cfg.mtu ? s->cfg.mtu : ppp_mtu(s->ppp);
 	if (mtu > PPP_MRU_MAX - PPP_DATA_HDR_LEN)
 		mtu = PPP_MRU_MAX - PPP_DATA_HDR_LEN;
@@ -406,6 +432,8 @@ void sess_net_undo(struct sstp_session *s)
 	s->st.ipv6_local[0] = s->st.ipv6_peer[0] = '\0';
 	s->st.nroutes = 0;
 	s->st.pin[0] = '\0';
+	s->st.kill_switch[0] = '\0';
+	memset(&s->ks_gw, 0, sizeof(s->ks_gw));
 	s->n_rset = 0;
 	s->st.ndns = 0;
 	s->st.ndomains = 0;

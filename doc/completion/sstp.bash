@@ -10,7 +10,7 @@ _sstp_sessions() {
     [ -d "$d" ] && find "$d" -maxdepth 1 -name '*.sock' -printf '%f\n' 2>/dev/null | sed 's/\.sock$//'
 }
 # the keys of sstp.conf(5), for `sstp set NAME KEY=VALUE`
-_sstp_keys="name server sni ca pin-sha256 route pool dns dns-domain cert key cert-password-file user identity tls-cert password-file auth proxy proxy-user proxy-password-file mtu no-routes no-dns full-tunnel route-conflict reconnect no-ipv6 interface timeout script up down vnet-name vnet-id"
+_sstp_keys="name server sni ca pin-sha256 route pool dns dns-domain cert key cert-password-file user identity tls-cert password-file auth proxy proxy-user proxy-password-file mtu no-routes no-dns full-tunnel kill-switch route-conflict reconnect no-ipv6 interface timeout script up down vnet-name vnet-id"
 _sstp() {
     local cur prev cmd i
     COMPREPLY=()
@@ -21,7 +21,7 @@ _sstp() {
     done
     local global="-v --verbose -q --quiet --syslog --state-dir --backup-dir -h --help"
     local conn="--package --cert --key --cert-password-file --ca --pin-sha256 --insecure --sni -u --user
-        --password-file --password-stdin --identity --tls-cert --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --route-conflict --dns --dns-domain --no-dns
+        --password-file --password-stdin --identity --tls-cert --auth --proxy --proxy-user --proxy-password-file --route --no-routes --full-tunnel --kill-switch --route-conflict --dns --dns-domain --no-dns
         --no-ipv6 --mtu -i --interface --reconnect --no-reconnect --wait -t --timeout -n --name -s --script --up --down"
     case "$prev" in
         --package|--cert|--key|--cert-password-file|--ca|--password-file|--proxy-password-file|--junit|--out|--root|--script|-s)
@@ -79,7 +79,7 @@ _sstp() {
             elif [[ $cur == *=* ]]; then
                 case "${cur%%=*}" in
                     ca|cert|key|*-file|script) COMPREPLY=($(compgen -P "${cur%%=*}=" -f -- "${cur#*=}")) ;;
-                    no-routes|no-dns|full-tunnel|reconnect|no-ipv6) COMPREPLY=($(compgen -P "${cur%%=*}=" -W "true false" -- "${cur#*=}")) ;;
+                    no-routes|no-dns|full-tunnel|kill-switch|reconnect|no-ipv6) COMPREPLY=($(compgen -P "${cur%%=*}=" -W "true false" -- "${cur#*=}")) ;;
                     auth) COMPREPLY=($(compgen -P "auth=" -W "mschapv2 eap-mschapv2 pap eap-tls" -- "${cur#*=}")) ;;
                 esac
             else compopt -o nospace 2>/dev/null; COMPREPLY=($(compgen -S = -W "$_sstp_keys" -- "$cur")); fi ;;

@@ -172,6 +172,21 @@ static int fk_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 	return remember(f, line);
 }
 
+static int fk_kill_switch(struct plat_net *n, const struct plat_ip *gw, uint16_t port)
+{
+	struct plat_net_fake *f = F(n);
+	char a[PLAT_IP_STRMAX], line[96];
+	int e;
+
+	snprintf(line, sizeof(line), "kill_switch %s port %u", plat_ip_format(gw, a, sizeof(a)),
+		 (unsigned)port);
+	if ((e = check(f, "kill_switch", line)) != 0)
+		return e;
+	if (n->tun_fd < 0)
+		return -ENODEV;
+	return remember(f, "undo kill_switch");
+}
+
 static int fk_route_add(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric)
 {
 	struct plat_net_fake *f = F(n);
@@ -374,6 +389,7 @@ static const struct plat_net_ops fake_ops = {
 	.set_up = fk_set_up,
 	.addr_add = fk_addr_add,
 	.pin_gateway = fk_pin_gateway,
+	.kill_switch = fk_kill_switch,
 	.route_add = fk_route_add,
 	.dns_apply = fk_dns_apply,
 	.undo_all = fk_undo_all,

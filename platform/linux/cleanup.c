@@ -33,9 +33,9 @@ static void collect_live(const struct plat_journal *j, char (*names)[PLAT_NET_IF
 }
 
 /* A journal read back from disk names only what sstp makes: its own routes and resolv.conf
- * copies (plat_journal_rec_confined), and addresses and per-link DNS only on TUN devices (an
+ * copies (plat_journal_rec_confined), its own session's kill-switch table, and addresses and per-link DNS only on TUN devices (an
  * interface of another kind, such as the uplink, is never touched). true, or false with why. */
-static bool confined(const struct plat_net_config *cfg, const char *dir,
+static bool confined(const struct plat_net_config *cfg, const char *dir, const char *session,
 		     const struct plat_undo_env *env, const struct plat_jrec *r, char *why,
 		     size_t whylen)
 {
@@ -48,6 +48,12 @@ static bool confined(const struct plat_net_config *cfg, const char *dir,
 	     !plat_journal_rec_confined(r, plat_backup_dir_for(cfg->backup_dir, dir),
 					cfg->resolv_conf_path, why, whylen)))
 		return false;
+	if (r->type == PLAT_JREC_NFT && strcmp(r->nft_table + 5, session) != 0) {
+		/* a journal removes only its own session's kill switch */
+		snprintf(why, whylen, "record %u names the nftables table %s, not sstp_%s: refused",
+			 (unsigned)r->seq, r->nft_table, session);
+		return false;
+	}
 	if (r->type == PLAT_JREC_ADDR || r->type == PLAT_JREC_DNS_RESOLVED)
 		e = r->ifindex ? plat_nl_link_get(env->nl, r->ifindex, NULL, &l) : -ENODEV;
 	else if (r->type == PLAT_JREC_DNS_RESOLVCONF)
@@ -85,7 +91,7 @@ static int replay(const struct plat_net_config *cfg, const char *dir, const char
 	for (size_t i = jr->n; i-- > 0;) {
 		const struct plat_jrec *r = &jr->recs[i];
 
-		if (!confined(cfg, dir, env, r, msg, sizeof(msg))) {
+		if (!confined(cfg, dir, session, env, r, msg, sizeof(msg))) {
 			rep->skipped++;
 			plat_logf(cfg->log, cfg->log_ctx, 1, "journal of session %s: %s", session, msg);
 			plat_jfile_done(&jf, r->seq);

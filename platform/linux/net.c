@@ -318,6 +318,30 @@ static int lx_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 	return 0;
 }
 
+/* The session's nftables table (killswitch.c), journaled before it is made. */
+static int lx_kill_switch(struct plat_net *n, const struct plat_ip *gateway, uint16_t port)
+{
+	struct plat_net_linux *l = L(n);
+	struct plat_jrec r;
+	char why[PLAT_NET_ERR_MAX];
+	int e = need_tun(n);
+
+	if (e)
+		return e;
+	memset(&r, 0, sizeof(r));
+	r.type = PLAT_JREC_NFT;
+	snprintf(r.nft_table, sizeof(r.nft_table), "sstp_%s", l->session);
+	if ((e = jadd(l, &r)) != 0)
+		return fail(n, e, "journaling the kill switch: %s", strerror(-e));
+	e = plat_ks_install(r.nft_table, n->tun_name, gateway, port, why, sizeof(why));
+	if (e) {
+		jdrop(l, r.seq);
+		return fail(n, e, "installing the kill switch (nftables table inet %s): %s", r.nft_table,
+			    why);
+	}
+	return 0;
+}
+
 static int lx_route_add(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric)
 {
 	struct plat_net_linux *l = L(n);
@@ -608,6 +632,7 @@ static const struct plat_net_ops linux_ops = {
 	.addr_add = lx_addr_add,
 	.addr_del = lx_addr_del,
 	.pin_gateway = lx_pin_gateway,
+	.kill_switch = lx_kill_switch,
 	.route_add = lx_route_add,
 	.dns_apply = lx_dns_apply,
 	.undo_all = lx_undo_all,

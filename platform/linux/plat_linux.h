@@ -125,6 +125,13 @@ int plat_dns_undo_file(const struct plat_undo_env *env, const struct plat_jrec *
 int plat_dns_file_orphans(const struct plat_net_config *cfg, const struct plat_undo_env *env,
 			  const char *state_dir, const char *backup_dir,
 			  struct plat_cleanup_report *rep);
+/* The kill switch (killswitch.c): the nft text of the table (for tests; length or -errno),
+ * installing it in one transaction (-EEXIST if the table exists), undoing a record. */
+int plat_ks_text(const char *table, const char *tun, const struct plat_ip *gw, uint16_t port,
+		 char *buf, size_t len);
+int plat_ks_install(const char *table, const char *tun, const struct plat_ip *gw,
+		    uint16_t port, char *err, size_t errlen);
+int plat_ks_undo(const struct plat_jrec *r, char *msg, size_t msglen);
 /* The resolv.conf text written by the file backend (exposed for unit tests). Returns malloc'ed
  * text or NULL. orig may be NULL. */
 char *plat_dns_resolv_conf_text(const struct plat_dns_config *c, const char *orig,

@@ -127,6 +127,8 @@ int plat_undo_rec(const struct plat_undo_env *env, const struct plat_jrec *r, ch
 		return plat_dns_undo_resolvconf(env, r, msg, msglen);
 	case PLAT_JREC_DNS_FILE:
 		return plat_dns_undo_file(env, r, msg, msglen);
+	case PLAT_JREC_NFT:
+		return plat_ks_undo(r, msg, msglen);
 	case PLAT_JREC_NRPT:
 		snprintf(msg, msglen, "NRPT rule %s: a Windows record, left alone", r->rule);
 		return PLAT_UNDO_SKIPPED;

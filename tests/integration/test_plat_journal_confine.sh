@@ -2,9 +2,9 @@
 # test_plat_journal_confine.sh - journal replay (`sstp cleanup`) touches only what sstp makes. In a
 # network namespace and a private mount namespace (where /etc/passwd is a bind-mounted copy), a
 # forged journal of a dead session asks to delete the uplink's default route (protocol dhcp), the
-# uplink's address, and to "restore" /etc/passwd from a planted file: all refused, nothing
-# changes. The same journal in a group-writable state directory is not replayed at all, and a
-# genuine record (a route of sstp's protocol 83) is replayed once the directory is root's 0700,
+# uplink's address, to "restore" /etc/passwd from a planted file and to delete another session's
+# kill-switch table (nftables): all refused, nothing changes. The same journal in a group-writable state directory is not replayed at all, and a
+# genuine record (a route of sstp's protocol 83, the session's own nftables table) is replayed once the directory is root's 0700,
 # so the test can fail. Needs root; exit 0 pass, 1 fail, 77 skip.
 set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +36,11 @@ ip addr add 10.9.0.2/24 dev up0
 ip route add default via 10.9.0.1 dev up0 proto dhcp
 ip route add 10.55.0.0/24 via 10.9.0.1 dev up0 proto 83 metric 7
 IDX=$(cat /sys/class/net/up0/ifindex)
-snap() { ip -o addr show; ip route show table all; md5sum < /etc/passwd; }
+HAVE_NFT=0
+if command -v nft >/dev/null && nft add table inet sstp_other && nft add table inet sstp_forged; then
+    HAVE_NFT=1
+fi
+snap() { ip -o addr show; ip route show table all; md5sum < /etc/passwd; [ "$HAVE_NFT" = 0 ] || nft list tables; }
 
 STATE=$TMP/state
 mkdir -m 700 "$STATE"
@@ -50,7 +54,9 @@ journal() { # the forged journal of a dead session (pid 4194304 is at least pid_
         echo "+ 2 addr up0 $IDX 10.9.0.2/24 -"
         echo "+ 3 dns-file /etc/passwd $STATE/x.orig $STATE/x.ours"
         echo "+ 4 dns-file /etc/resolv.conf /etc/shadow $STATE/x.ours"
-        [ "${1:-}" = genuine ] && echo "+ 5 route 10.55.0.0/24 10.9.0.1 up0 $IDX 7 254 83"
+        echo "+ 5 nft sstp_other"
+        [ "${1:-}" = genuine ] && echo "+ 6 route 10.55.0.0/24 10.9.0.1 up0 $IDX 7 254 83"
+        [ "${1:-}" = genuine ] && echo "+ 7 nft sstp_forged"
     } > "$STATE/forged.journal"
 }
 run_cleanup() { "$SSTP_BIN" cleanup --state-dir "$STATE" > "$TMP/$1.out" 2> "$TMP/$1.err"; RC=$?; }
@@ -78,6 +84,10 @@ check "forged: the file refusal is explained" grep -q "names the file /etc/passw
 check "forged: the copy outside the state directory is refused" grep -q "outside the state directory" "$TMP/forged.err" "$TMP/forged.out"
 check "forged: the non-TUN address is refused" grep -q "interface up0 ($IDX), which is not a TUN device" "$TMP/forged.err" "$TMP/forged.out"
 check "forged: the planted file is still in the state directory" test -f "$STATE/x.orig"
+if [ "$HAVE_NFT" = 1 ]; then
+    check "forged: another session's kill-switch table is refused" \
+        grep -q "names the nftables table sstp_other, not sstp_forged: refused" "$TMP/forged.err" "$TMP/forged.out"
+fi
 
 # 3. a genuine record (sstp's own route protocol) is replayed, the forged ones still refused
 journal genuine
@@ -86,6 +96,10 @@ check "genuine: sstp's own route was there before" [ -n "$(echo "$BEFORE" | grep
 check "genuine: sstp's own route was removed" sh -c "! ip route show 10.55.0.0/24 | grep -q ."
 check "genuine: the dhcp default route is still there" sh -c 'ip route show default | grep -q "proto dhcp"' 
 check "genuine: /etc/passwd unchanged" [ "$(md5sum < /etc/passwd)" = "$PASSWD_MD5" ]
+if [ "$HAVE_NFT" = 1 ]; then
+    check "genuine: the session's own kill-switch table was removed" sh -c "! nft list table inet sstp_forged 2>/dev/null"
+    check "genuine: the other session's table is still there" sh -c "nft list table inet sstp_other >/dev/null"
+fi
 
 echo "$FAILS failed checks"
 [ "$FAILS" = 0 ]

@@ -67,8 +67,11 @@ static void test_connect_full(void **state)
 	assert_string_equal(cli.conn.sni, "other.example.com");
 	assert_string_equal(cli.conn.ifname, "vpn0");
 	assert_true(cli.conn.full_tunnel);
+	assert_false(cli.conn.kill_switch);
 	assert_true(cli.conn.no_ipv6);
 	assert_string_equal(cli.conn.proxy, "http://proxy:3128");
+	assert_int_equal(PARSE(&cli, err, "connect", "work", "--full-tunnel", "--kill-switch"), 0);
+	assert_true(cli.conn.full_tunnel && cli.conn.kill_switch);
 }
 
 static void test_connect_defaults(void **state)
@@ -147,6 +150,10 @@ static void test_conflicts(void **state)
 	expect_usage(PARSE(&cli, err, "connect", "x", "--no-routes", "--route", "10.0.0.0/8"), "--no-routes");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--no-dns", "--dns", "1.1.1.1"), "--no-dns");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--key", "k.pem"), "--key needs --cert");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--kill-switch", "--route", "10.0.0.0/8"),
+		     "--kill-switch is for a full tunnel");
+	expect_usage(PARSE(&cli, err, "connect", "x", "--kill-switch", "--no-routes"),
+		     "--kill-switch is for a full tunnel");
 	expect_usage(PARSE(&cli, err, "connect", "x", "--insecure", "--pin-sha256", "p"), "exclude");
 	expect_usage(PARSE(&cli, err, "disconnect", "a", "--all"), "not both");
 	expect_usage(PARSE(&cli, err), "no command given");

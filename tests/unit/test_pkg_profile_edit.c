@@ -110,7 +110,7 @@ static void test_round_trip(void **state)
 		"dns=10.0.0.4", "dns-domain=corp.example", "cert=/c.p12", "key=/k.pem",
 		"cert-password-file=/cpw", "user=alice", "identity=alice@corp.example", "tls-cert=/m.p12", "password-file=/pw", "auth=pap",
 		"proxy=http://proxy:3128", "proxy-user=bob", "proxy-password-file=/ppw",
-		"mtu=1300", "no-routes=true", "no-dns=true", "full-tunnel=true", "route-conflict=skip", "reconnect=false",
+		"mtu=1300", "no-routes=true", "no-dns=true", "full-tunnel=true", "kill-switch=true", "route-conflict=skip", "reconnect=false",
 		"no-ipv6=true", "interface=vpn7", "timeout=20", "script=/s.sh", "up=echo  up ",
 		"down=echo down", "vnet-name=v", "vnet-id=id", "name=corp", "ca=/ca.pem",
 	};
@@ -136,6 +136,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(q.mtu, 1300);
 	assert_int_equal(q.timeout, 20);
 	assert_true(q.no_ipv6);
+	assert_true(p.kill_switch && q.kill_switch);
 	assert_int_equal(q.port, 444);
 	/* every non-secret key appears in the text `set` produced */
 	for (size_t i = 0; i < sstp_profile_key_count(); i++) {
