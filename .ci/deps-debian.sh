@@ -8,7 +8,7 @@ BUILD="build-essential cmake pkg-config libmbedtls-dev libcurl4-openssl-dev libc
 libexpat1-dev libzip-dev zlib1g-dev libmnl-dev libmspack-dev clang libclang-rt-14-dev
 libp11-kit-dev nettle-dev
 libgtk-3-dev libayatana-appindicator3-dev
-libnm-dev"
+libnm-dev libsystemd-dev"
 TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 socat
 softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc p11-kit-modules
 zip unzip python3 tcpdump tinyproxy freeradius

@@ -10,8 +10,10 @@
 #include "plat_loop.h"
 #include "plat_net.h"
 #include "plat_sock.h"
+#include "plat_wake.h"
 #include "ppp.h"
 #include "session.h"
+#include "session_detect.h"
 #include "sstp_fsm.h"
 #include "sstp_http.h"
 #include "sstp_proxy.h"
@@ -154,7 +156,17 @@ struct sstp_session {
 	int children[SESS_MAX_CHILDREN];
 
 	struct sstp_conn_status st;
+
+	/* early detection of a dead path (session_wake.c) */
+	struct plat_pathmon *pathmon;  /* route/link/address changes, NULL when unavailable */
+	struct plat_sleepmon *sleepmon; /* logind's PrepareForSleep, NULL without a system bus */
+	struct sess_sleepclock sclock;
+	uint64_t wake_at;              /* the last event that probed or hurried a reconnect, 0 none */
 };
+
+/* Loop tags of session_wake.c's sources (after the control connections). */
+#define TAG_PATHMON (TAG_CTL0 + SESS_MAX_CTL)
+#define TAG_SLEEPMON (TAG_CTL0 + SESS_MAX_CTL + 1)
 
 /* session.c */
 void sess_fail(struct sstp_session *s, int code, const char *fmt, ...)
@@ -211,6 +223,16 @@ void sess_hook_down(struct sstp_session *s); /* runs --down to its end (bounded)
 /* A drop with a reconnect to follow: keep the tunnel's system side (packets to it are dropped,
  * not routed around it) for the next attempt to take over. */
 void sess_net_keep(struct sstp_session *s);
+
+/* session_wake.c: open the monitors (each optional), take their loop events, look at the clocks
+ * each loop turn, record the path once the tunnel is up, cap the loop's wait where only the
+ * clocks can show a suspend, close. */
+void sess_wake_open(struct sstp_session *s);
+void sess_wake_input(struct sstp_session *s, uintptr_t tag, uint64_t now);
+void sess_wake_turn(struct sstp_session *s, uint64_t now);
+void sess_wake_target(struct sstp_session *s);
+int64_t sess_wake_cap(const struct sstp_session *s, int64_t timeout_ms);
+void sess_wake_close(struct sstp_session *s);
 
 /* session_ctl.c */
 int sess_ctl_open(struct sstp_session *s);

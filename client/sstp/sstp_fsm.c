@@ -281,6 +281,22 @@ enum sstp_perr sstp_call_auth_done(struct sstp_call *c, const uint8_t hlak[SSTP_
 	return SSTP_PERR_OK;
 }
 
+enum sstp_perr sstp_call_probe(struct sstp_call *c, uint64_t now, uint32_t within_ms)
+{
+	uint64_t by = now > NO_DEADLINE - within_ms ? NO_DEADLINE - 1 : now + within_ms;
+
+	if (c->state != SSTP_ST_CONNECTED)
+		return SSTP_PERR_STATE;
+	if (c->echo_outstanding && c->deadline <= by)
+		return SSTP_PERR_OK; /* an echo already waits with an earlier deadline */
+	if (!c->echo_outstanding) {
+		send_simple(c, SSTP_MSG_ECHO_REQUEST);
+		c->echo_outstanding = 1;
+	}
+	c->deadline = by; /* no answer by then: the peer is dead (sstp_call_tick) */
+	return SSTP_PERR_OK;
+}
+
 void sstp_call_disconnect(struct sstp_call *c, uint64_t now)
 {
 	uint8_t b[20];

@@ -143,6 +143,12 @@ int sstp_call_may_send(const struct sstp_call *call, uint16_t ppp_protocol);
 enum sstp_perr sstp_call_auth_done(struct sstp_call *call, const uint8_t hlak[SSTP_HLAK_LEN],
 				   uint64_t now_ms);
 
+/* Liveness probe (the path under the call may have changed): send ECHO_REQUEST now unless one is
+ * outstanding, and count the peer dead if nothing at all arrives within within_ms (ABORTED with
+ * SSTP_CAUSE_PEER_DEAD from sstp_call_tick). Any packet ends the probe and the hello timer goes
+ * on as before. Only in CONNECTED (else STATE). */
+enum sstp_perr sstp_call_probe(struct sstp_call *call, uint64_t now_ms, uint32_t within_ms);
+
 /* Local disconnect: sends CALL_DISCONNECT and waits for the ACK (T_DISC1). Before start it just
  * closes; in teardown states it does nothing. */
 void sstp_call_disconnect(struct sstp_call *call, uint64_t now_ms);
