@@ -411,8 +411,10 @@ static bool lcp_extcode(struct fsm *f, uint8_t code, uint8_t id, const uint8_t *
 	case LCP_ECHOREP:
 		if (f->state == FSM_OPENED && len >= 4) {
 			uint32_t m = ppp_get32(data);
-			if (!(p->lcp.got.neg_magic && m == p->lcp.got.magic)) /* not our own, looped */
+			if (!(p->lcp.got.neg_magic && m == p->lcp.got.magic)) { /* not our own, looped */
 				p->lcp.echo_pending = 0; /* the echo schedule itself goes on */
+				p->lcp.echo_replies++;
+			}
 		}
 		return true;
 	case LCP_DISCREQ:
@@ -441,6 +443,8 @@ void lcp_protocol_reject(struct ppp *p, uint16_t proto, const uint8_t *info, siz
 	ppp_wr_bytes(&w, info, len);
 	ppp_out_commit(p, &w);
 }
+
+static void send_echo_request(struct ppp *p);
 
 void lcp_tick(struct ppp *p, uint64_t now)
 {
@@ -481,16 +485,33 @@ void lcp_tick(struct ppp *p, uint64_t now)
 		fsm_close(&p->lcp_fsm, msg, now);
 		return;
 	}
-	{
-		struct ppp_wr w = ppp_out_begin(p, PPP_PROTO_LCP);
-		ppp_wr_u8(&w, LCP_ECHOREQ);
-		ppp_wr_u8(&w, l->echo_id++);
-		ppp_wr_u16(&w, 8);
-		ppp_wr_u32(&w, l->got.neg_magic ? l->got.magic : 0);
-		ppp_out_commit(p, &w);
-	}
+	send_echo_request(p);
 	l->echo_pending++;
 	l->echo_next = now + p->cfg.echo_interval_ms;
+}
+
+static void send_echo_request(struct ppp *p)
+{
+	struct ppp_wr w = ppp_out_begin(p, PPP_PROTO_LCP);
+
+	ppp_wr_u8(&w, LCP_ECHOREQ);
+	ppp_wr_u8(&w, p->lcp.echo_id++);
+	ppp_wr_u16(&w, 8);
+	ppp_wr_u32(&w, p->lcp.got.neg_magic ? p->lcp.got.magic : 0);
+	ppp_out_commit(p, &w);
+}
+
+bool ppp_echo_now(struct ppp *p)
+{
+	if (p->lcp_fsm.state != FSM_OPENED || p->lcp.echo_off)
+		return false;
+	send_echo_request(p); /* outside the keepalive count: a probe of the caller's */
+	return true;
+}
+
+uint32_t ppp_echo_replies(const struct ppp *p)
+{
+	return p->lcp.echo_replies;
 }
 
 uint64_t lcp_deadline(const struct ppp *p)

@@ -162,6 +162,12 @@ int ppp_next_output(struct ppp *p, const uint8_t **frame, size_t *len);
 /* Take the next event. Returns 1 and fills *ev, 0 when none. */
 int ppp_next_event(struct ppp *p, struct ppp_event *ev);
 
+/* An LCP Echo-Request now, outside the keepalive schedule (a liveness probe of the caller's):
+ * false when LCP is not open or the peer rejected echoes. ppp_echo_replies() counts the
+ * Echo-Replies received so far (a probe is answered when it grows). */
+bool ppp_echo_now(struct ppp *p);
+uint32_t ppp_echo_replies(const struct ppp *p);
+
 /* Let timers run: call when now_ms >= ppp_deadline() (calling early is harmless). */
 void ppp_tick(struct ppp *p, uint64_t now_ms);
 /* The next time ppp_tick() must be called, UINT64_MAX when no timer is armed. */

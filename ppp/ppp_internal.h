@@ -39,6 +39,7 @@ struct lcp_state {
 	uint8_t echo_id;
 	bool echo_off;        /* peer Code-Rejected Echo */
 	uint64_t heard;       /* last time the peer was heard from (any frame but our own echo) */
+	uint32_t echo_replies; /* Echo-Replies received (ppp_echo_replies) */
 	uint16_t nakked_auth; /* auth protocol we last Nak'ed (accept it if the peer insists) */
 };
 

@@ -162,6 +162,8 @@ struct sstp_session {
 	struct plat_sleepmon *sleepmon; /* logind's PrepareForSleep, NULL without a system bus */
 	struct sess_sleepclock sclock;
 	uint64_t wake_at;              /* the last event that probed or hurried a reconnect, 0 none */
+	bool probing;                  /* a probe waits for an SSTP or LCP echo answer */
+	uint32_t probe_lcp;            /* ppp_echo_replies() when the probe started */
 };
 
 /* Loop tags of session_wake.c's sources (after the control connections). */

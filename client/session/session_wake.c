@@ -63,6 +63,23 @@ void sess_wake_target(struct sstp_session *s)
 		plat_pathmon_target(s->pathmon, gw, s->st.ifname);
 }
 
+/* The PPP engine's pending frames into the call (the LCP echo of a probe; the call is connected,
+ * nothing is held back any more). */
+static void send_ppp_output(struct sstp_session *s)
+{
+	const uint8_t *f;
+	size_t len;
+
+	while (ppp_next_output(s->ppp, &f, &len)) {
+		enum sstp_perr e = sstp_call_send_ppp(&s->call, f, len);
+
+		if (e == SSTP_PERR_NOSPACE && sess_flush(s))
+			e = sstp_call_send_ppp(&s->call, f, len);
+		if (e != SSTP_PERR_OK)
+			sstp_dbg("probe: PPP frame not sent: %s", sstp_perr_str(e));
+	}
+}
+
 /* One event: why says what happened. */
 static void wake_event(struct sstp_session *s, const char *why, uint64_t now)
 {
@@ -70,13 +87,18 @@ static void wake_event(struct sstp_session *s, const char *why, uint64_t now)
 
 	switch (a) {
 	case SESS_WAKE_PROBE:
-		if (sstp_call_probe(&s->call, now, SESS_PROBE_MS) != SSTP_PERR_OK)
+		if (!s->ppp || sstp_call_probe(&s->call, now, SESS_PROBE_MS) != SSTP_PERR_OK)
 			break;
+		/* an LCP echo too: some servers answer only one of the two */
+		s->probe_lcp = ppp_echo_replies(s->ppp);
+		s->probing = true;
+		if (ppp_echo_now(s->ppp))
+			send_ppp_output(s);
 		s->wake_at = now;
 		sstp_info("%s: checking that %s still answers (%u.%u s)", why,
 			  s->cfg.server ? s->cfg.server : "the server", SESS_PROBE_MS / 1000u,
 			  SESS_PROBE_MS % 1000u / 100u);
-		sess_flush(s); /* the echo goes out now */
+		sess_flush(s); /* the echoes go out now */
 		return;
 	case SESS_WAKE_RETRY_NOW:
 		s->wake_at = now;
@@ -127,6 +149,14 @@ void sess_wake_turn(struct sstp_session *s, uint64_t now)
 {
 	uint64_t slept = sess_sleepclock_feed(&s->sclock, now, plat_boot_ms());
 	char why[96];
+
+	if (s->probing && (!s->ppp || s->stopping)) {
+		s->probing = false;
+	} else if (s->probing && ppp_echo_replies(s->ppp) != s->probe_lcp) {
+		s->probing = false; /* answered by LCP */
+		sstp_call_probe_done(&s->call);
+		sstp_dbg("probe answered: the path to %s works", s->cfg.server ? s->cfg.server : "the server");
+	}
 
 	if (!slept)
 		return;

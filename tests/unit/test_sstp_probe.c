@@ -1,7 +1,8 @@
 /* test_sstp_probe.c - the SSTP call's liveness probe (sstp_call_probe): an ECHO_REQUEST at once
- * with a short deadline, any packet ends it, silence aborts the call as a dead peer (no ABORT
- * sent), a second probe never sends a second echo nor moves the deadline later, and no probe
- * outside CONNECTED. */
+ * with a short deadline, only an ECHO_RESPONSE ends it (the peer's other traffic may still come
+ * in over a path that loses ours), silence aborts the call as a dead peer (no ABORT sent), a
+ * second probe never sends a second echo nor moves the deadline, and no probe outside
+ * CONNECTED. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +91,12 @@ static void test_probe_dead(void **state)
 	assert_int_equal(sstp_call_probe(&c, 11000, 2500), SSTP_PERR_OK);
 	assert_int_equal(take_out(&c, b, sizeof(b)), 0);
 	assert_int_equal(sstp_call_deadline(&c), 12500);
+	/* the peer's own echo request (traffic in) does not answer ours */
+	sstp_encode_simple(b, sizeof(b), SSTP_MSG_ECHO_REQUEST);
+	assert_int_equal(sstp_call_input(&c, b, 8, 12000), SSTP_PERR_OK);
+	assert_int_equal(count_events(&c, SSTP_EV_ABORTED, NULL), 0);
+	take_out(&c, b, sizeof(b)); /* our ECHO_RESPONSE to it */
+	assert_int_equal(sstp_call_deadline(&c), 12500);
 	sstp_call_tick(&c, 12499);
 	assert_int_equal(count_events(&c, SSTP_EV_ABORTED, NULL), 0);
 	sstp_call_tick(&c, 12500);
@@ -97,6 +104,7 @@ static void test_probe_dead(void **state)
 	assert_int_equal(cause, SSTP_CAUSE_PEER_DEAD);
 	assert_int_equal(take_out(&c, b, sizeof(b)), 0); /* no ABORT into a dead path */
 	assert_int_equal(sstp_call_probe(&c, 13000, 2500), SSTP_PERR_STATE);
+	assert_int_equal(sstp_call_deadline(&c), UINT64_MAX); /* closed: no timer left */
 }
 
 static void test_probe_answered(void **state)
@@ -128,10 +136,14 @@ static void test_probe_during_hello_echo(void **state)
 	sstp_call_tick(&c, 62000); /* the hello echo: its deadline is a full interval away */
 	expect_echo(&c);
 	assert_int_equal(sstp_call_deadline(&c), 122000);
-	/* a probe shortens the wait for that echo, sends nothing more */
+	/* a probe sends its own echo and waits a short time for an answer */
 	assert_int_equal(sstp_call_probe(&c, 63000, 2500), SSTP_PERR_OK);
-	assert_int_equal(take_out(&c, b, sizeof(b)), 0);
+	expect_echo(&c);
 	assert_int_equal(sstp_call_deadline(&c), 65500);
+	sstp_encode_simple(b, sizeof(b), SSTP_MSG_ECHO_RESPONSE);
+	assert_int_equal(sstp_call_input(&c, b, 8, 64000), SSTP_PERR_OK);
+	assert_int_equal(count_events(&c, SSTP_EV_ABORTED, NULL), 0);
+	assert_int_equal(sstp_call_deadline(&c), 124000); /* both answered: the hello timer */
 }
 
 int main(void)
