@@ -1,7 +1,8 @@
 /* test_ppp_lcp.c - LCP option negotiation: what we reject (PFC, ACFC, Callback, MRRU, short
  * seq, EPDISC, Quality, unknown), MRU range and Naks, ACCM, magic loop detection, our request
  * after Naks and Rejects (SoftEther rejects magic), Max-Failure, malformed options, Echo and
- * Protocol-Reject truncation to the peer MRU, Code-Reject, renegotiation, frame parsing. */
+ * Protocol-Reject truncation to the peer MRU, Code-Reject, renegotiation, frame parsing, the
+ * caller's echo probe (ppp_echo_now) and the Echo-Reply count that answers it. */
 #include "test_ppp_util.h"
 
 static struct tframes f;
@@ -321,6 +322,37 @@ static void test_echo_code_reject_stops_keepalive(void **state)
 	ppp_free(p);
 }
 
+/* A probe: an Echo-Request at once, outside the keepalive count; only a real Echo-Reply (not our
+ * own request looped back) counts as its answer; none before LCP opens or after Code-Reject. */
+static void test_echo_probe(void **state)
+{
+	struct test_rand rnd;
+	struct ppp *p;
+	uint32_t base;
+
+	(void)state;
+	p = start(&rnd);
+	assert_false(ppp_echo_now(p)); /* LCP not open */
+	open_lcp(p, "\x01\x04\x05\xdc");
+	base = ppp_echo_replies(p);
+	assert_true(ppp_echo_now(p));
+	clear_frames(p, &f);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(tf_proto(&f, 0), PPP_PROTO_LCP);
+	assert_int_equal(tf_code(&f, 0), 9);
+	assert_int_equal(p->lcp.echo_pending, 0); /* not a keepalive failure in waiting */
+	/* the peer's own Echo-Request is answered but does not answer ours */
+	feed_pkt(p, 0, PPP_PROTO_LCP, 9, 3, "\x11\x22\x33\x44", 4);
+	assert_int_equal(ppp_echo_replies(p), base);
+	/* an Echo-Reply does */
+	feed_pkt(p, 0, PPP_PROTO_LCP, 10, tf_id(&f, 0), "\x11\x22\x33\x44", 4);
+	assert_int_equal(ppp_echo_replies(p), base + 1);
+	/* after the peer rejected echoes: no probe */
+	feed_pkt(p, 0, PPP_PROTO_LCP, 7, 1, "\x09\x00\x00\x08\0\0\0\0", 8);
+	assert_false(ppp_echo_now(p));
+	ppp_free(p);
+}
+
 /* No LCP echo while authenticating (a server busy with RADIUS may leave it unanswered and the
  * failures would add up); in the network phase, any frame from the peer postpones the next echo
  * by a full interval (backed off while traffic flows), and silence still ends the link. */
@@ -411,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_truncation_to_peer_mru),
 		cmocka_unit_test(test_protocol_reject_only_when_open),
 		cmocka_unit_test(test_echo_code_reject_stops_keepalive),
+		cmocka_unit_test(test_echo_probe),
 		cmocka_unit_test(test_renegotiation),
 		cmocka_unit_test(test_echo_not_during_auth_and_backed_off),
 	};
