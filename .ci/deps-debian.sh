@@ -17,6 +17,8 @@ network-manager util-linux"
 # the NPS behind the RRAS/MikroTik-faithful test gateway (tests/integration/rras_gw.py, issue 16)
 # and hostap's eapol_test, which proves its PEAP MSK
 TEST="$TEST freeradius eapoltest"
+# the black hole of tests/integration/test_sstp_wake.sh (nft in the gateway's namespace)
+TEST="$TEST nftables"
 # the QEMU engine of the PPP-capable test guest where UML does not boot (Intel AMX; lib/guest.sh)
 TEST="$TEST qemu-system-x86"
 

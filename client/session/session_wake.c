@@ -160,8 +160,8 @@ void sess_wake_turn(struct sstp_session *s, uint64_t now)
 
 	if (!slept)
 		return;
-	snprintf(why, sizeof(why), "the system was suspended for %llu s",
-		 (unsigned long long)(slept / 1000u));
+	snprintf(why, sizeof(why), "the system was suspended for %lu s",
+		 (unsigned long)(slept / 1000u));
 	wake_event(s, why, now);
 }
 
