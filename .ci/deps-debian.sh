@@ -8,7 +8,7 @@ BUILD="build-essential cmake pkg-config libmbedtls-dev libcurl4-openssl-dev libc
 libexpat1-dev libzip-dev zlib1g-dev libmnl-dev libmspack-dev clang libclang-rt-14-dev
 libp11-kit-dev nettle-dev
 libgtk-3-dev libayatana-appindicator3-dev
-libnm-dev
+libnm-dev libsystemd-dev
 libnftables-dev"
 TEST="iproute2 iputils-ping procps psmisc openssl ca-certificates curl iperf3 socat
 softether-vpnserver softether-vpncmd sstp-client ppp user-mode-linux kmod softhsm2 opensc p11-kit-modules
@@ -18,6 +18,8 @@ network-manager util-linux"
 # the NPS behind the RRAS/MikroTik-faithful test gateway (tests/integration/rras_gw.py, issue 16)
 # and hostap's eapol_test, which proves its PEAP MSK
 TEST="$TEST freeradius eapoltest"
+# the black hole of tests/integration/test_sstp_wake.sh (nft in the gateway's namespace)
+TEST="$TEST nftables"
 # the QEMU engine of the PPP-capable test guest where UML does not boot (Intel AMX; lib/guest.sh)
 TEST="$TEST qemu-system-x86"
 # the DNS server on the rig's service host (tests/integration/test_sstp_dns.sh, issue 18); that

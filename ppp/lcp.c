@@ -356,7 +356,6 @@ static void lcp_up(struct fsm *f)
 
 	p->lcp.echo_pending = 0;
 	p->lcp.echo_off = false;
-	p->lcp.probe_out = false;
 	p->lcp.echo_next = p->cfg.echo_interval_ms ? f->now + p->cfg.echo_interval_ms : UINT64_MAX;
 	ppp_link_up(p, f->now);
 }
@@ -366,7 +365,6 @@ static void lcp_down(struct fsm *f)
 	struct ppp *p = P(f);
 
 	p->lcp.echo_next = UINT64_MAX;
-	p->lcp.probe_out = false;
 	ppp_link_down(p);
 }
 
@@ -424,10 +422,8 @@ static bool lcp_extcode(struct fsm *f, uint8_t code, uint8_t id, const uint8_t *
 
 	switch (code) {
 	case FSM_CODEREJ: /* RXJ+ for a non-core code */
-		if (len >= 1 && (data[0] == LCP_ECHOREQ || data[0] == LCP_ECHOREP)) {
+		if (len >= 1 && (data[0] == LCP_ECHOREQ || data[0] == LCP_ECHOREP))
 			p->lcp.echo_off = true;
-			p->lcp.probe_out = false; /* answered, in its way */
-		}
 		return true;
 	case LCP_PROTREJ:
 		if (f->state == FSM_OPENED)
@@ -444,8 +440,7 @@ static bool lcp_extcode(struct fsm *f, uint8_t code, uint8_t id, const uint8_t *
 			uint32_t m = ppp_get32(data);
 			if (!(p->lcp.got.neg_magic && m == p->lcp.got.magic)) { /* not our own, looped */
 				p->lcp.echo_pending = 0; /* the echo schedule itself goes on */
-				if (id == p->lcp.probe_id)
-					p->lcp.probe_out = false;
+				p->lcp.echo_replies++;
 			}
 		}
 		return true;
@@ -476,29 +471,7 @@ void lcp_protocol_reject(struct ppp *p, uint16_t proto, const uint8_t *info, siz
 	ppp_out_commit(p, &w);
 }
 
-static uint8_t send_echo_request(struct ppp *p)
-{
-	struct ppp_wr w = ppp_out_begin(p, PPP_PROTO_LCP);
-	uint8_t id = p->lcp.echo_id++;
-
-	ppp_wr_u8(&w, LCP_ECHOREQ);
-	ppp_wr_u8(&w, id);
-	ppp_wr_u16(&w, 8);
-	ppp_wr_u32(&w, p->lcp.got.neg_magic ? p->lcp.got.magic : 0);
-	ppp_out_commit(p, &w);
-	return id;
-}
-
-/* An Echo-Request outside the keepalive schedule, remembered by identifier: peers handle frames
- * in order, so its reply shows that everything sent before it has been handled. */
-bool lcp_echo_probe(struct ppp *p)
-{
-	if (p->lcp_fsm.state != FSM_OPENED || p->lcp.echo_off)
-		return false;
-	p->lcp.probe_id = send_echo_request(p);
-	p->lcp.probe_out = true;
-	return true;
-}
+static void send_echo_request(struct ppp *p);
 
 void lcp_tick(struct ppp *p, uint64_t now)
 {
@@ -542,6 +515,30 @@ void lcp_tick(struct ppp *p, uint64_t now)
 	send_echo_request(p);
 	l->echo_pending++;
 	l->echo_next = now + p->cfg.echo_interval_ms;
+}
+
+static void send_echo_request(struct ppp *p)
+{
+	struct ppp_wr w = ppp_out_begin(p, PPP_PROTO_LCP);
+
+	ppp_wr_u8(&w, LCP_ECHOREQ);
+	ppp_wr_u8(&w, p->lcp.echo_id++);
+	ppp_wr_u16(&w, 8);
+	ppp_wr_u32(&w, p->lcp.got.neg_magic ? p->lcp.got.magic : 0);
+	ppp_out_commit(p, &w);
+}
+
+bool ppp_echo_now(struct ppp *p)
+{
+	if (p->lcp_fsm.state != FSM_OPENED || p->lcp.echo_off)
+		return false;
+	send_echo_request(p); /* outside the keepalive count: a probe of the caller's */
+	return true;
+}
+
+uint32_t ppp_echo_replies(const struct ppp *p)
+{
+	return p->lcp.echo_replies;
 }
 
 uint64_t lcp_deadline(const struct ppp *p)

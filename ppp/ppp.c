@@ -623,16 +623,6 @@ const char *ppp_auth_method_name(enum ppp_auth_method m)
 	return "?";
 }
 
-bool ppp_echo_probe(struct ppp *p)
-{
-	return lcp_echo_probe(p);
-}
-
-bool ppp_echo_probe_answered(const struct ppp *p)
-{
-	return !p->lcp.probe_out;
-}
-
 uint16_t ppp_peer_mru(const struct ppp *p)
 {
 	if (p == NULL || !p->lcp.his.neg_mru)

@@ -162,6 +162,12 @@ int ppp_next_output(struct ppp *p, const uint8_t **frame, size_t *len);
 /* Take the next event. Returns 1 and fills *ev, 0 when none. */
 int ppp_next_event(struct ppp *p, struct ppp_event *ev);
 
+/* An LCP Echo-Request now, outside the keepalive schedule (a liveness probe of the caller's):
+ * false when LCP is not open or the peer rejected echoes. ppp_echo_replies() counts the
+ * Echo-Replies received so far (a probe is answered when it grows). */
+bool ppp_echo_now(struct ppp *p);
+uint32_t ppp_echo_replies(const struct ppp *p);
+
 /* Let timers run: call when now_ms >= ppp_deadline() (calling early is harmless). */
 void ppp_tick(struct ppp *p, uint64_t now_ms);
 /* The next time ppp_tick() must be called, UINT64_MAX when no timer is armed. */
@@ -181,14 +187,6 @@ enum ppp_ncp_status {
 	PPP_NCP_REFUSED,  /* refused, failed or terminated: it will not open on this link */
 };
 enum ppp_ncp_status ppp_ncp_status(const struct ppp *p, uint16_t proto);
-
-/* A round trip through the peer's PPP processing: send one LCP Echo-Request now. Peers handle
- * frames in order, so its Echo-Reply shows that everything sent before it (retransmitted
- * Configure-Requests a stalled server still has queued, say) has been handled. Returns false when
- * none can be sent (LCP not open, or the peer Code-Rejected Echo). */
-bool ppp_echo_probe(struct ppp *p);
-/* No ppp_echo_probe() is waiting for its reply (a Code-Reject of the Echo counts as the reply). */
-bool ppp_echo_probe_answered(const struct ppp *p);
 
 /* Status. */
 enum ppp_phase ppp_get_phase(const struct ppp *p);

@@ -39,8 +39,7 @@ struct lcp_state {
 	uint8_t echo_id;
 	bool echo_off;        /* peer Code-Rejected Echo */
 	uint64_t heard;       /* last time the peer was heard from (any frame but our own echo) */
-	uint8_t probe_id;     /* identifier of the last ppp_echo_probe() */
-	bool probe_out;       /* that probe is unanswered */
+	uint32_t echo_replies; /* Echo-Replies received (ppp_echo_replies) */
 	uint16_t nakked_auth; /* auth protocol we last Nak'ed (accept it if the peer insists) */
 	uint8_t nakked_alg;   /* its CHAP algorithm (CHAP only) */
 	bool auth_agreed;     /* an Auth-Protocol of the peer was acknowledged */
@@ -182,7 +181,6 @@ extern const struct fsm_callbacks ppp_lcp_callbacks;
 void lcp_init(struct ppp *p);
 void lcp_tick(struct ppp *p, uint64_t now);
 uint64_t lcp_deadline(const struct ppp *p);
-bool lcp_echo_probe(struct ppp *p);
 /* Send an LCP Protocol-Reject for a received frame (proto + information). */
 void lcp_protocol_reject(struct ppp *p, uint16_t proto, const uint8_t *info, size_t len);
 

@@ -79,6 +79,7 @@ void sstp_session_free(struct sstp_session *s)
 	sess_link_close(s);
 	sess_conn_close(s);
 	sess_ctl_close(s);
+	sess_wake_close(s);
 	plat_loop_free(s->loop);
 	memset(s, 0, sizeof(*s));
 	free(s);
@@ -212,6 +213,7 @@ void sess_tunnel_up(struct sstp_session *s, uint64_t now)
 	s->ever_up = true;
 	s->phase_deadline = UINT64_MAX;
 	sess_set_state(s, SSTP_STATE_CONNECTED, now);
+	sess_wake_target(s); /* the path to the gateway as it is now is the good one */
 	sstp_info("connected to %s: %s on %s%s%s", s->cfg.server, s->st.ipv4_local, s->st.ifname,
 		  s->st.reconnects ? " (reconnect " : "",
 		  s->st.reconnects ? "done)" : "");
@@ -242,6 +244,7 @@ static void start_attempt(struct sstp_session *s, uint64_t now)
 static void end_attempt(struct sstp_session *s, uint64_t now)
 {
 	uint32_t cap = s->cfg.backoff_max_ms ? s->cfg.backoff_max_ms : BACKOFF_MAX_MS;
+	uint32_t delay;
 	bool again;
 
 	sess_link_close(s);
@@ -268,11 +271,14 @@ static void end_attempt(struct sstp_session *s, uint64_t now)
 		s->finished = true;
 		return;
 	}
-	sstp_warn("%s; trying again in %u s", s->err, s->backoff_ms / 1000u);
+	/* a drop right after a path change or a resume reconnects at once (session_wake.c) */
+	delay = sess_wake_retry_delay(s->backoff_ms, s->wake_at, now);
+	s->wake_at = 0;
+	sstp_warn("%s; trying again in %u s", s->err, delay / 1000u);
 	if (s->hooks.retry)
-		s->hooks.retry(s->hooks.ctx, s, s->exit_code, s->err, s->backoff_ms);
+		s->hooks.retry(s->hooks.ctx, s, s->exit_code, s->err, delay);
 	s->stopping = false; /* a stop request now ends the wait (see step) */
-	s->retry_at = now + s->backoff_ms;
+	s->retry_at = now + delay;
 	s->backoff_ms = s->backoff_ms * 2 > cap ? cap : s->backoff_ms * 2;
 	sess_set_state(s, SSTP_STATE_RECONNECTING, now);
 	s->phase_deadline = UINT64_MAX;
@@ -425,6 +431,7 @@ int sstp_session_run(struct sstp_session *s)
 	}
 	if ((r = sess_ctl_open(s)) != 0)
 		return r;
+	sess_wake_open(s);
 	sess_script_pre_init(s);
 	s->start_ms = plat_now_ms();
 	start_attempt(s, s->start_ms);
@@ -432,11 +439,12 @@ int sstp_session_run(struct sstp_session *s)
 		uint64_t now = plat_now_ms();
 		int n;
 
+		sess_wake_turn(s, now);
 		step(s, now);
 		if (s->finished)
 			break;
 		update_watches(s);
-		n = plat_loop_wait(s->loop, next_timeout(s, plat_now_ms()), evs, 16);
+		n = plat_loop_wait(s->loop, sess_wake_cap(s, next_timeout(s, plat_now_ms())), evs, 16);
 		if (n < 0) {
 			sess_fail(s, SSTP_EXIT_ERROR, "event loop failed: %s", strerror(errno));
 			continue;
@@ -458,6 +466,8 @@ int sstp_session_run(struct sstp_session *s)
 			default:
 				if (tag >= TAG_CTL0 && tag < TAG_CTL0 + SESS_MAX_CTL)
 					sess_ctl_input(s, (int)(tag - TAG_CTL0));
+				else if (tag == TAG_PATHMON || tag == TAG_SLEEPMON)
+					sess_wake_input(s, tag, plat_now_ms());
 				break;
 			}
 		}
@@ -479,5 +489,6 @@ int sstp_session_run(struct sstp_session *s)
 		s->children[i] = 0;
 	}
 	sess_ctl_close(s);
+	sess_wake_close(s);
 	return s->exit_code;
 }

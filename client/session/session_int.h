@@ -10,8 +10,10 @@
 #include "plat_loop.h"
 #include "plat_net.h"
 #include "plat_sock.h"
+#include "plat_wake.h"
 #include "ppp.h"
 #include "session.h"
+#include "session_detect.h"
 #include "sstp_fsm.h"
 #include "sstp_http.h"
 #include "sstp_proxy.h"
@@ -143,6 +145,7 @@ struct sstp_session {
 	bool script_connected, up_cmd_ran; /* session_script.c */
 	uint64_t net_start_ms;     /* the PPP network phase began (IPCP and IPv6CP started) */
 	uint64_t ready_probe_ms;   /* the readiness echo left (0: not yet; session_ready.h) */
+	uint32_t ready_probe_replies; /* ppp_echo_replies() when it left */
 	struct plat_ip ks_gw;      /* the kill switch's gateway address (family 0: switch off) */
 	bool net_kept;             /* a drop left TUN, addresses, routes and DNS for the reconnect */
 	uint8_t applied_v4[4];     /* the IPv4 address on the TUN */
@@ -156,7 +159,19 @@ struct sstp_session {
 	int children[SESS_MAX_CHILDREN];
 
 	struct sstp_conn_status st;
+
+	/* early detection of a dead path (session_wake.c) */
+	struct plat_pathmon *pathmon;  /* route/link/address changes, NULL when unavailable */
+	struct plat_sleepmon *sleepmon; /* logind's PrepareForSleep, NULL without a system bus */
+	struct sess_sleepclock sclock;
+	uint64_t wake_at;              /* the last event that probed or hurried a reconnect, 0 none */
+	bool probing;                  /* a probe waits for an SSTP or LCP echo answer */
+	uint32_t probe_lcp;            /* ppp_echo_replies() when the probe started */
 };
+
+/* Loop tags of session_wake.c's sources (after the control connections). */
+#define TAG_PATHMON (TAG_CTL0 + SESS_MAX_CTL)
+#define TAG_SLEEPMON (TAG_CTL0 + SESS_MAX_CTL + 1)
 
 /* session.c */
 void sess_fail(struct sstp_session *s, int code, const char *fmt, ...)
@@ -213,6 +228,16 @@ void sess_hook_down(struct sstp_session *s); /* runs --down to its end (bounded)
 /* A drop with a reconnect to follow: keep the tunnel's system side (packets to it are dropped,
  * not routed around it) for the next attempt to take over. */
 void sess_net_keep(struct sstp_session *s);
+
+/* session_wake.c: open the monitors (each optional), take their loop events, look at the clocks
+ * each loop turn, record the path once the tunnel is up, cap the loop's wait where only the
+ * clocks can show a suspend, close. */
+void sess_wake_open(struct sstp_session *s);
+void sess_wake_input(struct sstp_session *s, uintptr_t tag, uint64_t now);
+void sess_wake_turn(struct sstp_session *s, uint64_t now);
+void sess_wake_target(struct sstp_session *s);
+int64_t sess_wake_cap(const struct sstp_session *s, int64_t timeout_ms);
+void sess_wake_close(struct sstp_session *s);
 
 /* session_ctl.c */
 int sess_ctl_open(struct sstp_session *s);

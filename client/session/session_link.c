@@ -357,6 +357,7 @@ static void drain_ppp(struct sstp_session *s, uint64_t now);
 static void ready_check(struct sstp_session *s, uint64_t now)
 {
 	enum sess_ready_verdict v;
+	bool answered;
 
 	if (s->state != SSTP_STATE_CONFIGURING || s->stopping || !s->net_ready || !s->ppp)
 		return;
@@ -365,14 +366,17 @@ static void ready_check(struct sstp_session *s, uint64_t now)
 		return;
 	if (s->ready_probe_ms == 0) {
 		s->ready_probe_ms = now ? now : 1;
-		if (ppp_echo_probe(s->ppp)) {
+		s->ready_probe_replies = ppp_echo_replies(s->ppp);
+		if (ppp_echo_now(s->ppp)) {
 			drain_ppp(s, now); /* sends it; comes back here, which waits for the reply */
 			return;
 		}
+		s->ready_probe_replies--; /* no echo possible: nothing to wait for */
 	}
-	if (!sess_ready_probe_done(s->ready_probe_ms, ppp_echo_probe_answered(s->ppp), now))
+	answered = ppp_echo_replies(s->ppp) != s->ready_probe_replies;
+	if (!sess_ready_probe_done(s->ready_probe_ms, answered, now))
 		return;
-	if (!ppp_echo_probe_answered(s->ppp))
+	if (!answered)
 		sstp_dbg("PPP: no answer to the readiness echo within %u ms; going on",
 			 SESS_READY_PROBE_MS);
 	if (v == SESS_READY_IPV4_ONLY)

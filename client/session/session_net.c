@@ -377,6 +377,31 @@ static void iid_addr(struct plat_ip *ip, const uint8_t iid[8])
 	memcpy(ip->addr + 8, iid, 8);
 }
 
+/* A reconnect's IPv6CP gave another interface identifier: its link-local address replaces the
+ * old one on the kept TUN (new first; the interface's IPv6 routes stay). When it cannot be
+ * added the old one stays, and the status says so. */
+static void swap_v6(struct sstp_session *s, const struct plat_ip *local, const struct plat_ip *peer)
+{
+	char now[sizeof(s->st.ipv6_local)];
+	struct plat_ip old;
+
+	plat_ip_format(local, now, sizeof(now));
+	if (strcmp(now, s->st.ipv6_local) == 0)
+		return; /* the same identifier again */
+	if (plat_net_addr_add(s->net, local, peer, 64) < 0) {
+		sstp_warn("the new IPv6 link-local address %s could not replace %s: %s", now,
+			  s->st.ipv6_local, plat_net_error(s->net));
+		return;
+	}
+	if (plat_ip_parse(s->st.ipv6_local, &old) == 0 && plat_net_addr_del(s->net, &old) < 0)
+		sstp_warn("the previous IPv6 link-local address %s stays until disconnect: %s",
+			  s->st.ipv6_local, plat_net_error(s->net));
+	sstp_info("reconnected with a new IPv6 interface identifier: %s replaces %s on %s", now,
+		  s->st.ipv6_local, s->st.ifname);
+	memcpy(s->st.ipv6_local, now, sizeof(now));
+	plat_ip_format(peer, s->st.ipv6_peer, sizeof(s->st.ipv6_peer));
+}
+
 void sess_net_apply_ipv6(struct sstp_session *s)
 {
 	struct plat_ip local, peer;
@@ -384,10 +409,13 @@ void sess_net_apply_ipv6(struct sstp_session *s)
 
 	if (s->cfg.script)
 		return; /* [profiles] the script's business */
-	if (s->st.ipv6_local[0])
-		return; /* kept from before a reconnect: link-local address and routes in place */
 	iid_addr(&local, s->ipv6_local_iid);
 	iid_addr(&peer, s->ipv6_peer_iid);
+	if (s->st.ipv6_local[0]) {
+		/* kept from before a reconnect: link-local address and routes in place */
+		swap_v6(s, &local, &peer);
+		return;
+	}
 	if ((r = plat_net_addr_add(s->net, &local, &peer, 64)) < 0) {
 		sstp_warn("IPv6 link-local address not set: %s", plat_net_error(s->net));
 		return;

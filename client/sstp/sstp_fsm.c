@@ -166,6 +166,8 @@ uint8_t sstp_call_hash(const struct sstp_call *c)
 
 uint64_t sstp_call_deadline(const struct sstp_call *c)
 {
+	if (c->probe_by && c->state == SSTP_ST_CONNECTED && c->probe_by < c->deadline)
+		return c->probe_by;
 	return c->deadline;
 }
 
@@ -281,6 +283,24 @@ enum sstp_perr sstp_call_auth_done(struct sstp_call *c, const uint8_t hlak[SSTP_
 	return SSTP_PERR_OK;
 }
 
+enum sstp_perr sstp_call_probe(struct sstp_call *c, uint64_t now, uint32_t within_ms)
+{
+	uint64_t by = now > NO_DEADLINE - within_ms ? NO_DEADLINE - 1 : now + within_ms;
+
+	if (c->state != SSTP_ST_CONNECTED)
+		return SSTP_PERR_STATE;
+	if (c->probe_by)
+		return SSTP_PERR_OK; /* a probe is under way already */
+	send_simple(c, SSTP_MSG_ECHO_REQUEST);
+	c->probe_by = by; /* no ECHO_RESPONSE by then: the peer is dead (sstp_call_tick) */
+	return SSTP_PERR_OK;
+}
+
+void sstp_call_probe_done(struct sstp_call *c)
+{
+	c->probe_by = 0;
+}
+
 void sstp_call_disconnect(struct sstp_call *c, uint64_t now)
 {
 	uint8_t b[20];
@@ -305,6 +325,14 @@ void sstp_call_disconnect(struct sstp_call *c, uint64_t now)
 
 void sstp_call_tick(struct sstp_call *c, uint64_t now)
 {
+	if (c->probe_by && now >= c->probe_by && c->state == SSTP_ST_CONNECTED) {
+		/* traffic from the peer alone does not prove that ours still reaches it */
+		c->probe_by = 0;
+		emit_aborted(c, SSTP_CAUSE_PEER_DEAD, SSTP_STATUS_NO_ERROR,
+			     "peer did not answer the echo request");
+		close_call(c);
+		return;
+	}
 	if (c->deadline == NO_DEADLINE || now < c->deadline)
 		return;
 	switch (c->state) {
@@ -451,6 +479,7 @@ static void handle_ctrl(struct sstp_call *c, const uint8_t *pkt, size_t len, uin
 	case SSTP_MSG_ECHO_RESPONSE:
 		if (c->state == SSTP_ST_DISCONNECTED)
 			break;
+		c->probe_by = 0; /* a probe is answered */
 		return;   /* the hello timer was already restarted */
 	case SSTP_MSG_CALL_CONNECT_ACK:
 		if (c->state != SSTP_ST_REQUEST_SENT)

@@ -92,6 +92,7 @@ struct sstp_call {
 	unsigned nak_count;
 	uint64_t deadline;                /* UINT64_MAX when no timer runs */
 	int echo_outstanding;             /* ECHO_REQUEST sent, waiting for any packet */
+	uint64_t probe_by;                /* sstp_call_probe: ECHO_RESPONSE due by then, 0 = none */
 	uint64_t dropped_frames;          /* data frames dropped by the gate */
 	/* pending input (lazy parse, see sstp_call_input) */
 	const uint8_t *in;
@@ -142,6 +143,15 @@ int sstp_call_may_send(const struct sstp_call *call, uint16_t ppp_protocol);
  * crypto binding, emits CONNECTED, starts the hello timer. Only in ACK_RECEIVED (else STATE). */
 enum sstp_perr sstp_call_auth_done(struct sstp_call *call, const uint8_t hlak[SSTP_HLAK_LEN],
 				   uint64_t now_ms);
+
+/* Liveness probe (the path under the call may have changed): send ECHO_REQUEST now unless a probe
+ * is under way, and count the peer dead unless an ECHO_RESPONSE arrives within within_ms (ABORTED
+ * with SSTP_CAUSE_PEER_DEAD from sstp_call_tick). Other packets do not end it: a path may still
+ * bring the peer's traffic in while ours is lost. The hello timer goes on as before. Only in
+ * CONNECTED (else STATE). */
+enum sstp_perr sstp_call_probe(struct sstp_call *call, uint64_t now_ms, uint32_t within_ms);
+/* The caller saw the probe answered another way (an LCP Echo-Reply): the probe ends. */
+void sstp_call_probe_done(struct sstp_call *call);
 
 /* Local disconnect: sends CALL_DISCONNECT and waits for the ACK (T_DISC1). Before start it just
  * closes; in teardown states it does nothing. */

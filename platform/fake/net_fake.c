@@ -159,6 +159,14 @@ static int fk_addr_add(struct plat_net *n, const struct plat_ip *local, const st
 	return remember(f, line);
 }
 
+static int fk_addr_del(struct plat_net *n, const struct plat_ip *local)
+{
+	char a[PLAT_IP_STRMAX], line[80];
+
+	snprintf(line, sizeof(line), "addr_del %s", plat_ip_format(local, a, sizeof(a)));
+	return check(F(n), "addr_del", line);
+}
+
 static int fk_pin_gateway(struct plat_net *n, const struct plat_ip *server)
 {
 	struct plat_net_fake *f = F(n);
@@ -388,6 +396,7 @@ static const struct plat_net_ops fake_ops = {
 	.set_mtu = fk_set_mtu,
 	.set_up = fk_set_up,
 	.addr_add = fk_addr_add,
+	.addr_del = fk_addr_del,
 	.pin_gateway = fk_pin_gateway,
 	.kill_switch = fk_kill_switch,
 	.route_add = fk_route_add,

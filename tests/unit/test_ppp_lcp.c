@@ -2,8 +2,8 @@
  * seq, EPDISC, Quality, unknown), MRU range and Naks, ACCM, magic loop detection, our request
  * after Naks and Rejects (SoftEther rejects magic), Max-Failure, malformed options, Echo and
  * Protocol-Reject truncation to the peer MRU, Code-Reject, renegotiation, frame parsing, the
- * readiness echo; the sentence for a server insisting on an authentication method the profile
- * does not allow. */
+ * caller's echo probe (ppp_echo_now) and the Echo-Reply count that answers it; the sentence
+ * for a server insisting on an authentication method the profile does not allow. */
 #include "test_ppp_util.h"
 
 static struct tframes f;
@@ -361,6 +361,37 @@ static void test_echo_code_reject_stops_keepalive(void **state)
 	ppp_free(p);
 }
 
+/* A probe: an Echo-Request at once, outside the keepalive count; only a real Echo-Reply (not our
+ * own request looped back) counts as its answer; none before LCP opens or after Code-Reject. */
+static void test_echo_probe(void **state)
+{
+	struct test_rand rnd;
+	struct ppp *p;
+	uint32_t base;
+
+	(void)state;
+	p = start(&rnd);
+	assert_false(ppp_echo_now(p)); /* LCP not open */
+	open_lcp(p, "\x01\x04\x05\xdc");
+	base = ppp_echo_replies(p);
+	assert_true(ppp_echo_now(p));
+	clear_frames(p, &f);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(tf_proto(&f, 0), PPP_PROTO_LCP);
+	assert_int_equal(tf_code(&f, 0), 9);
+	assert_int_equal(p->lcp.echo_pending, 0); /* not a keepalive failure in waiting */
+	/* the peer's own Echo-Request is answered but does not answer ours */
+	feed_pkt(p, 0, PPP_PROTO_LCP, 9, 3, "\x11\x22\x33\x44", 4);
+	assert_int_equal(ppp_echo_replies(p), base);
+	/* an Echo-Reply does */
+	feed_pkt(p, 0, PPP_PROTO_LCP, 10, tf_id(&f, 0), "\x11\x22\x33\x44", 4);
+	assert_int_equal(ppp_echo_replies(p), base + 1);
+	/* after the peer rejected echoes: no probe */
+	feed_pkt(p, 0, PPP_PROTO_LCP, 7, 1, "\x09\x00\x00\x08\0\0\0\0", 8);
+	assert_false(ppp_echo_now(p));
+	ppp_free(p);
+}
+
 /* No LCP echo while authenticating (a server busy with RADIUS may leave it unanswered and the
  * failures would add up); in the network phase, any frame from the peer postpones the next echo
  * by a full interval (backed off while traffic flows), and silence still ends the link. */
@@ -404,38 +435,6 @@ static void test_echo_not_during_auth_and_backed_off(void **state)
 		ppp_tick(p, t);
 	assert_true(t <= 20000);
 	assert_int_equal(p->lcp.echo_pending, 2);
-	ppp_free(p);
-}
-
-/* The readiness echo: one Echo-Request outside the keepalive schedule, answered only by the
- * reply with its identifier; a Code-Reject of Echo also ends the wait; none while LCP is down. */
-static void test_echo_probe(void **state)
-{
-	struct test_rand rnd;
-	struct ppp *p = start(&rnd);
-	uint8_t id, wrong;
-	int i;
-	(void)state;
-	assert_false(ppp_echo_probe(p)); /* LCP not open */
-	assert_true(ppp_echo_probe_answered(p));
-	open_lcp(p, "\x01\x04\x05\xdc");
-	clear_frames(p, &f);
-	assert_true(ppp_echo_probe(p));
-	clear_frames(p, &f);
-	i = tf_find(&f, PPP_PROTO_LCP, 9);
-	assert_true(i >= 0);
-	id = tf_id(&f, i);
-	assert_false(ppp_echo_probe_answered(p));
-	wrong = (uint8_t)(id + 1);
-	feed_pkt(p, 10, PPP_PROTO_LCP, 10, wrong, "\0\0\0\0", 4);
-	assert_false(ppp_echo_probe_answered(p)); /* another echo's reply */
-	feed_pkt(p, 20, PPP_PROTO_LCP, 10, id, "\0\0\0\0", 4);
-	assert_true(ppp_echo_probe_answered(p));
-	assert_true(ppp_echo_probe(p));
-	clear_frames(p, &f);
-	feed_pkt(p, 30, PPP_PROTO_LCP, 7, 1, "\x09\x00\x00\x08\0\0\0\0", 8);
-	assert_true(ppp_echo_probe_answered(p)); /* Code-Reject: answered, and no more probes */
-	assert_false(ppp_echo_probe(p));
 	ppp_free(p);
 }
 
@@ -484,8 +483,8 @@ int main(void)
 		cmocka_unit_test(test_truncation_to_peer_mru),
 		cmocka_unit_test(test_protocol_reject_only_when_open),
 		cmocka_unit_test(test_echo_code_reject_stops_keepalive),
-		cmocka_unit_test(test_renegotiation),
 		cmocka_unit_test(test_echo_probe),
+		cmocka_unit_test(test_renegotiation),
 		cmocka_unit_test(test_echo_not_during_auth_and_backed_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -270,6 +270,7 @@ struct run {
 	int child_code;
 	struct sstp_conn_status up_status;
 	int tun_peer;
+	int retries;
 };
 
 static struct run *g_run;
@@ -370,6 +371,20 @@ static void set_routes(struct sstp_session_cfg *cfg, struct plat_net *net)
 }
 
 static bool g_report_only; /* run_session: routes and DNS left to the caller */
+static bool g_retry;       /* run_session: --reconnect --wait (retries where retrying helps) */
+
+static void hook_retry(void *ctx, struct sstp_session *s, int code, const char *msg,
+		       uint32_t delay_ms)
+{
+	struct run *r = ctx;
+
+	(void)s;
+	(void)code;
+	(void)msg;
+	(void)delay_ms;
+	r->retries++;
+	sstp_session_stop(s, SSTP_EXIT_ERROR, "the test allows no retry");
+}
 
 static void run_session(struct run *r, enum srv_mode mode, uint32_t phase_ms)
 {
@@ -416,6 +431,7 @@ static void run_session(struct run *r, enum srv_mode mode, uint32_t phase_ms)
 		set_routes(&cfg, r->net);
 	cfg.phase_timeout_ms = phase_ms;
 	cfg.report_only = g_report_only;
+	cfg.reconnect = cfg.wait = g_retry;
 	cfg.test_plain_fd = sv[0];
 	cfg.test_cert_der = cert_der;
 	cfg.test_cert_len = sizeof(cert_der);
@@ -423,6 +439,7 @@ static void run_session(struct run *r, enum srv_mode mode, uint32_t phase_ms)
 	hooks.ctx = r;
 	hooks.up = hook_up;
 	hooks.child_exit = hook_child;
+	hooks.retry = hook_retry;
 	s = sstp_session_new(&cfg, r->net, &hooks, err, sizeof(err));
 	assert_non_null(s);
 	r->code = sstp_session_run(s);
@@ -532,6 +549,27 @@ static void test_pap_rejected(void **state)
 	plat_net_close(r.net);
 }
 
+/* A rejected password is final even with --reconnect --wait (sstp@.service and the helper's
+ * sessions run so): retrying would only lock the account (issue 18). */
+static void test_pap_rejected_no_retry(void **state)
+{
+	struct run r;
+
+	(void)state;
+	g_retry = true;
+	run_session(&r, SRV_PAP_REJECT, 5000);
+	g_retry = false;
+	assert_int_equal(r.code, SSTP_EXIT_AUTH);
+	assert_int_equal(r.retries, 0);
+	plat_net_close(r.net);
+	/* the same settings do retry a gateway that is only unavailable (HTTP 503) */
+	g_retry = true;
+	run_session(&r, SRV_HTTP_503, 5000);
+	g_retry = false;
+	assert_int_equal(r.retries, 1);
+	plat_net_close(r.net);
+}
+
 static void test_http_503(void **state)
 {
 	struct run r;
@@ -586,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_route_set),
 		cmocka_unit_test(test_report_only),
 		cmocka_unit_test(test_pap_rejected),
+		cmocka_unit_test(test_pap_rejected_no_retry),
 		cmocka_unit_test(test_http_503),
 		cmocka_unit_test(test_silent_server_times_out),
 		cmocka_unit_test(test_call_abort),

@@ -2,13 +2,15 @@
  * the machine's addresses from the fake network backend. A TUN kept across a reconnect still holds
  * the previous address, which the server often assigns again: that interface is this tunnel, not a
  * local network, and the same address must be accepted; another tunnel holding it is still a
- * conflict. */
+ * conflict. A reconnect whose IPv6CP gives another interface identifier swaps the link-local
+ * address on the kept TUN (sess_net_apply_ipv6, session_net.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,11 +94,53 @@ static void test_other_tunnel_same_address(void **state)
 	rig_close(&r);
 }
 
+static void set_iids(struct sstp_session *s, uint8_t local_last, uint8_t peer_last)
+{
+	memset(s->ipv6_local_iid, 0, 8);
+	memset(s->ipv6_peer_iid, 0, 8);
+	s->ipv6_local_iid[7] = local_last;
+	s->ipv6_peer_iid[7] = peer_last;
+}
+
+static void test_kept_tun_ipv6_iid_swapped(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_open(&r);
+	/* the kept TUN holds fe80::2 peer fe80::1 from before the drop */
+	snprintf(r.s->st.ifname, sizeof(r.s->st.ifname), "sstp0");
+	snprintf(r.s->st.ipv6_local, sizeof(r.s->st.ipv6_local), "fe80::2");
+	snprintf(r.s->st.ipv6_peer, sizeof(r.s->st.ipv6_peer), "fe80::1");
+	/* the same identifiers again: nothing changes on the interface */
+	set_iids(r.s, 2, 1);
+	sess_net_apply_ipv6(r.s);
+	assert_string_equal(plat_net_fake_log(r.net), "");
+	/* a new identifier: the new address first, then the old one leaves */
+	set_iids(r.s, 0x77, 9);
+	sess_net_apply_ipv6(r.s);
+	assert_true(plat_net_fake_logged(r.net, "addr_add fe80::77 peer fe80::9/64"));
+	assert_true(plat_net_fake_logged(r.net, "addr_del fe80::2"));
+	assert_true(strstr(plat_net_fake_log(r.net), "addr_add") <
+		    strstr(plat_net_fake_log(r.net), "addr_del"));
+	assert_string_equal(r.s->st.ipv6_local, "fe80::77");
+	assert_string_equal(r.s->st.ipv6_peer, "fe80::9");
+	/* the new one cannot be added: the old one stays, and so does the status */
+	plat_net_fake_clear_log(r.net);
+	plat_net_fake_fail(r.net, "addr_add", 0, -EEXIST);
+	set_iids(r.s, 0x78, 9);
+	sess_net_apply_ipv6(r.s);
+	assert_false(plat_net_fake_logged(r.net, "addr_del fe80::77"));
+	assert_string_equal(r.s->st.ipv6_local, "fe80::77");
+	rig_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kept_tun_same_address),
 		cmocka_unit_test(test_other_tunnel_same_address),
+		cmocka_unit_test(test_kept_tun_ipv6_iid_swapped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
