@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base_hex.h"
 #include "exit_codes.h"
 #include "pkg_curl.h"
 
@@ -43,16 +44,10 @@ static int url_clean(const char *in, char *out, size_t outlen)
 			if (e == 'u' && i + 4 < n) {
 				unsigned v = 0;
 				for (int k = 1; k <= 4; k++) {
-					char h = in[i + (size_t)k];
-					v <<= 4;
-					if (h >= '0' && h <= '9')
-						v |= (unsigned)(h - '0');
-					else if (h >= 'a' && h <= 'f')
-						v |= (unsigned)(h - 'a' + 10);
-					else if (h >= 'A' && h <= 'F')
-						v |= (unsigned)(h - 'A' + 10);
-					else
+					int h = base_hex_digit(in[i + (size_t)k]);
+					if (h < 0)
 						return -1;
+					v = v << 4 | (unsigned)h;
 				}
 				if (v == 0 || v > 0x7e)
 					return -1;
