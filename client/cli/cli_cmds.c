@@ -47,6 +47,23 @@ static int get_status(const char *dir, const char *name, struct sstp_conn_status
 	return 0;
 }
 
+int sstp_cli_print_sessions(const struct sstp_cli *cli, const struct sstp_conn_status *const *list,
+			    size_t n)
+{
+	if (cli->json) {
+		sstp_status_print_json_list(stdout, list, n);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				putchar('\n');
+			sstp_status_print_text(stdout, list[i]);
+		}
+		if (!n)
+			printf("no sessions are running\n");
+	}
+	return n ? 0 : SSTP_EXIT_NOT_CONNECTED;
+}
+
 int sstp_cmd_status(const struct sstp_cli *cli)
 {
 	const char *dir = sstp_cli_state_dir(cli);
@@ -54,8 +71,8 @@ int sstp_cmd_status(const struct sstp_cli *cli)
 	static struct sstp_conn_status all[MAX_SESSIONS];
 	const struct sstp_conn_status *ptrs[MAX_SESSIONS];
 	struct sstp_conn_status st;
-	size_t n;
-	int shown = 0, r;
+	size_t n, shown = 0;
+	int r;
 
 	if (cli->name) {
 		r = get_status(dir, cli->name, &st, err, sizeof(err));
@@ -80,24 +97,11 @@ int sstp_cmd_status(const struct sstp_cli *cli)
 			sstp_dbg("%s", err);
 			continue;
 		}
-		if (cli->json) {
-			all[shown] = st;
-			ptrs[shown] = &all[shown];
-		} else {
-			if (shown)
-				putchar('\n');
-			sstp_status_print_text(stdout, &st);
-		}
+		all[shown] = st;
+		ptrs[shown] = &all[shown];
 		shown++;
 	}
-	if (cli->json)
-		sstp_status_print_json_list(stdout, ptrs, (size_t)shown);
-	if (!shown) {
-		if (!cli->json)
-			printf("no sessions are running\n");
-		return SSTP_EXIT_NOT_CONNECTED;
-	}
-	return 0;
+	return sstp_cli_print_sessions(cli, ptrs, shown);
 }
 
 static int disconnect_one(const char *dir, const char *name, int timeout_ms)
