@@ -323,13 +323,15 @@ static bool domain_ok(const char *d)
 	return true;
 }
 
-/* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
-static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, char *err,
-		 size_t errlen)
+/* The option groups of apply(): each applies an option of its group (0 or SSTP_EXIT_USAGE)
+ * and answers NOT_MINE for any other. */
+#define NOT_MINE (-1)
+
+/* --help, --version, -v/-q, --syslog, --state-dir, --json. */
+static int apply_general(struct sstp_cli *cli, const struct opt *o, const char *arg,
+			 char *err, size_t errlen)
 {
-	struct sstp_connect_opts *c = &cli->conn;
 	enum sstp_cmd cmd = cli->cmd;
-	unsigned v;
 
 	switch (o->id) {
 	case O_HELP:
@@ -351,6 +353,20 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		cli->state_dir = arg;
 		break;
 	case O_JSON: cli->json = true; break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* What the server and the client authenticate with. */
+static int apply_auth(struct sstp_cli *cli, const struct opt *o, const char *arg,
+		      char *err, size_t errlen)
+{
+	struct sstp_connect_opts *c = &cli->conn;
+	enum sstp_cmd cmd = cli->cmd;
+
+	switch (o->id) {
 	case O_PACKAGE: c->package = arg; break;
 	case O_CERT: c->cert = arg; break;
 	case O_KEY: c->key = arg; break;
@@ -380,6 +396,21 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		c->password_file = arg;
 		cli->password_file = arg;
 		break;
+	case O_AUTH: c->auth = arg; break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* The way to the server: --proxy, --proxy-user, --proxy-password-file, --sni. */
+static int apply_proxy(struct sstp_cli *cli, const struct opt *o, const char *arg,
+		       char *err, size_t errlen)
+{
+	struct sstp_connect_opts *c = &cli->conn;
+	enum sstp_cmd cmd = cli->cmd;
+
+	switch (o->id) {
 	case O_PROXY: {
 		struct sstp_proxy_url u;
 		int r = sstp_proxy_url_parse(arg, &u);
@@ -405,7 +436,21 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 			return fail(err, errlen, cmd, "--sni needs a host name, not '%s'", arg);
 		c->sni = arg;
 		break;
-	case O_AUTH: c->auth = arg; break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* The tunnel's network: routes, DNS, IPv6, MTU, interface name. */
+static int apply_net(struct sstp_cli *cli, const struct opt *o, const char *arg,
+		     char *err, size_t errlen)
+{
+	struct sstp_connect_opts *c = &cli->conn;
+	enum sstp_cmd cmd = cli->cmd;
+	unsigned v;
+
+	switch (o->id) {
 	case O_ROUTE: {
 		struct sstp_cidr cidr;
 
@@ -448,6 +493,27 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 				    SSTP_MTU_MIN, SSTP_MTU_MAX, arg);
 		c->mtu = v;
 		break;
+	case O_IFNAME:
+		if (!sstp_ifname_valid(arg))
+			return fail(err, errlen, cmd, "--interface needs a device name of 1 to 15 "
+				    "characters (letters, digits, '-', '_', '.')");
+		c->ifname = arg;
+		break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* The session's life: reconnect, background, wait, timeout, checks, name, hooks. */
+static int apply_session(struct sstp_cli *cli, const struct opt *o, const char *arg,
+			 char *err, size_t errlen)
+{
+	struct sstp_connect_opts *c = &cli->conn;
+	enum sstp_cmd cmd = cli->cmd;
+	unsigned v;
+
+	switch (o->id) {
 	case O_RECONNECT: c->reconnect = 1; break;
 	case O_NO_RECONNECT: c->reconnect = 0; break;
 	case O_BACKGROUND: c->background = true; break;
@@ -476,16 +542,24 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		else
 			c->name = arg;
 		break;
-	case O_IFNAME:
-		if (!sstp_ifname_valid(arg))
-			return fail(err, errlen, cmd, "--interface needs a device name of 1 to 15 "
-				    "characters (letters, digits, '-', '_', '.')");
-		c->ifname = arg;
-		break;
 	case O_SCRIPT:
 	case O_UP:
 	case O_DOWN:
 		return apply_hook(c, o, arg, cmd, err, errlen);
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* The other commands' options: disconnect --all, check --junit, cleanup --force, cert. */
+static int apply_tools(struct sstp_cli *cli, const struct opt *o, const char *arg,
+		       char *err, size_t errlen)
+{
+	enum sstp_cmd cmd = cli->cmd;
+	unsigned v;
+
+	switch (o->id) {
 	case O_ALL: cli->all = true; break;
 	case O_JUNIT: cli->junit = arg; break;
 	case O_FORCE: cli->force = true; break;
@@ -506,6 +580,26 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 			return fail(err, errlen, cmd, "--days needs 1 to 36500, not '%s'", arg);
 		cli->days = v;
 		break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
+static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, char *err,
+		 size_t errlen)
+{
+	static int (*const groups[])(struct sstp_cli *, const struct opt *, const char *, char *,
+				     size_t) = {
+		apply_general, apply_auth, apply_proxy, apply_net, apply_session, apply_tools,
+	};
+
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		int r = groups[i](cli, o, arg, err, errlen);
+
+		if (r != NOT_MINE)
+			return r;
 	}
 	return 0;
 }
