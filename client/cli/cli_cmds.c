@@ -9,6 +9,7 @@
 
 #include "cli_secret.h"
 #include "ctl_client.h"
+#include "ctl_path.h"
 #include "ctl_status.h"
 #include "exit_codes.h"
 #include "local_nets.h"
@@ -181,6 +182,36 @@ static void cleanup_log(void *ctx, int level, const char *msg)
 			 : level == 2 ? SSTP_LOG_INFO : SSTP_LOG_DEBUG, "%s", msg);
 }
 
+/* Removes the control socket of each dead session in dir (only NAME's when name is set): one
+ * nobody answers on, left by a session that was killed. Live sessions' sockets stay. Returns how
+ * many were removed. */
+static unsigned remove_dead_sockets(const char *dir, const char *name)
+{
+	char names[MAX_SESSIONS][72], path[512];
+	size_t n = 1;
+	unsigned removed = 0;
+
+	if (!name)
+		n = plat_ctl_list(dir, names, MAX_SESSIONS);
+	else if (snprintf(names[0], sizeof(names[0]), "%s", name) >= (int)sizeof(names[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int fd;
+
+		if (sstp_session_ctl_path(dir, names[i], path, sizeof(path)) < 0)
+			continue;
+		fd = plat_ctl_connect(path, 1000);
+		if (fd >= 0)
+			plat_ctl_close(fd); /* its session is running */
+		if (fd != -ECONNREFUSED)
+			continue;
+		plat_ctl_unlink(path);
+		sstp_info("%s: removed the control socket of the dead session", names[i]);
+		removed++;
+	}
+	return removed;
+}
+
 int sstp_cmd_cleanup(const struct sstp_cli *cli)
 {
 	struct plat_net_config cfg;
@@ -196,6 +227,8 @@ int sstp_cmd_cleanup(const struct sstp_cli *cli)
 	printf("journals: %u found, %u replayed, %u belong to running sessions; changes: %u undone, "
 	       "%u already gone, %u skipped, %u failed\n", rep.journals_found, rep.journals_replayed,
 	       rep.journals_live, rep.undone, rep.already_gone, rep.skipped, rep.failed);
+	printf("control sockets of dead sessions removed: %u\n",
+	       remove_dead_sockets(cfg.state_dir, cli->name));
 	if (r == -EPERM || r == -EACCES) {
 		sstp_err("permission denied: cleanup needs root");
 		return SSTP_EXIT_PERMISSION;
