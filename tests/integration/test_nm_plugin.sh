@@ -205,5 +205,21 @@ rig_check "EAP-TLS: ping the service host through the tunnel" sx_ping "$RIG_SVC_
 rig_check "EAP-TLS: nmcli connection down exits 0" nmc --wait 30 connection down uuid "$AZC"
 rig_check "EAP-TLS: client namespace exactly as before" sx_same_as "$BEFORE"
 
+# ---- nm-sstp-service killed (SIGKILL): its session child ends with it ---------------------------
+# gone PID: the process has ended (no such process, or a zombie nobody has reaped yet)
+gone() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null); [ -z "$st" ] || [ "${st#Z}" != "$st" ]; }
+nmc --wait 60 connection up id sstp-t passwd-file "$PWF" > "$NM/log/k9.out" 2>&1
+RC=$?
+rig_check "kill -9: nmcli connection up exits 0" [ "$RC" = 0 ] || cat "$NM/log/k9.out" >&2
+SVC=$(pgrep -o -f "^$NM_SERVICE")
+CHILD=$([ -n "$SVC" ] && pgrep -P "$SVC" | head -n 1)
+rig_check "kill -9: nm-sstp-service ($SVC) runs a session child (${CHILD:-none})" [ -n "$CHILD" ]
+[ -n "$SVC" ] && kill -KILL "$SVC"
+rig_check "kill -9: the session child ends with nm-sstp-service" \
+    rig_wait 20 "session child $CHILD to end" gone "${CHILD:-0}"
+rig_check "kill -9: no nm-sstp-service process is left" \
+    rig_wait 20 "nm-sstp-service to end" sh -c "! pgrep -f '^$NM_SERVICE' >/dev/null"
+[ -n "$CHILD" ] && ! gone "$CHILD" && kill -KILL "$CHILD" 2>/dev/null # do not leave it running
+
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]
