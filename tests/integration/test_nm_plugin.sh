@@ -208,6 +208,7 @@ rig_check "EAP-TLS: client namespace exactly as before" sx_same_as "$BEFORE"
 # ---- nm-sstp-service killed (SIGKILL): its session child ends with it ---------------------------
 # gone PID: the process has ended (no such process, or a zombie nobody has reaped yet)
 gone() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null); [ -z "$st" ] || [ "${st#Z}" != "$st" ]; }
+printf 'vpn.secrets.password:%s\n' "$RIG_PASS" > "$PWF"   # the wrong-password case left another
 nmc --wait 60 connection up id sstp-t passwd-file "$PWF" > "$NM/log/k9.out" 2>&1
 RC=$?
 rig_check "kill -9: nmcli connection up exits 0" [ "$RC" = 0 ] || cat "$NM/log/k9.out" >&2
