@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base_hex.h"
 #include "tls_creds.h" /* struct tls_blob */
 
 #define KS_SCHEME "certstore:"
@@ -29,17 +30,6 @@ void plat_keystore_chain_free(struct tls_blob *chain, size_t n)
 	free(chain);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..len) into out (size outsz, NUL-terminated). 0, or -1: bad escape, an
  * encoded NUL, or too long. */
 static int pct_decode(const char *s, size_t len, char *out, size_t outsz, const char **why)
@@ -50,13 +40,13 @@ static int pct_decode(const char *s, size_t len, char *out, size_t outsz, const 
 		char c = s[i];
 
 		if (c == '%') {
-			int hi, lo;
+			int b;
 
-			if (len - i < 3 || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0) {
+			if (len - i < 3 || (b = base_hex_byte(s[i + 1], s[i + 2])) < 0) {
 				*why = "a '%' not followed by two hex digits";
 				return -1;
 			}
-			c = (char)(hi << 4 | lo);
+			c = (char)b;
 			if (c == '\0') {
 				*why = "an encoded NUL (%00)";
 				return -1;
@@ -82,7 +72,7 @@ static int parse_thumbprint(const char *v, uint8_t out[PLAT_KS_THUMB_LEN], char 
 	const char *p;
 
 	for (p = v; *p; p++) {
-		int h = hexval(*p);
+		int h = base_hex_digit(*p);
 
 		if (*p == ' ' || *p == ':')
 			continue;

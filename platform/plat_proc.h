@@ -19,6 +19,15 @@ int plat_spawn_env(char *const argv[], char *const env[], int *pid);
 int plat_wait(int pid, int timeout_ms, int *code);
 /* Run fn(ctx) in a forked child that exits with its return value (0-255). 0 and *pid, or -errno. */
 int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid);
+/* In a child of plat_fork_call that must not outlive its parent (parent: the parent's pid, taken
+ * before the fork): from now on the child gets SIGTERM when the parent ends, SIGKILL included
+ * (Linux: PR_SET_PDEATHSIG; it follows the thread that forked, so fork from the main thread).
+ * 0; -ESRCH when the parent has already ended (the child should end now); other -errno. On
+ * Windows the "child" is a thread of the parent and ends with it anyway: 0. */
+int plat_die_with_parent(int parent);
+/* Write all of buf to fd (a pipe or a file), again after a signal or a short write. 0, or
+ * -errno (-EPIPE: nobody reads the pipe any more). */
+int plat_write_all(int fd, const void *buf, size_t len);
 /* Memory shared with children forked afterwards (for results a child hands back), zeroed.
  * NULL on failure. Release with plat_shared_free(). */
 void *plat_shared_alloc(size_t len);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base_hex.h"
 #include "ppp_crypto.h"
 #include "ppp_internal.h"
 #include "ppp_mschap.h"
@@ -214,24 +215,14 @@ out:
 
 /* ---- message parsing ----------------------------------------------------------------------- */
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int parse_hex(const uint8_t *s, size_t n, uint8_t *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
+		int b = base_hex_byte(s[2 * i], s[2 * i + 1]);
+
+		if (b < 0)
 			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
+		out[i] = (uint8_t)b;
 	}
 	return 0;
 }
@@ -243,7 +234,7 @@ int ppp_mschap_parse_success(const uint8_t *msg, size_t len, uint8_t out[20])
 	 * refused: that would be a longer value than an authenticator response. */
 	if (msg == NULL || len < 42 || msg[0] != 'S' || msg[1] != '=')
 		return -1;
-	if (len > 42 && hexval(msg[42]) >= 0)
+	if (len > 42 && base_hex_digit(msg[42]) >= 0)
 		return -1;
 	return parse_hex(msg + 2, 20, out);
 }

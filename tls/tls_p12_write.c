@@ -184,6 +184,116 @@ static void put_attrs(struct wbuf *w, const uint8_t key_id[20], const uint8_t *b
 	put_hdr(w, set, TAG_SET);
 }
 
+/* The plaintext SafeContents of certificate bags, leaf (certs[0]) first, the leaf's bag with
+ * the key's attributes. 0, or -1 when w ran out. */
+static int put_cert_safe(struct wbuf *w, const uint8_t *const *certs, const size_t *cert_lens,
+			 size_t n_certs, const uint8_t key_id[20], const uint8_t *bmp_name,
+			 size_t bmp_name_len)
+{
+	size_t m = wb_len(w);
+
+	for (size_t i = n_certs; i-- > 0;) {
+		size_t bag = wb_len(w), val, cb, ex, os;
+
+		if (i == 0)
+			put_attrs(w, key_id, bmp_name, bmp_name_len);
+		val = wb_len(w);
+		cb = wb_len(w);
+		ex = wb_len(w);
+		os = wb_len(w);
+		put_raw(w, certs[i], cert_lens[i]);
+		put_hdr(w, os, MBEDTLS_ASN1_OCTET_STRING);
+		put_hdr(w, ex, TAG_CTX0);
+		PUT_OID(w, OID_CERT_X509);
+		put_hdr(w, cb, TAG_SEQ);
+		put_hdr(w, val, TAG_CTX0);
+		PUT_OID(w, OID_BAG_CERT);
+		put_hdr(w, bag, TAG_SEQ);
+	}
+	put_hdr(w, m, TAG_SEQ);
+	return w->err ? -1 : 0;
+}
+
+/* The AuthenticatedSafe's second ContentInfo: data holding the key's SafeContents (one
+ * shrouded key bag, the key encrypted under the password). 0 or -1. */
+static int put_key_info(struct wbuf *w, const char *password, const uint8_t *key, size_t key_len,
+			const uint8_t key_id[20], const uint8_t *bmp_name, size_t bmp_name_len)
+{
+	size_t ci = wb_len(w), ex, os, sc, bag, val, epki;
+
+	ex = wb_len(w);
+	os = wb_len(w);
+	sc = wb_len(w);
+	bag = wb_len(w);
+	put_attrs(w, key_id, bmp_name, bmp_name_len);
+	val = wb_len(w);
+	epki = wb_len(w);
+	if (put_encrypted(w, password, key, key_len, MBEDTLS_ASN1_OCTET_STRING) != 0)
+		return -1;
+	put_hdr(w, epki, TAG_SEQ);
+	put_hdr(w, val, TAG_CTX0);
+	PUT_OID(w, OID_BAG_SHROUDED);
+	put_hdr(w, bag, TAG_SEQ);
+	put_hdr(w, sc, TAG_SEQ);
+	put_hdr(w, os, MBEDTLS_ASN1_OCTET_STRING);
+	put_hdr(w, ex, TAG_CTX0);
+	PUT_OID(w, OID_PKCS7_DATA);
+	put_hdr(w, ci, TAG_SEQ);
+	return w->err ? -1 : 0;
+}
+
+/* The AuthenticatedSafe's first ContentInfo: encryptedData of the certificate SafeContents.
+ * 0 or -1. */
+static int put_cert_info(struct wbuf *w, const char *password, const struct wbuf *certsafe)
+{
+	size_t ci = wb_len(w), ex, ed, eci;
+
+	ex = wb_len(w);
+	ed = wb_len(w);
+	eci = wb_len(w);
+	if (put_encrypted(w, password, certsafe->p, wb_len(certsafe),
+			  MBEDTLS_ASN1_CONTEXT_SPECIFIC | 0) != 0)
+		return -1;
+	PUT_OID(w, OID_PKCS7_DATA);
+	put_hdr(w, eci, TAG_SEQ);
+	put_int(w, 0);
+	put_hdr(w, ed, TAG_SEQ);
+	put_hdr(w, ex, TAG_CTX0);
+	PUT_OID(w, OID_PKCS7_ENCRYPTED);
+	put_hdr(w, ci, TAG_SEQ);
+	return w->err ? -1 : 0;
+}
+
+/* The PFX: version 3, the AuthenticatedSafe as data, MacData (SHA-256 HMAC mac over it, its salt
+ * and P12_ITER). 0, or -1 when w ran out. */
+static int put_pfx(struct wbuf *w, const struct wbuf *auth, const uint8_t mac_salt[P12_SALT_LEN],
+		   const uint8_t mac[32])
+{
+	size_t m = wb_len(w), m2, m3, alg;
+
+	m2 = wb_len(w); /* MacData */
+	put_int(w, P12_ITER);
+	put_tlv(w, MBEDTLS_ASN1_OCTET_STRING, mac_salt, P12_SALT_LEN);
+	m3 = wb_len(w); /* DigestInfo */
+	put_tlv(w, MBEDTLS_ASN1_OCTET_STRING, mac, 32);
+	alg = wb_len(w);
+	if (!w->err)
+		wb_check(w, mbedtls_asn1_write_null(&w->p, w->buf));
+	PUT_OID(w, MBEDTLS_OID_DIGEST_ALG_SHA256);
+	put_hdr(w, alg, TAG_SEQ);
+	put_hdr(w, m3, TAG_SEQ);
+	put_hdr(w, m2, TAG_SEQ);
+	m2 = wb_len(w); /* authSafe ContentInfo */
+	m3 = wb_len(w);
+	put_tlv(w, MBEDTLS_ASN1_OCTET_STRING, auth->p, wb_len(auth));
+	put_hdr(w, m3, TAG_CTX0);
+	PUT_OID(w, OID_PKCS7_DATA);
+	put_hdr(w, m2, TAG_SEQ);
+	put_int(w, 3);
+	put_hdr(w, m, TAG_SEQ);
+	return w->err ? -1 : 0;
+}
+
 int tls_p12_write(const uint8_t *const *certs, const size_t *cert_lens, size_t n_certs,
 		  const uint8_t *key, size_t key_len, const char *password,
 		  const char *friendly_name, uint8_t **out, size_t *out_len, char *err,
@@ -194,7 +304,7 @@ int tls_p12_write(const uint8_t *const *certs, const size_t *cert_lens, size_t n
 	struct wbuf certsafe = { 0 }, auth = { 0 }, pfx = { 0 };
 	uint8_t key_id[20], mac_salt[P12_SALT_LEN], mac_key[32], mac[32];
 	uint8_t *bmp = NULL, *bmp_name = NULL;
-	size_t total = key_len, bmp_len = 0, bmp_name_len = 0, i, m, m2, m3;
+	size_t total = key_len, bmp_len = 0, bmp_name_len = 0, i, m;
 	int ret = TLS_P12_NOMEM;
 
 	*out = NULL;
@@ -226,71 +336,14 @@ int tls_p12_write(const uint8_t *const *certs, const size_t *cert_lens, size_t n
 	    wb_init(&pfx, 2 * total + 8192) != 0)
 		goto fail;
 
-	/* plaintext SafeContents of certificate bags, leaf first */
-	m = wb_len(&certsafe);
-	for (i = n_certs; i-- > 0;) {
-		size_t bag = wb_len(&certsafe), val, cb, ex, os;
-
-		if (i == 0)
-			put_attrs(&certsafe, key_id, bmp_name, bmp_name_len);
-		val = wb_len(&certsafe);
-		cb = wb_len(&certsafe);
-		ex = wb_len(&certsafe);
-		os = wb_len(&certsafe);
-		put_raw(&certsafe, certs[i], cert_lens[i]);
-		put_hdr(&certsafe, os, MBEDTLS_ASN1_OCTET_STRING);
-		put_hdr(&certsafe, ex, TAG_CTX0);
-		PUT_OID(&certsafe, OID_CERT_X509);
-		put_hdr(&certsafe, cb, TAG_SEQ);
-		put_hdr(&certsafe, val, TAG_CTX0);
-		PUT_OID(&certsafe, OID_BAG_CERT);
-		put_hdr(&certsafe, bag, TAG_SEQ);
-	}
-	put_hdr(&certsafe, m, TAG_SEQ);
-	if (certsafe.err)
+	if (put_cert_safe(&certsafe, certs, cert_lens, n_certs, key_id, bmp_name,
+			  bmp_name_len) != 0)
 		goto fail;
-
 	/* AuthenticatedSafe: [encryptedData(certs), data(shrouded key bag)] */
 	m = wb_len(&auth);
-	{ /* second ContentInfo: data holding the key's SafeContents */
-		size_t ci = wb_len(&auth), ex, os, sc, bag, val, epki;
-
-		ex = wb_len(&auth);
-		os = wb_len(&auth);
-		sc = wb_len(&auth);
-		bag = wb_len(&auth);
-		put_attrs(&auth, key_id, bmp_name, bmp_name_len);
-		val = wb_len(&auth);
-		epki = wb_len(&auth);
-		if (put_encrypted(&auth, password, key, key_len, MBEDTLS_ASN1_OCTET_STRING) != 0)
-			goto fail;
-		put_hdr(&auth, epki, TAG_SEQ);
-		put_hdr(&auth, val, TAG_CTX0);
-		PUT_OID(&auth, OID_BAG_SHROUDED);
-		put_hdr(&auth, bag, TAG_SEQ);
-		put_hdr(&auth, sc, TAG_SEQ);
-		put_hdr(&auth, os, MBEDTLS_ASN1_OCTET_STRING);
-		put_hdr(&auth, ex, TAG_CTX0);
-		PUT_OID(&auth, OID_PKCS7_DATA);
-		put_hdr(&auth, ci, TAG_SEQ);
-	}
-	{ /* first ContentInfo: encryptedData of the certificate SafeContents */
-		size_t ci = wb_len(&auth), ex, ed, eci;
-
-		ex = wb_len(&auth);
-		ed = wb_len(&auth);
-		eci = wb_len(&auth);
-		if (put_encrypted(&auth, password, certsafe.p, wb_len(&certsafe),
-				  MBEDTLS_ASN1_CONTEXT_SPECIFIC | 0) != 0)
-			goto fail;
-		PUT_OID(&auth, OID_PKCS7_DATA);
-		put_hdr(&auth, eci, TAG_SEQ);
-		put_int(&auth, 0);
-		put_hdr(&auth, ed, TAG_SEQ);
-		put_hdr(&auth, ex, TAG_CTX0);
-		PUT_OID(&auth, OID_PKCS7_ENCRYPTED);
-		put_hdr(&auth, ci, TAG_SEQ);
-	}
+	if (put_key_info(&auth, password, key, key_len, key_id, bmp_name, bmp_name_len) != 0 ||
+	    put_cert_info(&auth, password, &certsafe) != 0)
+		goto fail;
 	put_hdr(&auth, m, TAG_SEQ);
 	if (auth.err)
 		goto fail;
@@ -302,32 +355,7 @@ int tls_p12_write(const uint8_t *const *certs, const size_t *cert_lens, size_t n
 	    mbedtls_md_hmac(sha256, mac_key, sizeof(mac_key), auth.p, wb_len(&auth), mac) != 0)
 		goto fail;
 
-	/* PFX */
-	m = wb_len(&pfx);
-	m2 = wb_len(&pfx); /* MacData */
-	put_int(&pfx, P12_ITER);
-	put_tlv(&pfx, MBEDTLS_ASN1_OCTET_STRING, mac_salt, sizeof(mac_salt));
-	m3 = wb_len(&pfx); /* DigestInfo */
-	put_tlv(&pfx, MBEDTLS_ASN1_OCTET_STRING, mac, sizeof(mac));
-	{
-		size_t alg = wb_len(&pfx);
-
-		if (!pfx.err)
-			wb_check(&pfx, mbedtls_asn1_write_null(&pfx.p, pfx.buf));
-		PUT_OID(&pfx, MBEDTLS_OID_DIGEST_ALG_SHA256);
-		put_hdr(&pfx, alg, TAG_SEQ);
-	}
-	put_hdr(&pfx, m3, TAG_SEQ);
-	put_hdr(&pfx, m2, TAG_SEQ);
-	m2 = wb_len(&pfx); /* authSafe ContentInfo */
-	m3 = wb_len(&pfx);
-	put_tlv(&pfx, MBEDTLS_ASN1_OCTET_STRING, auth.p, wb_len(&auth));
-	put_hdr(&pfx, m3, TAG_CTX0);
-	PUT_OID(&pfx, OID_PKCS7_DATA);
-	put_hdr(&pfx, m2, TAG_SEQ);
-	put_int(&pfx, 3);
-	put_hdr(&pfx, m, TAG_SEQ);
-	if (pfx.err)
+	if (put_pfx(&pfx, &auth, mac_salt, mac) != 0)
 		goto fail;
 	*out = malloc(wb_len(&pfx));
 	if (*out == NULL)

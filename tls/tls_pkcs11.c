@@ -7,11 +7,11 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/platform_util.h>
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base_hex.h"
 #include "tls_creds.h"
 #include "tls_pkcs11.h"
 
@@ -39,11 +39,6 @@ struct p11_key {
 	int logged_in;
 };
 
-static int hexv(int c)
-{
-	return isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
-}
-
 /* Percent-decodes in[0..len) into out (cap bytes). Returns the length or -1. */
 static long pct_decode(const char *in, size_t len, unsigned char *out, size_t cap)
 {
@@ -53,15 +48,11 @@ static long pct_decode(const char *in, size_t len, unsigned char *out, size_t ca
 		unsigned char c = (unsigned char)in[i];
 
 		if (c == '%') {
-			int hi, lo;
+			int b;
 
-			if (i + 2 >= len)
+			if (i + 2 >= len || (b = base_hex_byte(in[i + 1], in[i + 2])) < 0)
 				return -1;
-			hi = hexv((unsigned char)in[i + 1]);
-			lo = hexv((unsigned char)in[i + 2]);
-			if (hi < 0 || lo < 0)
-				return -1;
-			c = (unsigned char)(hi << 4 | lo);
+			c = (unsigned char)b;
 			i += 2;
 		}
 		if (o >= cap)

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "base_hex.h"
 #include "tls_priv.h"
 
 #define TLS_CA_FILE_MAX (16u * 1024 * 1024)
@@ -162,10 +163,8 @@ static int parse_ipv6(const char *s, size_t len, uint8_t out[16])
 		size_t start = i;
 		unsigned v = 0;
 
-		while (i < len && isxdigit((unsigned char)s[i]) && i - start < 5) {
-			char c = (char)tolower((unsigned char)s[i]);
-
-			v = v * 16 + (unsigned)(isdigit((unsigned char)c) ? c - '0' : c - 'a' + 10);
+		while (i < len && base_hex_digit(s[i]) >= 0 && i - start < 5) {
+			v = v * 16 + (unsigned)base_hex_digit(s[i]);
 			i++;
 		}
 		if (i < len && s[i] == '.') { /* embedded IPv4 as the last 32 bits */
@@ -396,16 +395,6 @@ int tls_spki_sha256(const mbedtls_x509_crt *crt, uint8_t out[32])
 	return mbedtls_md(md, crt->pk_raw.p, crt->pk_raw.len, out) == 0 ? 0 : -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int parse_one_pin(const char *s, size_t len, uint8_t out[32])
 {
 	char tmp[128];
@@ -425,11 +414,11 @@ static int parse_one_pin(const char *s, size_t len, uint8_t out[32])
 	tmp[n] = '\0';
 	if (n == 64) {
 		for (i = 0; i < 32; i++) {
-			int hi = hexval(tmp[2 * i]), lo = hexval(tmp[2 * i + 1]);
+			int b = base_hex_byte(tmp[2 * i], tmp[2 * i + 1]);
 
-			if (hi < 0 || lo < 0)
+			if (b < 0)
 				break;
-			out[i] = (uint8_t)(hi << 4 | lo);
+			out[i] = (uint8_t)b;
 		}
 		if (i == 32)
 			return 0;

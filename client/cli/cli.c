@@ -145,7 +145,7 @@ static int fail(char *err, size_t errlen, enum sstp_cmd cmd, const char *fmt, ..
 	return SSTP_EXIT_USAGE;
 }
 
-static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned *out)
+int sstp_cli_parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned *out)
 {
 	char *end;
 	unsigned long v;
@@ -158,115 +158,6 @@ static int parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigne
 		return -1;
 	*out = (unsigned)v;
 	return 0;
-}
-
-static int parse_port(const char *s, size_t n, uint16_t *port)
-{
-	char buf[8];
-	unsigned v;
-
-	if (n == 0 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (parse_uint(buf, 1, 65535, &v) < 0)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-static int host_ok(const char *h, size_t n)
-{
-	if (n == 0 || n >= SSTP_HOST_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)h[i];
-
-		if (c <= ' ' || c >= 0x7f || c == '/' || c == '@' || c == '?' || c == '#' ||
-		    c == '[' || c == ']')
-			return 0;
-	}
-	return 1;
-}
-
-/* Split host[:port] / [v6]:port / v6 literal. require_port: the port must be there. */
-static int split_hostport(const char *s, char *host, size_t hostlen, uint16_t *port,
-			  int require_port)
-{
-	const char *h = s, *colon;
-	size_t hl;
-
-	if (!s || !*s)
-		return -1;
-	if (*s == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (!rb)
-			return -1;
-		h = s + 1;
-		hl = (size_t)(rb - h);
-		if (rb[1] == ':') {
-			if (parse_port(rb + 2, strlen(rb + 2), port) < 0)
-				return -1;
-		} else if (rb[1] == '\0' && !require_port) {
-			*port = 443;
-		} else {
-			return -1;
-		}
-		if (!memchr(h, ':', hl))
-			return -1; /* brackets are for IPv6 literals */
-	} else {
-		colon = strchr(s, ':');
-		if (colon && strchr(colon + 1, ':')) { /* bare IPv6 literal: no port possible */
-			if (require_port)
-				return -1;
-			hl = strlen(s);
-			*port = 443;
-		} else if (colon) {
-			hl = (size_t)(colon - s);
-			if (parse_port(colon + 1, strlen(colon + 1), port) < 0)
-				return -1;
-		} else {
-			if (require_port)
-				return -1;
-			hl = strlen(s);
-			*port = 443;
-		}
-	}
-	if (!host_ok(h, hl) || hl >= hostlen)
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	return 0;
-}
-
-int sstp_parse_server(const char *s, char *host, size_t hostlen, uint16_t *port)
-{
-	return split_hostport(s, host, hostlen, port, 0);
-}
-
-int sstp_parse_probe(const char *s, struct sstp_probe *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->spec = s;
-	if (s && strncmp(s, "icmp:", 5) == 0) {
-		const char *h = s + 5;
-		size_t hl = strlen(h);
-
-		if (hl && h[0] == '[' && h[hl - 1] == ']') {
-			h++;
-			hl -= 2;
-		}
-		if (!host_ok(h, hl))
-			return -1;
-		memcpy(p->host, h, hl);
-		p->host[hl] = '\0';
-		p->icmp = true;
-		return 0;
-	}
-	if (s && strncmp(s, "tcp:", 4) == 0)
-		s += 4;
-	return split_hostport(s, p->host, sizeof(p->host), &p->port, 1);
 }
 
 static const struct opt *find_long(const char *name, size_t n)
@@ -325,13 +216,15 @@ static bool domain_ok(const char *d)
 	return true;
 }
 
-/* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
-static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, char *err,
-		 size_t errlen)
+/* The option groups of apply(): each applies an option of its group (0 or SSTP_EXIT_USAGE)
+ * and answers NOT_MINE for any other. */
+#define NOT_MINE (-1)
+
+/* --help, --version, -v/-q, --syslog, --state-dir, --json. */
+static int apply_general(struct sstp_cli *cli, const struct opt *o, const char *arg,
+			 char *err, size_t errlen)
 {
-	struct sstp_connect_opts *c = &cli->conn;
 	enum sstp_cmd cmd = cli->cmd;
-	unsigned v;
 
 	switch (o->id) {
 	case O_HELP:
@@ -358,6 +251,20 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		cli->backup_dir = arg;
 		break;
 	case O_JSON: cli->json = true; break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* What the server and the client authenticate with. */
+static int apply_auth(struct sstp_cli *cli, const struct opt *o, const char *arg,
+		      char *err, size_t errlen)
+{
+	struct sstp_connect_opts *c = &cli->conn;
+	enum sstp_cmd cmd = cli->cmd;
+
+	switch (o->id) {
 	case O_PACKAGE: c->package = arg; break;
 	case O_CERT: c->cert = arg; break;
 	case O_KEY: c->key = arg; break;
@@ -387,6 +294,21 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		c->password_file = arg;
 		cli->password_file = arg;
 		break;
+	case O_AUTH: c->auth = arg; break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* The way to the server: --proxy, --proxy-user, --proxy-password-file, --sni. */
+static int apply_proxy(struct sstp_cli *cli, const struct opt *o, const char *arg,
+		       char *err, size_t errlen)
+{
+	struct sstp_connect_opts *c = &cli->conn;
+	enum sstp_cmd cmd = cli->cmd;
+
+	switch (o->id) {
 	case O_PROXY: {
 		struct sstp_proxy_url u;
 		int r = sstp_proxy_url_parse(arg, &u);
@@ -408,11 +330,25 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		break;
 	case O_PROXY_PW_FILE: c->proxy_password_file = arg; break;
 	case O_SNI:
-		if (!host_ok(arg, strlen(arg)))
+		if (!sstp_host_ok(arg, strlen(arg)))
 			return fail(err, errlen, cmd, "--sni needs a host name, not '%s'", arg);
 		c->sni = arg;
 		break;
-	case O_AUTH: c->auth = arg; break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* The tunnel's network: routes, DNS, IPv6, MTU, interface name. */
+static int apply_net(struct sstp_cli *cli, const struct opt *o, const char *arg,
+		     char *err, size_t errlen)
+{
+	struct sstp_connect_opts *c = &cli->conn;
+	enum sstp_cmd cmd = cli->cmd;
+	unsigned v;
+
+	switch (o->id) {
 	case O_ROUTE: {
 		struct sstp_cidr cidr;
 
@@ -451,17 +387,38 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 	case O_NO_DNS: c->no_dns = true; break;
 	case O_NO_IPV6: c->no_ipv6 = true; break;
 	case O_MTU:
-		if (parse_uint(arg, SSTP_MTU_MIN, SSTP_MTU_MAX, &v) < 0)
+		if (sstp_cli_parse_uint(arg, SSTP_MTU_MIN, SSTP_MTU_MAX, &v) < 0)
 			return fail(err, errlen, cmd, "--mtu needs a number between %u and %u, not '%s'",
 				    SSTP_MTU_MIN, SSTP_MTU_MAX, arg);
 		c->mtu = v;
 		break;
+	case O_IFNAME:
+		if (!sstp_ifname_valid(arg))
+			return fail(err, errlen, cmd, "--interface needs a device name of 1 to 15 "
+				    "characters (letters, digits, '-', '_', '.')");
+		c->ifname = arg;
+		break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* The session's life: reconnect, background, wait, timeout, checks, name, hooks. */
+static int apply_session(struct sstp_cli *cli, const struct opt *o, const char *arg,
+			 char *err, size_t errlen)
+{
+	struct sstp_connect_opts *c = &cli->conn;
+	enum sstp_cmd cmd = cli->cmd;
+	unsigned v;
+
+	switch (o->id) {
 	case O_RECONNECT: c->reconnect = 1; break;
 	case O_NO_RECONNECT: c->reconnect = 0; break;
 	case O_BACKGROUND: c->background = true; break;
 	case O_WAIT: c->wait = true; break;
 	case O_TIMEOUT:
-		if (parse_uint(arg, 1, SSTP_TIMEOUT_MAX, &v) < 0)
+		if (sstp_cli_parse_uint(arg, 1, SSTP_TIMEOUT_MAX, &v) < 0)
 			return fail(err, errlen, cmd, "--timeout needs seconds between 1 and 86400, not '%s'", arg);
 		c->timeout_s = v;
 		break;
@@ -484,16 +441,24 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 		else
 			c->name = arg;
 		break;
-	case O_IFNAME:
-		if (!sstp_ifname_valid(arg))
-			return fail(err, errlen, cmd, "--interface needs a device name of 1 to 15 "
-				    "characters (letters, digits, '-', '_', '.')");
-		c->ifname = arg;
-		break;
 	case O_SCRIPT:
 	case O_UP:
 	case O_DOWN:
 		return apply_hook(c, o, arg, cmd, err, errlen);
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* The other commands' options: disconnect --all, check --junit, cleanup --force, cert. */
+static int apply_tools(struct sstp_cli *cli, const struct opt *o, const char *arg,
+		       char *err, size_t errlen)
+{
+	enum sstp_cmd cmd = cli->cmd;
+	unsigned v;
+
+	switch (o->id) {
 	case O_ALL: cli->all = true; break;
 	case O_JUNIT: cli->junit = arg; break;
 	case O_FORCE: cli->force = true; break;
@@ -505,15 +470,35 @@ static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, cha
 	case O_OUT: cli->out = arg; break;
 	case O_ROOT: cli->root = arg; break;
 	case O_BITS:
-		if (parse_uint(arg, 2048, 8192, &v) < 0)
+		if (sstp_cli_parse_uint(arg, 2048, 8192, &v) < 0)
 			return fail(err, errlen, cmd, "--bits needs 2048 to 8192, not '%s'", arg);
 		cli->bits = v;
 		break;
 	case O_DAYS:
-		if (parse_uint(arg, 1, 36500, &v) < 0)
+		if (sstp_cli_parse_uint(arg, 1, 36500, &v) < 0)
 			return fail(err, errlen, cmd, "--days needs 1 to 36500, not '%s'", arg);
 		cli->days = v;
 		break;
+	default:
+		return NOT_MINE;
+	}
+	return 0;
+}
+
+/* Apply one option. Returns 0 or SSTP_EXIT_USAGE. */
+static int apply(struct sstp_cli *cli, const struct opt *o, const char *arg, char *err,
+		 size_t errlen)
+{
+	static int (*const groups[])(struct sstp_cli *, const struct opt *, const char *, char *,
+				     size_t) = {
+		apply_general, apply_auth, apply_proxy, apply_net, apply_session, apply_tools,
+	};
+
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		int r = groups[i](cli, o, arg, err, errlen);
+
+		if (r != NOT_MINE)
+			return r;
 	}
 	return 0;
 }

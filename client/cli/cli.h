@@ -138,5 +138,10 @@ const char *sstp_cmd_name(enum sstp_cmd cmd);
 int sstp_parse_server(const char *s, char *host, size_t hostlen, uint16_t *port);
 /* HOST:PORT with the port required ([v6]:port for IPv6), or icmp:HOST. 0 or -1. */
 int sstp_parse_probe(const char *s, struct sstp_probe *p);
+/* (cli_hostport.c) 1 when h[0..n) may be a host name or address literal: 1 to SSTP_HOST_MAX - 1
+ * printable bytes without '/', '@', '?', '#', '[' or ']'; else 0. */
+int sstp_host_ok(const char *h, size_t n);
+/* (cli.c) A decimal number in lo..hi (no sign, nothing after it) into *out: 0, or -1. */
+int sstp_cli_parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned *out);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "cli_secret.h"
 #include "ctl_client.h"
+#include "ctl_path.h"
 #include "ctl_status.h"
 #include "cli_exit.h"
 #include "exit_codes.h"
@@ -48,6 +49,23 @@ static int get_status(const char *dir, const char *name, struct sstp_conn_status
 	return 0;
 }
 
+int sstp_cli_print_sessions(const struct sstp_cli *cli, const struct sstp_conn_status *const *list,
+			    size_t n)
+{
+	if (cli->json) {
+		sstp_status_print_json_list(stdout, list, n);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				putchar('\n');
+			sstp_status_print_text(stdout, list[i]);
+		}
+		if (!n)
+			printf("no sessions are running\n");
+	}
+	return n ? 0 : SSTP_EXIT_NOT_CONNECTED;
+}
+
 int sstp_cmd_status(const struct sstp_cli *cli)
 {
 	const char *dir = sstp_cli_state_dir(cli);
@@ -55,8 +73,8 @@ int sstp_cmd_status(const struct sstp_cli *cli)
 	static struct sstp_conn_status all[MAX_SESSIONS];
 	const struct sstp_conn_status *ptrs[MAX_SESSIONS];
 	struct sstp_conn_status st;
-	size_t n;
-	int shown = 0, r;
+	size_t n, shown = 0;
+	int r;
 
 	if (cli->name) {
 		r = get_status(dir, cli->name, &st, err, sizeof(err));
@@ -81,24 +99,11 @@ int sstp_cmd_status(const struct sstp_cli *cli)
 			sstp_dbg("%s", err);
 			continue;
 		}
-		if (cli->json) {
-			all[shown] = st;
-			ptrs[shown] = &all[shown];
-		} else {
-			if (shown)
-				putchar('\n');
-			sstp_status_print_text(stdout, &st);
-		}
+		all[shown] = st;
+		ptrs[shown] = &all[shown];
 		shown++;
 	}
-	if (cli->json)
-		sstp_status_print_json_list(stdout, ptrs, (size_t)shown);
-	if (!shown) {
-		if (!cli->json)
-			printf("no sessions are running\n");
-		return SSTP_EXIT_NOT_CONNECTED;
-	}
-	return 0;
+	return sstp_cli_print_sessions(cli, ptrs, shown);
 }
 
 static int disconnect_one(const char *dir, const char *name, int timeout_ms)
@@ -178,6 +183,36 @@ static void cleanup_log(void *ctx, int level, const char *msg)
 			 : level == 2 ? SSTP_LOG_INFO : SSTP_LOG_DEBUG, "%s", msg);
 }
 
+/* Removes the control socket of each dead session in dir (only NAME's when name is set): one
+ * nobody answers on, left by a session that was killed. Live sessions' sockets stay. Returns how
+ * many were removed. */
+static unsigned remove_dead_sockets(const char *dir, const char *name)
+{
+	char names[MAX_SESSIONS][72], path[512];
+	size_t n = 1;
+	unsigned removed = 0;
+
+	if (!name)
+		n = plat_ctl_list(dir, names, MAX_SESSIONS);
+	else if (snprintf(names[0], sizeof(names[0]), "%s", name) >= (int)sizeof(names[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int fd;
+
+		if (sstp_session_ctl_path(dir, names[i], path, sizeof(path)) < 0)
+			continue;
+		fd = plat_ctl_connect(path, 1000);
+		if (fd >= 0)
+			plat_ctl_close(fd); /* its session is running */
+		if (fd != -ECONNREFUSED)
+			continue;
+		plat_ctl_unlink(path);
+		sstp_info("%s: removed the control socket of the dead session", names[i]);
+		removed++;
+	}
+	return removed;
+}
+
 int sstp_cmd_cleanup(const struct sstp_cli *cli)
 {
 	struct plat_net_config cfg;
@@ -194,6 +229,8 @@ int sstp_cmd_cleanup(const struct sstp_cli *cli)
 	printf("journals: %u found, %u replayed, %u belong to running sessions; changes: %u undone, "
 	       "%u already gone, %u skipped, %u failed\n", rep.journals_found, rep.journals_replayed,
 	       rep.journals_live, rep.undone, rep.already_gone, rep.skipped, rep.failed);
+	printf("control sockets of dead sessions removed: %u\n",
+	       remove_dead_sockets(cfg.state_dir, cli->name));
 	if (r == -EPERM || r == -EACCES) {
 		sstp_err("permission denied: cleanup needs root");
 		return SSTP_EXIT_PERMISSION;

@@ -13,6 +13,13 @@ int sstp_cmd_import(const struct sstp_cli *cli);
 int sstp_cmd_package_show(const struct sstp_cli *cli);
 int sstp_cmd_cert(const struct sstp_cli *cli);
 
+/* Prints the session list of `sstp status` (text blocks a blank line apart, or the JSON list
+ * when cli->json); "no sessions are running" for an empty text list. 0, or
+ * SSTP_EXIT_NOT_CONNECTED when n is 0. Used with and without the helper. */
+struct sstp_conn_status;
+int sstp_cli_print_sessions(const struct sstp_cli *cli, const struct sstp_conn_status *const *list,
+			    size_t n);
+
 /* The state directory in effect (--state-dir or the platform default). */
 const char *sstp_cli_state_dir(const struct sstp_cli *cli);
 

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cli_check.h"
+#include "cli_cmds.h"
 #include "cli_secret.h"
 #include "ctl_client.h"
 #include "cli_exit.h"
@@ -455,26 +456,10 @@ static int client_status(const struct sstp_cli *cli, struct sstp_helper_conn *c)
 		sstp_err("%s", err);
 		return r;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!running(&list[i]))
-			continue;
-		if (cli->json) {
-			ptrs[shown] = &list[i];
-		} else {
-			if (shown)
-				putchar('\n');
-			sstp_status_print_text(stdout, &list[i]);
-		}
-		shown++;
-	}
-	if (cli->json)
-		sstp_status_print_json_list(stdout, ptrs, shown);
-	if (!shown) {
-		if (!cli->json)
-			printf("no sessions are running\n");
-		return SSTP_EXIT_NOT_CONNECTED;
-	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		if (running(&list[i]))
+			ptrs[shown++] = &list[i];
+	return sstp_cli_print_sessions(cli, ptrs, shown);
 }
 
 static int client_disconnect(const struct sstp_cli *cli, struct sstp_helper_conn *c)

@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "exit_codes.h"
 #include "log.h"
+#include "plat_proc.h"
 #include "session.h"
 #include "tls_creds.h"
 
@@ -17,20 +17,10 @@ static int report(int fd, const char *key, const char *value)
 {
 	char line[320];
 	int n = snprintf(line, sizeof(line), "%s %s\n", key, value);
-	size_t off = 0;
 
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -1;
-	while (off < (size_t)n) {
-		ssize_t w = write(fd, line + off, (size_t)n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		off += (size_t)w;
-	}
-	return 0;
+	return plat_write_all(fd, line, (size_t)n) < 0 ? -1 : 0;
 }
 
 static int on_up(void *ctx, struct sstp_session *s)
@@ -130,6 +120,13 @@ int nm_sstp_child_main(void *ctx)
 	int code;
 
 	sstp_log_init("nm-sstp-service", SSTP_LOG_INFO, SSTP_LOG_TO_STDERR);
+	/* a session nobody can stop or hear must not stay up: end with nm-sstp-service, also when
+	 * it is killed (SIGKILL) or died before this line */
+	code = plat_die_with_parent(c->parent);
+	if (code == -ESRCH)
+		return SSTP_EXIT_ERROR;
+	if (code < 0)
+		sstp_warn("cannot tie the session to nm-sstp-service: %s", strerror(-code));
 	if (c->o->password)
 		sstp_log_add_secret(c->o->password);
 	if (c->o->cert) {

@@ -173,6 +173,7 @@ static gboolean start_child(NmSstpPlugin *self, GError **err)
 	memset(&self->rep, 0, sizeof(self->rep));
 	self->child.o = &self->opts;
 	self->child.report_fd = fds[1];
+	self->child.parent = plat_getpid();
 	r = plat_fork_call(nm_sstp_child_main, &self->child, &self->pid);
 	g_close(fds[1], NULL);
 	if (r < 0) {

@@ -68,6 +68,7 @@ const char *nm_sstp_missing_secret(NMSettingVpn *s);
 struct nm_sstp_child {
 	const struct nm_sstp_opts *o;
 	int report_fd;
+	int parent; /* nm-sstp-service's pid: the child ends with it (plat_die_with_parent) */
 };
 int nm_sstp_child_main(void *ctx);
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base_hex.h"
 #include "sstp_err.h"
 #include "pkg_curl.h"
 
@@ -43,16 +44,10 @@ static int url_clean(const char *in, char *out, size_t outlen)
 			if (e == 'u' && i + 4 < n) {
 				unsigned v = 0;
 				for (int k = 1; k <= 4; k++) {
-					char h = in[i + (size_t)k];
-					v <<= 4;
-					if (h >= '0' && h <= '9')
-						v |= (unsigned)(h - '0');
-					else if (h >= 'a' && h <= 'f')
-						v |= (unsigned)(h - 'a' + 10);
-					else if (h >= 'A' && h <= 'F')
-						v |= (unsigned)(h - 'A' + 10);
-					else
+					int h = base_hex_digit(in[i + (size_t)k]);
+					if (h < 0)
 						return -1;
+					v = v << 4 | (unsigned)h;
 				}
 				if (v == 0 || v > 0x7e)
 					return -1;
@@ -231,6 +226,71 @@ static int http_status_error(long code, const char *shown, char *err, size_t err
 	return SSTP_ERR_UNREACHABLE;
 }
 
+/* The transfer's options: https only (redirects too), certificate and host checked, the size cap,
+ * timeouts, the error buffer, the sink and the progress meter. */
+static void set_options(const struct sstp_curl *C, CURL *c, const char *url,
+			const struct sstp_fetch_opts *opts, struct dl *d, char *curlerr)
+{
+	C->easy_setopt(c, CURLOPT_URL, url);
+	C->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	C->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	C->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	C->easy_setopt(c, CURLOPT_MAXREDIRS, opts && opts->max_redirects ? opts->max_redirects : 5L);
+	C->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	C->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (opts && opts->ca_file)
+		C->easy_setopt(c, CURLOPT_CAINFO, opts->ca_file);
+	C->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	C->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	C->easy_setopt(c, CURLOPT_TIMEOUT, opts && opts->timeout_s ? opts->timeout_s : 120L);
+	C->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	C->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	C->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)d->max);
+	C->easy_setopt(c, CURLOPT_USERAGENT, "sstp/0.1 (package import)");
+	C->easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
+	C->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	C->easy_setopt(c, CURLOPT_WRITEDATA, d);
+	if (d->progress) {
+		C->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		C->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		C->easy_setopt(c, CURLOPT_XFERINFODATA, d);
+	}
+	/* proxies: libcurl reads https_proxy / all_proxy / no_proxy itself; nothing is overridden */
+}
+
+/* What a finished transfer means: 0 (a non-empty 200 answer), or the exit code with its
+ * sentence in err. */
+static int outcome(CURLcode cr, long code, const struct dl *d, const char *shown,
+		   const char *clean, char *err, size_t errlen)
+{
+	if (d->too_big || cr == CURLE_FILESIZE_EXCEEDED) {
+		snprintf(err, errlen, "download from %s stopped: the file is larger than %zu bytes, "
+			 "too large for a VPN client package", shown, d->max);
+		return SSTP_ERR_PROFILE;
+	} else if (cr == CURLE_PEER_FAILED_VERIFICATION || cr == CURLE_SSL_CONNECT_ERROR) {
+		snprintf(err, errlen, "TLS with %s failed: %s", shown, clean);
+		return cr == CURLE_PEER_FAILED_VERIFICATION ? SSTP_ERR_CERT : SSTP_ERR_UNREACHABLE;
+	} else if (cr == CURLE_OPERATION_TIMEDOUT) {
+		snprintf(err, errlen, "download from %s timed out: %s", shown, clean);
+		return SSTP_ERR_TIMEOUT;
+	} else if (cr == CURLE_TOO_MANY_REDIRECTS) {
+		snprintf(err, errlen, "download from %s: too many redirects", shown);
+		return SSTP_ERR_UNREACHABLE;
+	} else if (cr == CURLE_UNSUPPORTED_PROTOCOL) {
+		snprintf(err, errlen, "download from %s: redirected to a non-https URL, refused", shown);
+		return SSTP_ERR_UNREACHABLE;
+	} else if (cr != CURLE_OK) {
+		snprintf(err, errlen, "cannot download %s: %s", shown, clean);
+		return cr == CURLE_OUT_OF_MEMORY ? SSTP_ERR_INTERNAL : SSTP_ERR_UNREACHABLE;
+	} else if (code != 200) {
+		return http_status_error(code, shown, err, errlen);
+	} else if (d->len == 0) {
+		snprintf(err, errlen, "download from %s returned an empty file", shown);
+		return SSTP_ERR_PROFILE;
+	}
+	return 0;
+}
+
 int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsigned char **buf,
 		   size_t *len, char *err, size_t errlen)
 {
@@ -280,31 +340,7 @@ int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsig
 		free(url);
 		return SSTP_ERR_INTERNAL;
 	}
-	C->easy_setopt(c, CURLOPT_URL, url);
-	C->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-	C->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	C->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	C->easy_setopt(c, CURLOPT_MAXREDIRS, opts && opts->max_redirects ? opts->max_redirects : 5L);
-	C->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	C->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (opts && opts->ca_file)
-		C->easy_setopt(c, CURLOPT_CAINFO, opts->ca_file);
-	C->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	C->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	C->easy_setopt(c, CURLOPT_TIMEOUT, opts && opts->timeout_s ? opts->timeout_s : 120L);
-	C->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	C->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-	C->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)d.max);
-	C->easy_setopt(c, CURLOPT_USERAGENT, "sstp/0.1 (package import)");
-	C->easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
-	C->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	C->easy_setopt(c, CURLOPT_WRITEDATA, &d);
-	if (d.progress) {
-		C->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-		C->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		C->easy_setopt(c, CURLOPT_XFERINFODATA, &d);
-	}
-	/* proxies: libcurl reads https_proxy / all_proxy / no_proxy itself; nothing is overridden */
+	set_options(C, c, url, opts, &d, curlerr);
 
 	CURLcode cr = C->easy_perform(c);
 	long code = 0;
@@ -314,31 +350,7 @@ int sstp_pkg_fetch(const char *url_in, const struct sstp_fetch_opts *opts, unsig
 		fflush(d.progress);
 	}
 	scrub(curlerr[0] ? curlerr : C->easy_strerror(cr), clean, sizeof(clean));
-	if (d.too_big || cr == CURLE_FILESIZE_EXCEEDED) {
-		snprintf(err, errlen, "download from %s stopped: the file is larger than %zu bytes, "
-			 "too large for a VPN client package", shown, d.max);
-		rc = SSTP_ERR_PROFILE;
-	} else if (cr == CURLE_PEER_FAILED_VERIFICATION || cr == CURLE_SSL_CONNECT_ERROR) {
-		snprintf(err, errlen, "TLS with %s failed: %s", shown, clean);
-		rc = cr == CURLE_PEER_FAILED_VERIFICATION ? SSTP_ERR_CERT : SSTP_ERR_UNREACHABLE;
-	} else if (cr == CURLE_OPERATION_TIMEDOUT) {
-		snprintf(err, errlen, "download from %s timed out: %s", shown, clean);
-		rc = SSTP_ERR_TIMEOUT;
-	} else if (cr == CURLE_TOO_MANY_REDIRECTS) {
-		snprintf(err, errlen, "download from %s: too many redirects", shown);
-		rc = SSTP_ERR_UNREACHABLE;
-	} else if (cr == CURLE_UNSUPPORTED_PROTOCOL) {
-		snprintf(err, errlen, "download from %s: redirected to a non-https URL, refused", shown);
-		rc = SSTP_ERR_UNREACHABLE;
-	} else if (cr != CURLE_OK) {
-		snprintf(err, errlen, "cannot download %s: %s", shown, clean);
-		rc = cr == CURLE_OUT_OF_MEMORY ? SSTP_ERR_INTERNAL : SSTP_ERR_UNREACHABLE;
-	} else if (code != 200) {
-		rc = http_status_error(code, shown, err, errlen);
-	} else if (d.len == 0) {
-		snprintf(err, errlen, "download from %s returned an empty file", shown);
-		rc = SSTP_ERR_PROFILE;
-	}
+	rc = outcome(cr, code, &d, shown, clean, err, errlen);
 	C->easy_cleanup(c);
 	C->global_cleanup();
 	explicit_bzero(url, URL_MAX);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base_hex.h"
+
 static int parse_ipv4(const char *s, size_t len, uint8_t out[4])
 {
 	size_t i = 0;
@@ -34,17 +36,6 @@ static int parse_ipv4(const char *s, size_t len, uint8_t out[4])
 	return i == len ? 0 : -1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_ipv6(const char *s, size_t len, uint8_t out[16])
 {
 	uint8_t buf[16];
@@ -66,10 +57,10 @@ static int parse_ipv6(const char *s, size_t len, uint8_t out[16])
 		size_t start = i;
 		unsigned v = 0;
 		int digits = 0;
-		while (i < len && hexval(s[i]) >= 0) {
+		while (i < len && base_hex_digit(s[i]) >= 0) {
 			if (digits == 4)
 				return -1;
-			v = (v << 4) | (unsigned)hexval(s[i]);
+			v = (v << 4) | (unsigned)base_hex_digit(s[i]);
 			digits++;
 			i++;
 		}

@@ -5,16 +5,7 @@
 
 #include <string.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "base_hex.h"
 
 /* %-decode p[0..n) into out; refuses control bytes, ':' (a password) and a bad escape. */
 static int decode_user(const char *p, size_t n, char *out, size_t outlen)
@@ -29,15 +20,11 @@ static int decode_user(const char *p, size_t n, char *out, size_t outlen)
 		if (c == ':')
 			return SSTP_PROXY_URL_PASSWORD;
 		if (c == '%') {
-			int hi, lo;
+			int b;
 
-			if (i + 2 >= n)
+			if (i + 2 >= n || (b = base_hex_byte(p[i + 1], p[i + 2])) < 0)
 				return SSTP_PROXY_URL_BAD;
-			hi = hexval(p[i + 1]);
-			lo = hexval(p[i + 2]);
-			if (hi < 0 || lo < 0)
-				return SSTP_PROXY_URL_BAD;
-			c = (unsigned char)(hi * 16 + lo);
+			c = (unsigned char)b;
 			i += 2;
 		}
 		if (c < 0x20 || c == 0x7f || c == ':')

@@ -146,6 +146,33 @@ int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid)
 	return 0;
 }
 
+int plat_die_with_parent(int parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		return -errno;
+	/* a parent that died before the prctl sent nothing: we belong to another process now */
+	return (int)getppid() == parent ? 0 : -ESRCH;
+}
+
+int plat_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 void *plat_shared_alloc(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -7,6 +7,7 @@
 #include "plat_win.h"
 
 #include <errno.h>
+#include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,30 @@ int plat_fork_call(int (*fn)(void *ctx), void *ctx, int *pid)
 		return r;
 	}
 	*pid = (int)tid;
+	return 0;
+}
+
+int plat_die_with_parent(int parent)
+{
+	(void)parent; /* plat_fork_call's "child" is a thread: it ends with its process */
+	return 0;
+}
+
+int plat_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		unsigned chunk = len > 0x40000000u ? 0x40000000u : (unsigned)len;
+		int w = _write(fd, p, chunk);
+
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		len -= (size_t)w;
+	}
 	return 0;
 }
 

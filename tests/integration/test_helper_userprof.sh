@@ -29,21 +29,8 @@ sx_helper_setup "$ALICE" "$BOB" "$CAROL"
 usermod -a -G sstp "$BOB" || rig_fatal "usermod $BOB failed"
 
 # alice's certificate from the package's P2S root (renewed, as test_sstp_eaptls.sh does)
+rig_eaptls_azure "$P2S_KEY" "$AZ_USER" "$AZ_HOST" || rig_fatal "could not prepare EAP-TLS"
 AZ=$RIG_DIR/azure
-mkdir -p "$AZ" && chmod 700 "$AZ"
-openssl req -x509 -new -sha256 -days 30 -key "$P2S_KEY" -subj "/CN=VPN CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -out "$RIG_PKI/azure-root.crt" 2>/dev/null || rig_fatal "could not renew the P2S root"
-printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-    "extendedKeyUsage=clientAuth" > "$AZ/client.ext"
-openssl req -newkey rsa:2048 -nodes -subj "/CN=$AZ_USER" -keyout "$AZ/client.key" -out "$AZ/client.csr" 2>/dev/null &&
-openssl x509 -req -sha256 -days 30 -in "$AZ/client.csr" -CA "$RIG_PKI/azure-root.crt" -CAkey "$P2S_KEY" \
-    -CAcreateserial -CAserial "$AZ/ca.srl" -extfile "$AZ/client.ext" -out "$AZ/client.crt" 2>/dev/null \
-    || rig_fatal "could not issue the client certificate"
-printf '%s\n' "CAAdd pki/azure-root.crt" "UserCreate $AZ_USER /GROUP:none /REALNAME:none /NOTE:none" \
-    "UserSignedSet $AZ_USER /CN:$AZ_USER /SERIAL:none" | rig_vpncmd_batch --hub \
-    || rig_fatal "could not add the certificate user"
-printf '%s\t%s\n' "$RIG_GW_IP" "$AZ_HOST" >> "/etc/netns/$RIG_NS_CLI/hosts"
 
 # alice's home: her PKCS#12, its password, the package and the rig's CA, all hers and private
 AH=$RIG_DIR/home-alice

@@ -161,24 +161,10 @@ rig_check "wrong password: the plugin reported login-failed" grep -q "failure: l
 rig_check "wrong password: client namespace exactly as before" sx_same_as "$BEFORE"
 
 # ---- import of an Azure package (the editor plugin), EAP-TLS ---------------------------------------
-AZ=$RIG_DIR/azure
-mkdir -p "$AZ" && chmod 700 "$AZ"
 # the fixture's P2S root expired: the same root (key, subject) with fresh dates, and a client
 # certificate from it; the hub takes any certificate from that root with CN=$AZ_USER
-openssl req -x509 -new -sha256 -days 30 -key "$P2S_KEY" -subj "/CN=VPN CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -out "$RIG_PKI/azure-root.crt" 2>/dev/null || rig_fatal "could not renew the P2S root"
-printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-    "extendedKeyUsage=clientAuth" > "$AZ/client.ext"
-openssl req -newkey rsa:2048 -nodes -subj "/CN=$AZ_USER" -keyout "$AZ/client.key" -out "$AZ/client.csr" 2>/dev/null &&
-openssl x509 -req -sha256 -days 30 -in "$AZ/client.csr" -CA "$RIG_PKI/azure-root.crt" -CAkey "$P2S_KEY" \
-    -CAcreateserial -CAserial "$AZ/ca.srl" -extfile "$AZ/client.ext" -out "$AZ/client.crt" 2>/dev/null \
-    || rig_fatal "could not issue the client certificate"
-chmod 600 "$AZ/client.key"
-printf '%s\n' "CAAdd pki/azure-root.crt" "UserCreate $AZ_USER /GROUP:none /REALNAME:none /NOTE:none" \
-    "UserSignedSet $AZ_USER /CN:$AZ_USER /SERIAL:none" | rig_vpncmd_batch --hub \
-    || rig_fatal "could not add the certificate user"
-printf '%s\t%s\n' "$RIG_GW_IP" "$AZ_HOST" >> "/etc/netns/$RIG_NS_CLI/hosts"
+rig_eaptls_azure "$P2S_KEY" "$AZ_USER" "$AZ_HOST" || rig_fatal "could not prepare EAP-TLS"
+AZ=$RIG_DIR/azure
 
 # the import writes the package's server roots under XDG_DATA_HOME (here: the test's directory)
 XDG_DATA_HOME=$NM/data nmc connection import type sstp file "$PKG_ZIP" > "$NM/log/import.out" 2>&1
@@ -204,6 +190,23 @@ rig_check "EAP-TLS: the plugin authenticated with EAP-TLS" grep -q "authenticate
 rig_check "EAP-TLS: ping the service host through the tunnel" sx_ping "$RIG_SVC_IP"
 rig_check "EAP-TLS: nmcli connection down exits 0" nmc --wait 30 connection down uuid "$AZC"
 rig_check "EAP-TLS: client namespace exactly as before" sx_same_as "$BEFORE"
+
+# ---- nm-sstp-service killed (SIGKILL): its session child ends with it ---------------------------
+# gone PID: the process has ended (no such process, or a zombie nobody has reaped yet)
+gone() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null); [ -z "$st" ] || [ "${st#Z}" != "$st" ]; }
+printf 'vpn.secrets.password:%s\n' "$RIG_PASS" > "$PWF"   # the wrong-password case left another
+nmc --wait 60 connection up id sstp-t passwd-file "$PWF" > "$NM/log/k9.out" 2>&1
+RC=$?
+rig_check "kill -9: nmcli connection up exits 0" [ "$RC" = 0 ] || cat "$NM/log/k9.out" >&2
+SVC=$(pgrep -o -f "^$NM_SERVICE")
+CHILD=$([ -n "$SVC" ] && pgrep -P "$SVC" | head -n 1)
+rig_check "kill -9: nm-sstp-service ($SVC) runs a session child (${CHILD:-none})" [ -n "$CHILD" ]
+[ -n "$SVC" ] && kill -KILL "$SVC"
+rig_check "kill -9: the session child ends with nm-sstp-service" \
+    rig_wait 20 "session child $CHILD to end" gone "${CHILD:-0}"
+rig_check "kill -9: no nm-sstp-service process is left" \
+    rig_wait 20 "nm-sstp-service to end" sh -c "! pgrep -f '^$NM_SERVICE' >/dev/null"
+[ -n "$CHILD" ] && ! gone "$CHILD" && kill -KILL "$CHILD" 2>/dev/null # do not leave it running
 
 echo "$RIG_FAILS failed checks"
 [ "$RIG_FAILS" = 0 ]

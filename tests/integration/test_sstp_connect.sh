@@ -126,11 +126,14 @@ rig_wait 5 "pid $PID to die" sh -c "! kill -0 $PID"
 rig_check "kill -9: the pinned route to the gateway is left behind" \
     sh -c "ip -n $RIG_NS_CLI route show $RIG_GW_IP | grep -q 'proto 83'"
 rig_check "kill -9: the journal is left behind" ls "$SX_STATE/t5.journal"
+rig_check "kill -9: the control socket is left behind" test -S "$SX_STATE/t5.sock"
 sx st5 status t5
 rig_check "kill -9: status exits 10 (stale socket)" [ "$SX_RC" = 10 ]
 sx cl cleanup
 rig_check "cleanup exits 0" [ "$SX_RC" = 0 ] || cat "$SX_OUT/cl.err" "$SX_OUT/cl.out" >&2
 rig_check "cleanup reports a replayed journal" grep -q "1 replayed" "$SX_OUT/cl.out"
+rig_check "cleanup removed the dead session's control socket" test ! -e "$SX_STATE/t5.sock"
+rig_check "cleanup reports the removed socket" grep -q "dead sessions removed: 1" "$SX_OUT/cl.out"
 rig_check "cleanup: client namespace exactly as before" sx_same_as "$BEFORE"
 
 echo "$RIG_FAILS failed checks"

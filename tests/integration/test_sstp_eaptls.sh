@@ -23,28 +23,11 @@ sx_setup
 BEFORE=$RIG_DIR/snapshot.before
 sx_snapshot > "$BEFORE"
 
-# The fixture's P2S root certificate expired on 2025-08-23 and SoftEther checks the dates of the CA
-# it trusts: re-issue the same root (same key, same subject) with fresh dates, as an administrator
-# renewing the P2S root would. Client certificates from the fixture's key verify against both.
+# The fixture's P2S root certificate expired on 2025-08-23: the rig renews it (same key, same
+# subject, fresh dates) and issues $AZ/client.{crt,key} for CN=$AZ_USER from it, which the hub
+# accepts; the package's gateway name resolves to the rig's gateway.
+rig_eaptls_azure "$P2S_KEY" "$AZ_USER" "$AZ_HOST" || rig_fatal "could not prepare EAP-TLS"
 AZ=$RIG_DIR/azure
-mkdir -p "$AZ" && chmod 700 "$AZ"
-openssl req -x509 -new -sha256 -days 30 -key "$P2S_KEY" -subj "/CN=VPN CA" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
-    -out "$RIG_PKI/azure-root.crt" 2>/dev/null || rig_fatal "could not renew the P2S root"
-printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-    "extendedKeyUsage=clientAuth" > "$AZ/client.ext"
-openssl req -newkey rsa:2048 -nodes -subj "/CN=$AZ_USER" -keyout "$AZ/client.key" -out "$AZ/client.csr" 2>/dev/null &&
-openssl x509 -req -sha256 -days 30 -in "$AZ/client.csr" -CA "$RIG_PKI/azure-root.crt" -CAkey "$P2S_KEY" \
-    -CAcreateserial -CAserial "$AZ/ca.srl" -extfile "$AZ/client.ext" -out "$AZ/client.crt" 2>/dev/null \
-    || rig_fatal "could not issue the client certificate"
-chmod 600 "$AZ/client.key"
-
-# the hub accepts any certificate from that root with CN=$AZ_USER
-printf '%s\n' "CAAdd pki/azure-root.crt" "UserCreate $AZ_USER /GROUP:none /REALNAME:none /NOTE:none" \
-    "UserSignedSet $AZ_USER /CN:$AZ_USER /SERIAL:none" | rig_vpncmd_batch --hub \
-    || rig_fatal "could not add the certificate user"
-# the package's gateway name points at the rig's gateway inside the client namespace
-printf '%s\t%s\n' "$RIG_GW_IP" "$AZ_HOST" >> "/etc/netns/$RIG_NS_CLI/hosts"
 
 export SSTP_SYSTEM_DIR=$RIG_DIR/profiles
 timeout 60 "$SSTP_BIN" import "$PKG_ZIP" --name azure --cert "$AZ/client.crt" --key "$AZ/client.key" \

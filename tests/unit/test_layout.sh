@@ -2,11 +2,13 @@
 # test_layout.sh - client/ keeps the layout client/layout.txt declares: no source file at the
 # root of client/, every folder declared, no two headers of one name (includes name a header
 # without its folder), no `#include "x.h"` of a folder (or of ppp/, tls/, platform/) the
-# including folder may not use, no include of another folder's private header.
+# including folder may not use, no include of another folder's private header. base/ is below
+# everything: any folder may include its headers, and it includes none but its own.
 # Usage: test_layout.sh [SOURCE_ROOT]   check that tree (default: this checkout)
 #        test_layout.sh --self-test     check this checkout, then show that the check refuses a
 #                                       copy of it with a wrong-way edge, a private header used
-#                                       from outside, and a source file at client/'s root
+#                                       from outside, a source file at client/'s root, and a
+#                                       base/ header that includes one of ppp/
 # Exit 0 = the layout holds, 1 = a violation (each printed on its own line).
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +34,7 @@ check() {
 		dir=${dir##*/}
 		[ -n "${uses[$dir]+x}" ] || { echo "client/$dir/: not declared in client/layout.txt"; bad=1; }
 	done
-	# who owns each header name: a client folder, or ppp, tls, platform
+	# who owns each header name: a client folder, or base, ppp, tls, platform
 	while IFS= read -r f; do
 		h=${f##*/}
 		rest=${f#"$root"/}
@@ -45,7 +47,21 @@ check() {
 			bad=1
 		fi
 		where[$h]=$owner
-	done < <(find "$root/client" "$root/ppp" "$root/tls" "$root/platform" -name '*.h' | sort)
+	done < <(find "$root/client" "$root/base" "$root/ppp" "$root/tls" "$root/platform" -name '*.h' |
+		 sort)
+
+	# base/ includes nothing of the tree but itself
+	while IFS= read -r line; do
+		inc=${line#*\"}
+		inc=${inc%%\"*}
+		owner=${where[${inc##*/}]:-}
+		if [ -n "$owner" ] && [ "$owner" != base ]; then
+			echo "${line%%:*}: includes ${inc##*/} of $owner; base/ includes only itself" |
+				sed "s|^$root/||"
+			bad=1
+		fi
+	done < <(find "$root/base" \( -name '*.c' -o -name '*.h' \) -print0 | sort -z |
+		 xargs -0 grep -HE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"')
 
 	# every quoted include of client/*/: "FILE:LINE", one grep for the whole tree
 	while IFS= read -r line; do
@@ -58,7 +74,7 @@ check() {
 		h=${inc##*/}
 		owner=${where[$h]:-}
 		[ -n "$owner" ] || continue # a generated or a system header
-		[ "$owner" = "$dir" ] && continue
+		[ "$owner" = "$dir" ] || [ "$owner" = base ] && continue
 		if [[ ${uses[$dir]} != *" $owner "* ]]; then
 			printf 'client/%s: includes %s of %s, against the arrow (%s may use:%s)\n' \
 				"$rest" "$h" "$owner" "$dir" "${uses[$dir]% }"
@@ -79,7 +95,7 @@ expect_refused() {
 	shift
 	tmp=$(mktemp -d) || return 1
 	mkdir -p "$tmp/root"
-	cp -r "$ROOT/client" "$ROOT/ppp" "$ROOT/tls" "$ROOT/platform" "$tmp/root/"
+	cp -r "$ROOT/client" "$ROOT/base" "$ROOT/ppp" "$ROOT/tls" "$ROOT/platform" "$tmp/root/"
 	(cd "$tmp/root/client" && eval "$*")
 	if out=$(check "$tmp/root"); then
 		echo "FAIL: the check let through $what"
@@ -104,6 +120,8 @@ if [ "${1:-}" = "--self-test" ]; then
 		"sed -i '0,/^#include \"cli.h\"/s//&\n#include \"session_int.h\"/' cli/cli_help.c" || rc=1
 	expect_refused "a source file at the root of client/" "touch stray.c" || rc=1
 	expect_refused "two headers of one name" "cp ctl/ctl_proto.h pkg/ctl_proto.h" || rc=1
+	expect_refused "base/ including a header of ppp/" \
+		"sed -i '0,/^#define SSTP_BASE_HEX_H/s//&\n#include \"ppp.h\"/' ../base/base_hex.h" || rc=1
 	exit $rc
 fi
 ROOT=${1:-$(cd "$HERE/../.." && pwd)}

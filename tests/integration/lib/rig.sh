@@ -52,6 +52,12 @@
 #   rig_add_cert_user NAME            hub user for EAP-TLS: any certificate from the rig CA with
 #                                     CN=NAME; writes $RIG_PKI/NAME.{crt,key,p12} (p12 password in
 #                                     $RIG_P12_PASS, 3DES so mbedTLS 2.28 reads it)
+#   rig_eaptls_azure KEY USER HOST    EAP-TLS the Azure P2S way (the tests with the fixture package):
+#                                     renew the package's P2S root from its key KEY (same key and
+#                                     subject, fresh dates) as $RIG_PKI/azure-root.crt, issue a client
+#                                     certificate CN=USER from it as $RIG_DIR/azure/client.{crt,key},
+#                                     make the hub trust the root with a signed user USER, and resolve
+#                                     HOST to the gateway in the client namespace
 #   rig_pki_issue NAME server|client CN [SANS]   issue $RIG_PKI/NAME.{crt,key} from the rig CA
 #   rig_pki_ca NAME CN                make another, unrelated CA ($RIG_PKI/NAME.{crt,key})
 #   rig_set_server_cert NAME          make vpnserver present $RIG_PKI/NAME.{crt,key}
@@ -491,6 +497,31 @@ rig_add_cert_user() {
     printf '%s\n' "${ca[@]}" "UserCreate $name /GROUP:none /REALNAME:none /NOTE:none" \
         "UserSignedSet $name /CN:$name /SERIAL:none" | rig_vpncmd_batch --hub || return 1
     touch "$RIG_DIR/.ca-added"
+}
+
+rig_eaptls_azure() {
+    local -; set +e +o pipefail
+    local key=$1 user=$2 host=$3 d=$RIG_DIR/azure
+    mkdir -p "$d" && chmod 700 "$d" || return 1
+    # the fixture's P2S root expired (2025-08-23) and SoftEther checks the dates of a CA it
+    # trusts: the same root, renewed as an administrator would; its old certificates verify too
+    openssl req -x509 -new -sha256 -days 30 -key "$key" -subj "/CN=VPN CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -out "$RIG_PKI/azure-root.crt" 2>/dev/null || { rig_log "could not renew the P2S root"; return 1; }
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+        "extendedKeyUsage=clientAuth" > "$d/client.ext"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$user" -keyout "$d/client.key" -out "$d/client.csr" \
+        2>/dev/null &&
+    openssl x509 -req -sha256 -days 30 -in "$d/client.csr" -CA "$RIG_PKI/azure-root.crt" -CAkey "$key" \
+        -CAcreateserial -CAserial "$d/ca.srl" -extfile "$d/client.ext" -out "$d/client.crt" 2>/dev/null \
+        || { rig_log "could not issue the client certificate"; return 1; }
+    chmod 600 "$d/client.key"
+    # the hub accepts any certificate from that root with CN=$user
+    printf '%s\n' "CAAdd pki/azure-root.crt" "UserCreate $user /GROUP:none /REALNAME:none /NOTE:none" \
+        "UserSignedSet $user /CN:$user /SERIAL:none" | rig_vpncmd_batch --hub \
+        || { rig_log "could not add the certificate user"; return 1; }
+    # the package's gateway name points at the rig's gateway inside the client namespace
+    printf '%s\t%s\n' "$RIG_GW_IP" "$host" >> "/etc/netns/$RIG_NS_CLI/hosts"
 }
 
 rig_set_server_cert() {
