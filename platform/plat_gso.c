@@ -50,7 +50,8 @@ uint16_t plat_csum(const uint8_t *data, size_t len, uint32_t sum)
 	return (uint16_t)acc;
 }
 
-/* IP version and header length (the length fields of a super-packet are not relied on); *l4 gets the transport header's offset. */
+/* IP version and header length (the length fields of a super-packet are not relied on); *l4
+ * gets the transport header's offset. */
 static int ip_hdr(const uint8_t *p, size_t len, bool *v6, size_t *l4)
 {
 	if (len < 20)
