@@ -1,6 +1,6 @@
 /* plat_lib.h - shared libraries loaded at run time: optional dependencies that only some commands
- * need (libcurl for package downloads and HTTP proxies), so that everyday commands do not map
- * them. The library file names per system live in platform/<os>/lib.c. */
+ * need (libcurl for package downloads and HTTP proxies, libzip for package import), so that
+ * everyday commands do not map them. The library file names per system live in platform/<os>/lib.c. */
 #ifndef PLAT_LIB_H
 #define PLAT_LIB_H
 
@@ -8,6 +8,7 @@
 
 enum plat_lib {
 	PLAT_LIB_CURL,
+	PLAT_LIB_ZIP,
 };
 
 /* Opens the library (its usual file names on this system, tried in order). NULL with a sentence

@@ -146,6 +146,12 @@ int plat_net_tun_write(struct plat_net *n, const uint8_t *pkt, size_t len)
 	DISPATCH(n, tun_write, n, pkt, len);
 }
 
+void plat_net_tun_flush(struct plat_net *n)
+{
+	if (n && n->ops && n->ops->tun_flush)
+		n->ops->tun_flush(n);
+}
+
 int plat_net_resolve(struct plat_net *n, const char *host, struct plat_ip *out, size_t max)
 {
 	if (!bad_handle(n) && (!host || !*host || !out || max == 0)) {

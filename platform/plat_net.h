@@ -210,6 +210,9 @@ struct plat_net_ops {
 	int (*tun_read_batch)(struct plat_net *n, struct plat_pkt *pkts, size_t max);
 	/* Write one whole packet: 0, -EAGAIN (TUN queue full: drop or retry), or -errno. */
 	int (*tun_write)(struct plat_net *n, const uint8_t *pkt, size_t len);
+	/* Optional: tun_write may hold packets to coalesce them (TCP segments of one flow, Linux
+	 * offload); this writes what is held. Called after each batch of tun_write. */
+	void (*tun_flush)(struct plat_net *n);
 	/* Resolve a host name (or literal) to up to max addresses, IPv4 first. Returns count or
 	 * -errno (-ENOENT: no such host). */
 	int (*resolve)(struct plat_net *n, const char *host, struct plat_ip *out, size_t max);
@@ -264,6 +267,7 @@ int plat_net_dns_apply(struct plat_net *n, const struct plat_dns_config *cfg,
 int plat_net_undo_all(struct plat_net *n);
 int plat_net_tun_read_batch(struct plat_net *n, struct plat_pkt *pkts, size_t max);
 int plat_net_tun_write(struct plat_net *n, const uint8_t *pkt, size_t len);
+void plat_net_tun_flush(struct plat_net *n);
 int plat_net_resolve(struct plat_net *n, const char *host, struct plat_ip *out, size_t max);
 int plat_net_route_get(struct plat_net *n, const struct plat_ip *dst, struct plat_route_info *out);
 int plat_net_list_addrs(struct plat_net *n, struct plat_addr_info *out, size_t max, size_t *total);

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <zip.h>
 
+#include "pkg_ziplib.h"
 #include "sstp_err.h"
 
 struct zip_ent {
@@ -18,6 +19,7 @@ struct zip_ent {
 };
 
 struct sstp_zip {
+	const struct sstp_ziplib *zl; /* libzip, loaded on first use */
 	zip_t *za;
 	struct zip_ent *ent;
 	size_t n;
@@ -117,7 +119,7 @@ void sstp_zip_close(struct sstp_zip *z)
 		free(z->ent[i].name);
 	free(z->ent);
 	if (z->za)
-		zip_discard(z->za);
+		z->zl->discard(z->za);
 	free(z);
 }
 
@@ -129,8 +131,8 @@ static int check_entry(struct sstp_zip *z, zip_uint64_t i, uint64_t *total, char
 	char norm[SSTP_ZIP_MAX_NAME + 2];
 	const char *why;
 
-	const char *raw = zip_get_name(z->za, i, ZIP_FL_ENC_RAW);
-	if (!raw || zip_stat_index(z->za, i, ZIP_FL_ENC_RAW, &st) != 0) {
+	const char *raw = z->zl->get_name(z->za, i, ZIP_FL_ENC_RAW);
+	if (!raw || z->zl->stat_index(z->za, i, ZIP_FL_ENC_RAW, &st) != 0) {
 		snprintf(err, errlen, "package: cannot read entry %llu of the zip",
 			 (unsigned long long)i);
 		return SSTP_ERR_PROFILE;
@@ -150,7 +152,7 @@ static int check_entry(struct sstp_zip *z, zip_uint64_t i, uint64_t *total, char
 	}
 	zip_uint8_t opsys;
 	zip_uint32_t attr;
-	if (zip_file_get_external_attributes(z->za, i, 0, &opsys, &attr) == 0 &&
+	if (z->zl->file_get_external_attributes(z->za, i, 0, &opsys, &attr) == 0 &&
 	    opsys == ZIP_OPSYS_UNIX) {
 		unsigned type = (attr >> 16) & 0170000u;
 		if (type == 0120000u) {
@@ -220,30 +222,34 @@ int sstp_zip_open_mem(const void *buf, size_t len, const struct sstp_zip_limits 
 		snprintf(err, errlen, "package: not a zip file (too short)");
 		return SSTP_ERR_PROFILE;
 	}
+	const struct sstp_ziplib *zl = sstp_ziplib(err, errlen);
+	if (!zl)
+		return SSTP_ERR_INTERNAL;
 	struct sstp_zip *z = calloc(1, sizeof(*z));
 	if (!z) {
 		snprintf(err, errlen, "out of memory");
 		return SSTP_ERR_INTERNAL;
 	}
+	z->zl = zl;
 	limits_fill(&z->lim, lim);
-	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(buf, len, 0, &ze);
+	z->zl->error_init(&ze);
+	zip_source_t *src = z->zl->source_buffer_create(buf, len, 0, &ze);
 	if (!src) {
-		snprintf(err, errlen, "package: %s", zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+		snprintf(err, errlen, "package: %s", z->zl->error_strerror(&ze));
+		z->zl->error_fini(&ze);
 		free(z);
 		return SSTP_ERR_INTERNAL;
 	}
-	z->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	z->za = z->zl->open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
 	if (!z->za) {
-		snprintf(err, errlen, "package: not a valid zip file (%s)", zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		zip_source_free(src);
+		snprintf(err, errlen, "package: not a valid zip file (%s)", z->zl->error_strerror(&ze));
+		z->zl->error_fini(&ze);
+		z->zl->source_free(src);
 		free(z);
 		return SSTP_ERR_PROFILE;
 	}
-	zip_error_fini(&ze);
-	zip_int64_t n = zip_get_num_entries(z->za, 0);
+	z->zl->error_fini(&ze);
+	zip_int64_t n = z->zl->get_num_entries(z->za, 0);
 	if (n < 0 || (uint64_t)n > z->lim.max_entries) {
 		snprintf(err, errlen, "package: the zip has %lld entries, more than the %zu allowed",
 			 (long long)n, z->lim.max_entries);
@@ -325,20 +331,20 @@ int sstp_zip_read(struct sstp_zip *z, size_t i, size_t max, unsigned char **buf,
 		snprintf(err, errlen, "out of memory");
 		return SSTP_ERR_INTERNAL;
 	}
-	zip_file_t *f = zip_fopen_index(z->za, i, 0);
+	zip_file_t *f = z->zl->fopen_index(z->za, i, 0);
 	if (!f) {
 		snprintf(err, errlen, "package: cannot open zip entry '%.200s': %s", e->name,
-			 zip_strerror(z->za));
+			 z->zl->strerror(z->za));
 		free(b);
 		return SSTP_ERR_PROFILE;
 	}
 	size_t got = 0;
 	int rc = 0;
 	while (got < want + 1) {
-		zip_int64_t r = zip_fread(f, b + got, want + 1 - got);
+		zip_int64_t r = z->zl->fread(f, b + got, want + 1 - got);
 		if (r < 0) {
 			snprintf(err, errlen, "package: zip entry '%.200s' is corrupt: %s", e->name,
-				 zip_error_strerror(zip_file_get_error(f)));
+				 z->zl->error_strerror(z->zl->file_get_error(f)));
 			rc = SSTP_ERR_PROFILE;
 			break;
 		}
@@ -346,7 +352,7 @@ int sstp_zip_read(struct sstp_zip *z, size_t i, size_t max, unsigned char **buf,
 			break;
 		got += (size_t)r;
 	}
-	zip_fclose(f);
+	z->zl->fclose(f);
 	if (!rc && got != want) {
 		snprintf(err, errlen, "package: zip entry '%.200s' %s its declared size of %zu bytes",
 			 e->name, got > want ? "inflates beyond" : "is shorter than", want);

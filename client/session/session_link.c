@@ -682,6 +682,7 @@ static void rx_drive(struct sstp_session *s, uint64_t now)
 			if (sstp_call_input(&s->call, s->rx, (size_t)r, now) != SSTP_PERR_OK)
 				sstp_dbg("SSTP: input refused (previous input not drained)");
 			drain_call(s, now);
+			plat_net_tun_flush(s->net); /* the packets tun_write held to coalesce */
 			continue;
 		}
 		if (r == TLS_WANT_READ) {
@@ -738,6 +739,7 @@ void sess_link_drive(struct sstp_session *s, uint64_t now)
 	}
 	if (s->ppp)
 		ready_check(s, now); /* the IPv6CP grace period may have run out */
+	plat_net_tun_flush(s->net);
 	if (!sess_flush(s))
 		return;
 	for (int k = 0; k < 8 && s->tun_readable && sess_link_wants_tun(s); k++) {

@@ -7,6 +7,8 @@
 
 /* libcurl4 (OpenSSL flavour) first, then the GnuTLS and NSS flavours Debian also ships. */
 static const char *const curl_names[] = {"libcurl.so.4", "libcurl-gnutls.so.4", "libcurl-nss.so.4"};
+/* libzip4 (Debian 12), libzip5 (newer releases keep the same API) */
+static const char *const zip_names[] = {"libzip.so.4", "libzip.so.5"};
 
 void *plat_lib_open(enum plat_lib lib, char *err, size_t errlen)
 {
@@ -14,7 +16,14 @@ void *plat_lib_open(enum plat_lib lib, char *err, size_t errlen)
 	size_t n = sizeof(curl_names) / sizeof(curl_names[0]);
 	const char *why = "";
 
-	if (lib != PLAT_LIB_CURL) {
+	const char *what = "libcurl", *pkg = "libcurl4";
+
+	if (lib == PLAT_LIB_ZIP) {
+		names = zip_names;
+		n = sizeof(zip_names) / sizeof(zip_names[0]);
+		what = "libzip";
+		pkg = "libzip4";
+	} else if (lib != PLAT_LIB_CURL) {
 		snprintf(err, errlen, "unknown library %d", (int)lib);
 		return NULL;
 	}
@@ -25,7 +34,7 @@ void *plat_lib_open(enum plat_lib lib, char *err, size_t errlen)
 		if (i == 0)
 			why = dlerror();
 	}
-	snprintf(err, errlen, "cannot load libcurl (%s): install the libcurl4 package", why ? why : "?");
+	snprintf(err, errlen, "cannot load %s (%s): install the %s package", what, why ? why : "?", pkg);
 	return NULL;
 }
 

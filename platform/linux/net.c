@@ -29,6 +29,10 @@ struct plat_net_linux {
 	struct plat_jfile j;
 	struct plat_jrec active[PLAT_JOURNAL_MAX_RECS]; /* applied, in order */
 	size_t n_active;
+	bool tun_vnet;          /* the TUN carries virtio-net headers (offload) */
+	struct plat_tun_rx tun_rx;
+	struct plat_gro tun_gro;
+	bool tun_gro_on;        /* SSTP_TUN_GRO=0 turns coalescing off */
 };
 
 static struct plat_net_linux *L(struct plat_net *n)
@@ -127,7 +131,11 @@ static int lx_tun_create(struct plat_net *n, const char *want)
 	memcpy(r.ifname, name, sizeof(name));
 	if ((e = jadd(l, &r)) != 0)
 		return fail(n, e, "cannot write the undo journal %s: %s", l->j.path, strerror(-e));
-	fd = plat_tun_open(name);
+	/* SSTP_TUN_OFFLOAD=0: whole packets, one per read (for comparisons) */
+	const char *off = getenv("SSTP_TUN_OFFLOAD");
+	fd = plat_tun_open(name, !(off && strcmp(off, "0") == 0), &l->tun_vnet);
+	const char *gro = getenv("SSTP_TUN_GRO");
+	l->tun_gro_on = l->tun_vnet && !(gro && strcmp(gro, "0") == 0);
 	if (fd < 0) {
 		jdrop(l, r.seq);
 		return fail(n, fd, "creating TUN device %s: %s%s", name, strerror(-fd),
@@ -463,6 +471,8 @@ static int lx_undo_all(struct plat_net *n)
 		close(n->tun_fd);
 		n->tun_fd = -1;
 	}
+	plat_tun_rx_reset(&l->tun_rx);
+	plat_tun_gro_reset(&l->tun_gro);
 	n->dns_used = PLAT_DNS_NONE;
 	if (l->j.fd >= 0 && first == 0 && l->n_active == 0)
 		plat_jfile_close(&l->j, true);
@@ -475,6 +485,8 @@ static int lx_tun_read_batch(struct plat_net *n, struct plat_pkt *pkts, size_t m
 {
 	if (n->tun_fd < 0)
 		return -EBADF;
+	if (L(n)->tun_vnet)
+		return plat_tun_vnet_read_batch(n->tun_fd, &L(n)->tun_rx, pkts, max);
 	return plat_tun_read_batch(n->tun_fd, pkts, max);
 }
 
@@ -482,7 +494,17 @@ static int lx_tun_write(struct plat_net *n, const uint8_t *pkt, size_t len)
 {
 	if (n->tun_fd < 0)
 		return -EBADF;
+	if (L(n)->tun_gro_on)
+		return plat_tun_gro_write(n->tun_fd, &L(n)->tun_gro, pkt, len);
+	if (L(n)->tun_vnet)
+		return plat_tun_vnet_write(n->tun_fd, pkt, len);
 	return plat_tun_write(n->tun_fd, pkt, len);
+}
+
+static void lx_tun_flush(struct plat_net *n)
+{
+	if (n->tun_fd >= 0 && L(n)->tun_gro_on)
+		plat_tun_gro_flush(n->tun_fd, &L(n)->tun_gro);
 }
 
 static int lx_resolve(struct plat_net *n, const char *host, struct plat_ip *out, size_t max)
@@ -621,6 +643,8 @@ static void lx_destroy(struct plat_net *n)
 		lx_undo_all(n);
 	plat_jfile_close(&l->j, false);
 	plat_nl_close(&l->nl);
+	plat_tun_rx_reset(&l->tun_rx);
+	plat_tun_gro_reset(&l->tun_gro);
 	free(l);
 }
 
@@ -638,6 +662,7 @@ static const struct plat_net_ops linux_ops = {
 	.undo_all = lx_undo_all,
 	.tun_read_batch = lx_tun_read_batch,
 	.tun_write = lx_tun_write,
+	.tun_flush = lx_tun_flush,
 	.resolve = lx_resolve,
 	.route_get = lx_route_get,
 	.list_addrs = lx_list_addrs,

@@ -4,6 +4,7 @@
 #ifndef SSTP_PLAT_LINUX_H
 #define SSTP_PLAT_LINUX_H
 
+#include "plat_gso.h"
 #include "plat_journal.h"
 #include "plat_net.h"
 #include "plat_nl.h"
@@ -59,10 +60,26 @@ int plat_write_file_durable(const char *path, const char *data, size_t len, unsi
 /* Pick the first free "sstp%d" name (not an existing link). 0 or -EEXIST. */
 int plat_tun_pick_name(char name[PLAT_NET_IFNAME_MAX]);
 /* Open /dev/net/tun and attach a new IFF_TUN|IFF_NO_PI device called name (non-blocking,
- * close-on-exec). Returns the fd or -errno. */
-int plat_tun_open(const char *name);
+ * close-on-exec); offload: with IFF_VNET_HDR and TSO/checksum offload asked (*vnet says the
+ * header is on). Returns the fd or -errno. */
+int plat_tun_open(const char *name, bool offload, bool *vnet);
 int plat_tun_read_batch(int fd, struct plat_pkt *pkts, size_t max);
 int plat_tun_write(int fd, const uint8_t *pkt, size_t len);
+/* The same on a device opened with offload (*vnet true): every read and write carries a
+ * virtio-net header; super-packets are cut through rx (its buffer is allocated on first use). */
+struct plat_tun_rx {
+	uint8_t *buf;      /* PLAT_VNET_HDR_LEN + PLAT_GSO_MAX bytes */
+	struct plat_gso g; /* the super-packet being cut */
+	bool pending;
+};
+int plat_tun_vnet_read_batch(int fd, struct plat_tun_rx *rx, struct plat_pkt *pkts, size_t max);
+int plat_tun_vnet_write(int fd, const uint8_t *pkt, size_t len);
+/* The same, coalescing TCP segments in gro (its buffer is allocated on first use); what is held
+ * is written by plat_tun_gro_flush. */
+int plat_tun_gro_write(int fd, struct plat_gro *gro, const uint8_t *pkt, size_t len);
+void plat_tun_gro_flush(int fd, struct plat_gro *gro);
+void plat_tun_gro_reset(struct plat_gro *gro);
+void plat_tun_rx_reset(struct plat_tun_rx *rx); /* frees the buffer, drops what is pending */
 
 /* ---- undoing records (undo.c) and DNS (dns.c) ------------------------------------------- */
 

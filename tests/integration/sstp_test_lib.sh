@@ -120,6 +120,18 @@ sx_http() { rig_ns_exec cli curl -sS --fail --max-time 20 "http://$RIG_SVC_IP:$R
 sx_blob_ok() {
     [ "$(sx_http 1M.bin | sha256sum | cut -d' ' -f1)" = "$(cat "$RIG_DIR/www/1M.bin.sha256")" ]
 }
+# sx_upload_ok [MIB]: MIB (4) random MiB sent through the tunnel to a socat listener on the service
+# host arrive intact (sha256): TCP super-packets the TUN hands over are cut by sstp (plat_gso.c)
+sx_upload_ok() {
+    local n=${1:-4} port=5299 src="$RIG_DIR/up.bin" dst="$RIG_DIR/up.rcv"
+    head -c $((n * 1048576)) /dev/urandom > "$src" && rm -f "$dst" || return 1
+    rig_ns_exec svc timeout 60 socat -u "TCP-LISTEN:$port,bind=$RIG_SVC_IP,reuseaddr" "CREATE:$dst" &
+    local lp=$!
+    rig_wait 10 "the upload listener" _rig_listening svc "$port" || { kill "$lp"; return 1; }
+    rig_ns_exec cli timeout 60 socat -u "OPEN:$src" "TCP:$RIG_SVC_IP:$port" || { kill "$lp"; return 1; }
+    wait "$lp" || return 1
+    [ "$(sha256sum < "$src")" = "$(sha256sum < "$dst")" ]
+}
 # sx_wait_state NAME STATE SECS: poll `sstp status NAME --json` until .state is STATE
 sx_wait_state() {
     rig_wait "$3" "session $1 to be $2" _sx_state_is "$1" "$2"

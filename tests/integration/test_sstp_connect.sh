@@ -50,6 +50,7 @@ rig_check "status: crypto binding SHA-256 over the server certificate" \
 rig_check "ping the service host through the tunnel" sx_ping "$RIG_SVC_IP"
 rig_check "HTTP token from the service host" [ "$(sx_http token.txt)" = "$RIG_HTTP_TOKEN" ]
 rig_check "1 MiB over HTTP through the tunnel, sha256 intact" sx_blob_ok
+rig_check "4 MiB uploaded through the tunnel, sha256 intact" sx_upload_ok 4
 sx st2 status t1 --json
 rig_check "status: byte counters moved (more than 1 MiB in)" \
     python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["sessions"][0]["traffic"]; sys.exit(not (t["bytes_in"] > 1048576 and t["bytes_out"] > 0 and t["packets_in"] > 0))' "$SX_OUT/st2.out"
