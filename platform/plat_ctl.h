@@ -23,7 +23,9 @@ int plat_ctl_listen(const char *path);
  * *peer (may be NULL) gets the client's credentials. */
 int plat_ctl_accept(int listen_fd, struct plat_ctl_peer *peer);
 /* Connect to a session's socket, waiting at most timeout_ms. Returns a blocking fd, or
- * -ENOENT (no such socket), -ECONNREFUSED (stale socket: the session is gone), -EACCES, ... */
+ * -ENOENT (no such socket), -ECONNREFUSED (stale socket: the session is gone), -EACCES,
+ * -EPROTO (the endpoint was made by someone we do not trust: on Windows a pipe owned by another
+ * user than SYSTEM, the administrators or the caller; nothing was sent), ... */
 int plat_ctl_connect(const char *path, int timeout_ms);
 /* Send all of buf (blocking fd: waits up to timeout_ms; non-blocking fd: what fits now).
  * Returns the bytes sent or -errno (-ETIMEDOUT). */

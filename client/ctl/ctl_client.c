@@ -32,6 +32,11 @@ int sstp_ctl_request(const char *state_dir, const char *name, uint8_t type, int 
 		snprintf(err, errlen, "%s is not connected", name);
 		return SSTP_ERR_NOT_CONNECTED;
 	}
+	if (fd == -EPROTO) {
+		snprintf(err, errlen, "%s does not belong to sstp: another user made it (nothing was "
+			 "sent to it)", path);
+		return SSTP_EXIT_PERMISSION;
+	}
 	if (fd == -EACCES || fd == -EPERM) {
 		snprintf(err, errlen, "permission denied on %s: run as root or the session's user", path);
 		return SSTP_ERR_PERMISSION;

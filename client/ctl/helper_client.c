@@ -42,6 +42,11 @@ int sstp_helper_conn_open(struct sstp_helper_conn *c, const char *path, int time
 			 "again), or run as root", path, SSTP_HELPER_DEFAULT_GROUP);
 		return SSTP_ERR_PERMISSION;
 	}
+	if (fd == -EPROTO) {
+		snprintf(err, errlen, "%s is not the sstp helper's: it belongs to another user (nothing "
+			 "was sent to it; tell the administrator)", path);
+		return SSTP_EXIT_PERMISSION;
+	}
 	if (fd == -ENOENT || fd == -ECONNREFUSED || fd == -ENOTDIR) {
 		snprintf(err, errlen, "the sstp helper is not running (nothing answers on %s): start "
 			 "it with '%s', or run as root", path, plat_service_start_hint());

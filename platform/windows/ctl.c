@@ -6,6 +6,7 @@
 #include "plat_ctl.h"
 #include "plat_win.h"
 
+#include <aclapi.h>
 #include <errno.h>
 #include <sddl.h>
 #include <stdio.h>
@@ -62,7 +63,7 @@ int plat_win_pipe_name(const char *path, char *out, size_t len)
 	return k < PLAT_WIN_PIPE_MAX ? 0 : -ENAMETOOLONG;
 }
 
-static bool sid_string_ok(const char *s)
+bool plat_win_sid_string_ok(const char *s)
 {
 	if (strncmp(s, "S-1-", 4) != 0)
 		return false;
@@ -76,7 +77,7 @@ int plat_win_pipe_sddl(const char *user_sid, const char *group_sid, char *out, s
 {
 	int n, m;
 
-	if ((user_sid && !sid_string_ok(user_sid)) || (group_sid && !sid_string_ok(group_sid)))
+	if ((user_sid && !plat_win_sid_string_ok(user_sid)) || (group_sid && !plat_win_sid_string_ok(group_sid)))
 		return -EINVAL;
 	/* D:P = protected: nothing is inherited, so only these entries exist. */
 	n = snprintf(out, len, "D:P(A;;GA;;;SY)(A;;GA;;;BA)");
@@ -364,6 +365,70 @@ int plat_ctl_accept(int listen_fd, struct plat_ctl_peer *peer)
 	return fd;
 }
 
+bool plat_win_under_wine(void)
+{
+	HMODULE nt = GetModuleHandleW(L"ntdll.dll");
+
+	return nt && GetProcAddress(nt, "wine_get_version") != NULL;
+}
+
+bool plat_win_pipe_owner_ok(const char *owner_sid, const char *self_sid, const char *self_owner)
+{
+	if (!owner_sid)
+		return false;
+	return strcmp(owner_sid, "S-1-5-18") == 0 || strcmp(owner_sid, "S-1-5-32-544") == 0 ||
+	       (self_sid && strcmp(owner_sid, self_sid) == 0) ||
+	       (self_owner && strcmp(owner_sid, self_owner) == 0);
+}
+
+/* This process's token default owner (what objects it creates are owned by) as a SID string. */
+static int self_default_owner(char *sid, size_t len)
+{
+	HANDLE tok;
+	union {
+		TOKEN_OWNER to;
+		uint8_t raw[256];
+	} u;
+	DWORD n;
+	char *s = NULL;
+	int r = -EIO;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok))
+		return plat_win_errno(GetLastError());
+	if (GetTokenInformation(tok, TokenOwner, &u, sizeof(u), &n) &&
+	    ConvertSidToStringSidA(u.to.Owner, &s)) {
+		r = strlen(s) < len ? 0 : -ENOSPC;
+		if (r == 0)
+			memcpy(sid, s, strlen(s) + 1);
+		LocalFree(s);
+	}
+	CloseHandle(tok);
+	return r;
+}
+
+/* The owner of the pipe h leads to (the process that created it), checked before the first byte
+ * goes out. -EPROTO when it is not one we trust (plat_win_pipe_owner_ok). */
+static int check_server(HANDLE h)
+{
+	PSID owner = NULL;
+	PSECURITY_DESCRIPTOR sd = NULL;
+	char self[192], self_owner[192], *os = NULL;
+	int r;
+
+	if ((r = self_user(self, sizeof(self), NULL)) < 0 ||
+	    (r = self_default_owner(self_owner, sizeof(self_owner))) < 0)
+		return r;
+	if (GetSecurityInfo(h, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, &owner, NULL, NULL,
+			    NULL, &sd) != ERROR_SUCCESS)
+		return -EPROTO; /* unreadable: not a pipe we made (ours grant READ_CONTROL) */
+	r = owner && ConvertSidToStringSidA(owner, &os) &&
+			    plat_win_pipe_owner_ok(os, self, self_owner) ? 0 : -EPROTO;
+	if (os)
+		LocalFree(os);
+	LocalFree(sd);
+	return r;
+}
+
 int plat_ctl_connect(const char *path, int timeout_ms)
 {
 	wchar_t wname[PLAT_WIN_PIPE_MAX];
@@ -387,6 +452,10 @@ int plat_ctl_connect(const char *path, int timeout_ms)
 		if (now >= deadline)
 			return -ETIMEDOUT;
 		WaitNamedPipeW(wname, (DWORD)(deadline - now));
+	}
+	if ((r = check_server(h)) < 0) {
+		CloseHandle(h);
+		return r;
 	}
 	ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (!ev || (fd = plat_wfd_new(PLAT_WFD_PIPE, h, ev, false)) < 0) {

@@ -157,6 +157,41 @@ int plat_win_owner_alive(const struct plat_journal_owner *o)
 
 /* ---- replay -------------------------------------------------------------------------------- */
 
+/* Whether r's interface is an adapter this journal created (a link record of the same name or,
+ * once known, index). */
+static bool own_adapter(const struct plat_journal *j, const struct plat_jrec *r)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		const struct plat_jrec *l = &j->recs[i];
+
+		if (l->type != PLAT_JREC_LINK)
+			continue;
+		if ((l->ifindex && l->ifindex == r->ifindex) ||
+		    (l->ifname[0] && strcmp(l->ifname, r->ifname) == 0))
+			return true;
+	}
+	return false;
+}
+
+static const char *refusal(const struct plat_journal *j, const struct plat_jrec *r)
+{
+	bool host;
+
+	switch (r->type) {
+	case PLAT_JREC_ADDR:
+	case PLAT_JREC_DNS_RESOLVED:
+		return own_adapter(j, r) ? NULL : "names an interface this session did not create";
+	case PLAT_JREC_ROUTE:
+		if (r->proto != PLAT_NET_RTPROT)
+			return "names a route of another protocol than sstp's";
+		host = r->prefix.len == (r->prefix.ip.family == PLAT_AF_INET6 ? 128 : 32);
+		return own_adapter(j, r) || host ? NULL :
+			"names a network route on an interface this session did not create";
+	default:
+		return NULL;
+	}
+}
+
 size_t plat_win_undo_plan(const struct plat_journal *j, struct plat_win_undo_step *steps,
 			  size_t max)
 {
@@ -174,7 +209,8 @@ size_t plat_win_undo_plan(const struct plat_journal *j, struct plat_win_undo_ste
 		case PLAT_JREC_NRPT: a = PLAT_WIN_UNDO_NRPT_DEL; break;
 		default: a = PLAT_WIN_UNDO_SKIP; break; /* resolvconf, resolv.conf: Linux only */
 		}
-		steps[k].action = a;
+		steps[k].why = refusal(j, r);
+		steps[k].action = steps[k].why ? PLAT_WIN_UNDO_REFUSE : a;
 		steps[k++].rec = r;
 	}
 	return k;
@@ -233,6 +269,9 @@ int plat_win_undo_step(const struct plat_win_undo_step *s, char *msg, size_t msg
 			 (unsigned)r->ifindex);
 		return 2;
 	}
+	case PLAT_WIN_UNDO_REFUSE:
+		snprintf(msg, msglen, "record %u %s: refused", (unsigned)r->seq, s->why);
+		return 2;
 	case PLAT_WIN_UNDO_SKIP:
 	default:
 		snprintf(msg, msglen, "record %u cannot come from Windows: left alone", (unsigned)r->seq);

@@ -290,7 +290,7 @@ static int win_undo_all(struct plat_net *n)
 
 	while (w->n_active) {
 		struct plat_jrec *r = &w->active[w->n_active - 1];
-		struct plat_win_undo_step st = { 0, r };
+		struct plat_win_undo_step st = { 0, r, NULL };
 		char msg[256];
 		int e;
 

@@ -93,10 +93,30 @@ int plat_win_wsa_init(void);
  * distinct paths give distinct names. ".../NAME.sock" keeps "NAME.sock" readable at the end.
  * 0 or -ENAMETOOLONG / -EINVAL. */
 int plat_win_pipe_name(const char *path, char *out, size_t len);
+/* Running under Wine (ntdll exports wine_get_version): Wine keeps no owner on pipes and reports
+ * file DACLs from Unix modes, so the read-back checks that rely on them cannot hold there. */
+bool plat_win_under_wine(void);
+/* "S-1-" followed by digits and dashes only (safe to splice into SDDL). */
+bool plat_win_sid_string_ok(const char *s);
 /* The SDDL of a control pipe: protected DACL, full access for SYSTEM and Administrators, read
  * and write for the owner user (SID string, may be NULL) and the configured group (SID string,
  * may be NULL); nobody else, not even Everyone's read. 0 or -ENOSPC / -EINVAL (not a SID). */
 int plat_win_pipe_sddl(const char *user_sid, const char *group_sid, char *out, size_t len);
+/* Whether a client may talk to a control pipe whose owner is owner_sid (SID strings): the
+ * helper's (LocalSystem), an elevated administrator's (BUILTIN\Administrators owns what they
+ * create), or the client's own: its user SID, or its token's default owner (self_owner, which
+ * is what its own pipes get). A pipe another user created under an sstp name (a squatter
+ * waiting for a password) is refused before anything is sent. */
+bool plat_win_pipe_owner_ok(const char *owner_sid, const char *self_sid,
+			    const char *self_owner);
+/* The SDDL of sstp's folders under %ProgramData% (state directory, profiles): a protected DACL
+ * inherited by everything below, full control for SYSTEM and Administrators, read and traverse
+ * for the helper's group (SID string, may be NULL); nobody else may create a file there (no
+ * planted journal or profile). 0 or -ENOSPC / -EINVAL (not a SID). */
+int plat_win_dir_sddl(const char *group_sid, char *out, size_t len);
+/* Whether a folder's DACL is as plat_win_dir_sddl makes it: protected, and no entry grants any
+ * right to write, delete or change permissions to anyone but SYSTEM and Administrators. */
+bool plat_win_dir_dacl_ok(const void *security_descriptor);
 /* Security descriptor for the next pipes plat_ctl_listen creates: the group SID set by
  * plat_ctl_set_access (plat_svc.h) or NULL. */
 const char *plat_win_ctl_group_sid(void);

@@ -155,14 +155,21 @@ enum plat_win_undo_action {
 	PLAT_WIN_UNDO_ADAPTER,       /* remove the Wintun adapter (if it still exists) */
 	PLAT_WIN_UNDO_SKIP,          /* a record Windows cannot have made (resolvconf, file) */
 	PLAT_WIN_UNDO_NRPT_DEL,      /* delete our NRPT rule key and reload the DNS client */
+	PLAT_WIN_UNDO_REFUSE,        /* a record sstp would not have written (see why) */
 };
 
 struct plat_win_undo_step {
 	enum plat_win_undo_action action;
 	const struct plat_jrec *rec;
+	const char *why; /* PLAT_WIN_UNDO_REFUSE: what is wrong with the record */
 };
 
 /* The replay plan of a parsed journal: its live records newest first, each with its action.
+ * A journal read back from disk may have been planted, so the plan is confined to what sstp
+ * makes: addresses and DNS only on an adapter the same journal created (a "link" record, by
+ * name or index), routes only of sstp's protocol and, off that adapter, only host routes (the
+ * pin to the gateway) (the parser already takes only NRPT rules named "sstp-..."); anything
+ * else is REFUSE.
  * Returns the number of steps (at most max). */
 size_t plat_win_undo_plan(const struct plat_journal *j, struct plat_win_undo_step *steps,
 			  size_t max);

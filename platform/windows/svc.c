@@ -1,13 +1,15 @@
 /* svc.c - Windows side of plat_svc.h: groups are SIDs (looked up by name and kept in a small
  * table whose index is the "gid"), the control pipe's DACL gets the configured group, the state
- * directory is a plain directory, there is no sd_notify (the service control manager is told by
- * the service entry point instead), and children whose output is captured through an overlapped
- * pipe the loop can wait on. */
+ * directory a protected DACL (SYSTEM, Administrators, the group's read) checked after it is set,
+ * there is no sd_notify (the service control manager is told by the service entry point
+ * instead), and children whose output is captured through an overlapped pipe the loop can wait
+ * on. */
 #include "plat_proc.h"
 #include "plat_svc.h"
 #include "plat_win.h"
 #include "plat_win_service.h"
 
+#include <aclapi.h>
 #include <errno.h>
 #include <sddl.h>
 #include <stdio.h>
@@ -85,14 +87,88 @@ int plat_ctl_set_access(const char *path, uint32_t gid, unsigned mode)
 	return plat_win_ctl_apply_access(path);
 }
 
+int plat_win_dir_sddl(const char *group_sid, char *out, size_t len)
+{
+	int n;
+
+	if (group_sid && !plat_win_sid_string_ok(group_sid))
+		return -EINVAL;
+	/* 0x1200a9 = FILE_GENERIC_READ | FILE_EXECUTE: list, read, traverse */
+	n = snprintf(out, len, "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)%s%s%s",
+		     group_sid ? "(A;OICI;0x1200a9;;;" : "", group_sid ? group_sid : "",
+		     group_sid ? ")" : "");
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+bool plat_win_dir_dacl_ok(const void *security_descriptor)
+{
+	const DWORD writes = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA |
+			     FILE_WRITE_ATTRIBUTES | FILE_DELETE_CHILD | DELETE | WRITE_DAC |
+			     WRITE_OWNER | GENERIC_WRITE | GENERIC_ALL;
+	PSECURITY_DESCRIPTOR sd = (PSECURITY_DESCRIPTOR)security_descriptor;
+	SECURITY_DESCRIPTOR_CONTROL ctl;
+	BOOL present = FALSE, defaulted = FALSE;
+	PACL acl = NULL;
+	DWORD rev;
+
+	if (!GetSecurityDescriptorControl(sd, &ctl, &rev) || !(ctl & SE_DACL_PROTECTED) ||
+	    !GetSecurityDescriptorDacl(sd, &present, &acl, &defaulted) || !present || !acl)
+		return false; /* a NULL DACL grants everyone everything */
+	for (DWORD i = 0; i < acl->AceCount; i++) {
+		ACCESS_ALLOWED_ACE *ace;
+
+		if (!GetAce(acl, i, (void **)&ace))
+			return false;
+		if (ace->Header.AceType != ACCESS_ALLOWED_ACE_TYPE || !(ace->Mask & writes))
+			continue; /* deny entries and read-only grants are harmless */
+		if (!IsWellKnownSid(&ace->SidStart, WinLocalSystemSid) &&
+		    !IsWellKnownSid(&ace->SidStart, WinBuiltinAdministratorsSid))
+			return false;
+	}
+	return true;
+}
+
+/* sstp's folders under %ProgramData% get plat_win_dir_sddl's DACL (inherited by what is
+ * below), then it is read back: a folder others may write to is never used. */
+static int protect_dir(const wchar_t *w, uint32_t gid)
+{
+	PSECURITY_DESCRIPTOR want = NULL, got = NULL;
+	BOOL present = FALSE, defaulted = FALSE;
+	PACL dacl = NULL;
+	char sddl[256];
+	DWORD e;
+	int r;
+
+	if ((r = plat_win_dir_sddl(gid == UINT32_MAX ? NULL : gid_sid(gid), sddl, sizeof(sddl))) < 0)
+		return r;
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1, &want,
+								   NULL))
+		return plat_win_errno(GetLastError());
+	GetSecurityDescriptorDacl(want, &present, &dacl, &defaulted);
+	e = SetNamedSecurityInfoW((wchar_t *)w, SE_FILE_OBJECT,
+				  DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+				  NULL, NULL, dacl, NULL);
+	LocalFree(want);
+	if (e != ERROR_SUCCESS)
+		return plat_win_errno(e);
+	if (plat_win_under_wine())
+		return 0; /* Wine reports file DACLs from Unix modes: nothing to read back */
+	e = GetNamedSecurityInfoW(w, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, NULL,
+				  NULL, &got);
+	if (e != ERROR_SUCCESS)
+		return plat_win_errno(e);
+	r = plat_win_dir_dacl_ok(got) ? 0 : -EPERM;
+	LocalFree(got);
+	return r;
+}
+
 int plat_svc_prepare_dir(const char *path, uint32_t gid, unsigned mode)
 {
 	wchar_t w[MAX_PATH];
 	DWORD a;
 	int r;
 
-	(void)gid;
-	(void)mode;
+	(void)mode; /* the DACL replaces the mode */
 	if ((r = plat_win_widen(path, w, MAX_PATH)) < 0)
 		return r;
 	if (!CreateDirectoryW(w, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
@@ -104,7 +180,7 @@ int plat_svc_prepare_dir(const char *path, uint32_t gid, unsigned mode)
 		return -ENOTDIR;
 	if (a & FILE_ATTRIBUTE_REPARSE_POINT)
 		return -ELOOP; /* never through a link */
-	return 0;
+	return protect_dir(w, gid);
 }
 
 int plat_svc_notify(const char *state)

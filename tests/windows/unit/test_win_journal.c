@@ -171,6 +171,49 @@ static void test_plan(void **state)
 	assert_int_equal(st[1].rec->seq, 5);
 }
 
+/* A planted journal (any file in the state directory can be read back) changes only what sstp
+ * makes: the uplink's default route, an address on the uplink, its DNS, a route of another
+ * protocol and a network route on another adapter are refused; the gateway pin (a host route) and the session's
+ * own adapter are replayed. */
+static void test_plan_confined(void **state)
+{
+	static const char text[] =
+		"sstp-journal 1\n"
+		"owner 4242 13300000000000 -\n"
+		"+ 1 link sstp-a 0\n"
+		"+ 2 route 0.0.0.0/0 192.168.1.1 Ethernet 4 50 254 83\n"
+		"+ 3 addr Ethernet 4 192.168.1.50/24 -\n"
+		"+ 4 dns-resolved Ethernet 4\n"
+		"+ 5 route 10.1.0.0/16 - sstp-a 17 50 254 3\n"
+		"+ 6 route 2001:db8::7/128 fe80::1 Ethernet 4 50 254 83\n"
+		"+ 7 route 10.1.0.0/16 - sstp-b 23 50 254 83\n"
+		"+ 8 addr sstp-a 17 10.0.0.2/32 -\n"
+		"+ 9 nrpt sstp-corp\n";
+	static const enum plat_win_undo_action want[] = {
+		PLAT_WIN_UNDO_NRPT_DEL, PLAT_WIN_UNDO_ADDR_DEL, PLAT_WIN_UNDO_REFUSE,
+		PLAT_WIN_UNDO_ROUTE_DEL, PLAT_WIN_UNDO_REFUSE,  PLAT_WIN_UNDO_REFUSE,
+		PLAT_WIN_UNDO_REFUSE,   PLAT_WIN_UNDO_REFUSE,   PLAT_WIN_UNDO_ADAPTER,
+	};
+	struct plat_win_undo_step st[16];
+	char err[128], msg[256];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(plat_journal_parse(text, sizeof(text) - 1, &J, err, sizeof(err)), 0);
+	n = plat_win_undo_plan(&J, st, 16);
+	assert_int_equal(n, 9);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(st[i].rec->seq, 9 - i);
+		assert_int_equal(st[i].action, want[i]);
+	}
+	/* a refusal changes nothing and says why */
+	assert_int_equal(plat_win_undo_step(&st[7], msg, sizeof(msg)), 2);
+	assert_non_null(strstr(msg, "record 2 names a network route on an interface this session "
+				    "did not create: refused"));
+	assert_int_equal(plat_win_undo_step(&st[4], msg, sizeof(msg)), 2);
+	assert_non_null(strstr(msg, "record 5 names a route of another protocol than sstp's"));
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "wb");
@@ -257,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_file_round_trip),
 		cmocka_unit_test(test_owner_dead),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_confined),
 		cmocka_unit_test(test_cleanup_stale),
 		cmocka_unit_test(test_open_busy),
 	};

@@ -217,6 +217,68 @@ static void test_pipe_dacl(void **state)
 	assert_int_equal(plat_win_pipe_sddl(user, group, sddl, 20), -ENOSPC);
 }
 
+/* Clients talk only to pipes SYSTEM, the administrators or they themselves created (their user
+ * SID, or their token's default owner, which is what Wine gives every object). */
+static void test_pipe_owner(void **state)
+{
+	const char *me = "S-1-5-21-1004336348-1177238915-682003330-1001";
+	const char *other = "S-1-5-21-1004336348-1177238915-682003330-1002";
+
+	(void)state;
+	assert_true(plat_win_pipe_owner_ok("S-1-5-18", me, me));     /* the helper service */
+	assert_true(plat_win_pipe_owner_ok("S-1-5-32-544", me, me)); /* an elevated administrator */
+	assert_true(plat_win_pipe_owner_ok(me, me, NULL));           /* my own session */
+	assert_true(plat_win_pipe_owner_ok("S-1-5-21-1-2-3-513", me, "S-1-5-21-1-2-3-513"));
+	assert_false(plat_win_pipe_owner_ok(other, me, me));         /* a squatter */
+	assert_false(plat_win_pipe_owner_ok("S-1-1-0", me, me));
+	assert_false(plat_win_pipe_owner_ok("S-1-5-18x", me, me));
+	assert_false(plat_win_pipe_owner_ok(NULL, me, me));
+	assert_false(plat_win_pipe_owner_ok(other, NULL, NULL));
+}
+
+/* sstp's folders: protected, inherited, SYSTEM and Administrators in full, the group reads;
+ * the check refuses a DACL that lets anyone else write, an unprotected one and a NULL DACL. */
+static void test_dir_dacl(void **state)
+{
+	const char *group = "S-1-5-21-1004336348-1177238915-682003330-1010";
+	char sddl[256];
+	PSECURITY_DESCRIPTOR sd = NULL;
+	BOOL present = FALSE, defaulted = FALSE;
+	PACL acl = NULL;
+	ACCESS_ALLOWED_ACE *ace;
+	static const char *bad[] = {
+		"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x2;;;BU)",    /* Users may create files */
+		"D:P(A;OICI;FA;;;SY)(A;OICI;GW;;;S-1-5-21-1-2-3-1001)",  /* a user may write */
+		"D:(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)",                      /* inherits from above */
+		"D:P(A;OICI;FA;;;SY)(A;OICI;WD;;;AU)",                     /* may change the DACL */
+		"D:NO_ACCESS_CONTROL",                                     /* NULL DACL */
+	};
+
+	(void)state;
+	assert_int_equal(plat_win_dir_sddl(group, sddl, sizeof(sddl)), 0);
+	assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1, &sd,
+									   NULL));
+	assert_true(plat_win_dir_dacl_ok(sd));
+	assert_true(GetSecurityDescriptorDacl(sd, &present, &acl, &defaulted));
+	assert_int_equal(acl->AceCount, 3);
+	ace = find_ace(acl, group);
+	assert_non_null(ace);
+	assert_true(ace->Header.AceFlags & OBJECT_INHERIT_ACE);
+	assert_true(ace->Header.AceFlags & CONTAINER_INHERIT_ACE);
+	assert_false(ace->Mask & (FILE_WRITE_DATA | FILE_APPEND_DATA | DELETE | WRITE_DAC));
+	LocalFree(sd);
+	assert_int_equal(plat_win_dir_sddl(NULL, sddl, sizeof(sddl)), 0);
+	assert_string_equal(sddl, "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)");
+	assert_int_equal(plat_win_dir_sddl("BU", sddl, sizeof(sddl)), -EINVAL);
+	assert_int_equal(plat_win_dir_sddl(group, sddl, 40), -ENOSPC);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_true(ConvertStringSecurityDescriptorToSecurityDescriptorA(
+			bad[i], SDDL_REVISION_1, &sd, NULL));
+		assert_false(plat_win_dir_dacl_ok(sd));
+		LocalFree(sd);
+	}
+}
+
 /* Quote argv, parse it back with Windows' own parser and compare. */
 static void round_trip(const char *const argv[])
 {
@@ -282,6 +344,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr_row),   cmocka_unit_test(test_route_row),
 		cmocka_unit_test(test_dns_lists),  cmocka_unit_test(test_pipe_name),
+		cmocka_unit_test(test_pipe_owner),
+		cmocka_unit_test(test_dir_dacl),
 		cmocka_unit_test(test_pipe_dacl),  cmocka_unit_test(test_quote_argv),
 		cmocka_unit_test(test_errors),
 	};
