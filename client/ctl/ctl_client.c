@@ -35,7 +35,7 @@ int sstp_ctl_request(const char *state_dir, const char *name, uint8_t type, int 
 	if (fd == -EPROTO) {
 		snprintf(err, errlen, "%s does not belong to sstp: another user made it (nothing was "
 			 "sent to it)", path);
-		return SSTP_EXIT_PERMISSION;
+		return SSTP_ERR_PERMISSION;
 	}
 	if (fd == -EACCES || fd == -EPERM) {
 		snprintf(err, errlen, "permission denied on %s: run as root or the session's user", path);

@@ -45,7 +45,7 @@ int sstp_helper_conn_open(struct sstp_helper_conn *c, const char *path, int time
 	if (fd == -EPROTO) {
 		snprintf(err, errlen, "%s is not the sstp helper's: it belongs to another user (nothing "
 			 "was sent to it; tell the administrator)", path);
-		return SSTP_EXIT_PERMISSION;
+		return SSTP_ERR_PERMISSION;
 	}
 	if (fd == -ENOENT || fd == -ECONNREFUSED || fd == -ENOTDIR) {
 		snprintf(err, errlen, "the sstp helper is not running (nothing answers on %s): start "
