@@ -190,12 +190,21 @@ void sess_fail(struct sstp_session *s, int code, const char *fmt, ...)
 	}
 }
 
+static bool retryable(int code);
+
 void sstp_session_stop(struct sstp_session *s, int code, const char *why)
 {
 	if (s->stopping && s->stop_requested)
 		return;
 	if (s->stopping) { /* already tearing down after a failure: make it final */
 		s->stop_requested = true;
+		/* a failure this session would have retried was not its end: the user's disconnect
+		 * is, and it went as asked */
+		if (code == 0 && retryable(s->exit_code) &&
+		    ((s->ever_up && s->cfg.reconnect) || (!s->ever_up && s->cfg.wait))) {
+			s->exit_code = 0;
+			snprintf(s->err, sizeof(s->err), "%s", why ? why : "disconnected");
+		}
 		return;
 	}
 	s->stop_requested = true;

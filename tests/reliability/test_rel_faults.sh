@@ -59,7 +59,8 @@ rig_check "DNS applied" dns_applied
 # Kinds, in turn: the gateway resets the TCP connection; the gateway process crashes (kill -9) and
 # is back 3 s later; the client's own socket is aborted (ECONNABORTED); the gateway shuts down
 # cleanly (SIGTERM) and is back 3 s later. Every fourth drop is followed by a 3 s link flap, which
-# must not need a reconnect at all (TCP rides it out) but must leave traffic working.
+# must leave traffic working and cost at most one reconnect (the path monitor probes the server
+# when the link goes down; the probe's 2.5 s are shorter than the flap).
 KINDS=(rst gwkill cabort gwterm)
 DROPS=${REL_DROPS:-3}
 SURVIVED=0
@@ -93,7 +94,12 @@ for (( d = 1; d <= DROPS; d++ )); do
         t0=$(sx_ms)
         rig_check "link flap after drop $d: traffic flows again" rel_traffic_ok &&
             echo "   link flap: traffic after $(( $(sx_ms) - t0 )) ms"
-        rig_check "link flap: no reconnect was needed" [ "$(rel_status_field lf 'j["reconnects"]')" = "$N" ]
+        # the path monitor sees the link go down and probes the server; a flap longer than the
+        # probe (2.5 s) may cost one reconnect (TUN, routes and DNS stay), never more
+        R=$(rel_status_field lf 'j["reconnects"]')
+        rig_check "link flap: at most one reconnect ($N -> $R)" [ "$R" -le $((N + 1)) ]
+        echo "   link flap: reconnects $N -> $R"
+        rig_check "link flap: tunnel connected" [ "$(rel_status_field lf 'j["state"]')" = connected ]
         rig_check "link flap: route still there" route_applied
     fi
 done
