@@ -22,6 +22,7 @@ enum opt_id {
 	O_FULL_TUNNEL, O_KILL_SWITCH, O_DNS, O_DNS_DOMAIN, O_NO_DNS, O_ROUTE_CONFLICT, O_IDENTITY, O_TLS_CERT,
 	O_NO_IPV6, O_MTU, O_RECONNECT, O_NO_RECONNECT, O_BACKGROUND, O_WAIT, O_TIMEOUT, O_CHECK,
 	O_NAME, O_IFNAME, O_SCRIPT, O_UP, O_DOWN, O_ALL, O_PROBE, O_JUNIT, O_FORCE, O_CN, O_OUT, O_ROOT, O_BITS, O_DAYS,
+	O_RUN_AS,
 };
 
 #define C(x) (1u << SSTP_CMD_##x)
@@ -59,6 +60,7 @@ static const struct opt opts[] = {
 	{ "password-stdin", 0, 0, O_PW_STDIN, CONN | C(CERT) },
 	{ "password-file", 0, 1, O_PW_FILE, CONN | C(CERT) },
 	{ "proxy", 0, 1, O_PROXY, CONN },
+	{ "run-as", 0, 1, O_RUN_AS, C(CONNECT) },
 	{ "proxy-user", 0, 1, O_PROXY_USER, CONN },
 	{ "proxy-password-file", 0, 1, O_PROXY_PW_FILE, CONN },
 	{ "sni", 0, 1, O_SNI, CONN },
@@ -329,6 +331,7 @@ static int apply_proxy(struct sstp_cli *cli, const struct opt *o, const char *ar
 		c->proxy_user = arg;
 		break;
 	case O_PROXY_PW_FILE: c->proxy_password_file = arg; break;
+	case O_RUN_AS: c->run_as = arg; break;
 	case O_SNI:
 		if (!sstp_host_ok(arg, strlen(arg)))
 			return fail(err, errlen, cmd, "--sni needs a host name, not '%s'", arg);

@@ -67,6 +67,7 @@ struct sstp_connect_opts {
 	const char *proxy;
 	const char *proxy_user;         /* --proxy-user (else the proxy URL's user) */
 	const char *proxy_password_file;
+	const char *run_as;             /* --run-as USER: the session unprivileged (cli_privsep.h) */
 	const char *sni;
 	const char *auth;               /* --auth LIST: mschapv2,pap,eap-tls,eap-mschapv2 */
 	const char *routes[SSTP_CLI_MAX_LIST];

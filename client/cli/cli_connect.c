@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli_check.h"
+#include "cli_privsep.h"
 #include "cli_setup.h"
 #include "ctl_client.h"
 #include "ctl_status.h"
@@ -170,6 +171,15 @@ static int hook_child(void *ctx, struct sstp_session *s, int pid, int code)
 	return -1;
 }
 
+/* --run-as: the control socket exists, nothing was sent: give up root. */
+static int hook_started(void *ctx, struct sstp_session *s)
+{
+	struct conn_ctx *x = ctx;
+
+	(void)s;
+	return x->cli->conn.run_as ? sstp_privsep_lockdown(x->cli->conn.run_as) : 0;
+}
+
 static void net_log(void *ctx, int level, const char *msg)
 {
 	(void)ctx;
@@ -321,8 +331,7 @@ int sstp_cmd_connect(struct sstp_cli *cli)
 		}
 	}
 	/* after the fork of --background: a PKCS#11 module does not survive one */
-	code = sstp_conn_setup_keystore(&su, err, sizeof(err));
-	if (code) {
+	if (!cli->conn.run_as && (code = sstp_conn_setup_keystore(&su, err, sizeof(err)))) {
 		sstp_err("%s", err);
 		goto out;
 	}
@@ -331,6 +340,22 @@ int sstp_cmd_connect(struct sstp_cli *cli)
 		sstp_err("%s", err);
 		goto out;
 	}
+	if (cli->conn.run_as) { /* the parent serves the network changes until the child ends */
+		int r = sstp_privsep_split(&su, cli->conn.run_as, &net, &code, err, sizeof(err));
+
+		if (r != 0) {
+			if (r < 0)
+				sstp_err("%s", err);
+			if (x.report_fd >= 0)
+				close(x.report_fd); /* the child reports */
+			x.report_fd = -1;
+			goto out;
+		}
+		if ((code = sstp_conn_setup_keystore(&su, err, sizeof(err)))) {
+			sstp_err("%s", err);
+			goto out;
+		}
+	}
 	if (!su.cfg.no_routes)
 		warn_overlaps(&su.profile, net);
 	memset(&hooks, 0, sizeof(hooks));
@@ -338,6 +363,7 @@ int sstp_cmd_connect(struct sstp_cli *cli)
 	hooks.up = hook_up;
 	hooks.retry = hook_retry;
 	hooks.child_exit = hook_child;
+	hooks.started = hook_started;
 	s = sstp_session_new(&su.cfg, net, &hooks, err, sizeof(err));
 	if (!s) {
 		sstp_err("%s", err);

@@ -76,6 +76,8 @@ static const char connect_opts[] =
 	"  --no-ipv6                 do not negotiate IPv6\n"
 	"  --mtu N                   tunnel MTU (576-4087)\n"
 	"  -i, --interface NAME      TUN device name (default sstpN)\n"
+	"  --run-as USER             (root) run TLS, SSTP, PPP and EAP as USER, without privileges;\n"
+	"                            root keeps only the TUN, addresses, routes and DNS\n"
 	"  --reconnect, --no-reconnect   reconnect after a drop (default: on with --background)\n"
 	"  --wait                    retry failed attempts until --timeout instead of failing\n"
 	"  -t, --timeout S           give up connecting after S seconds (exit 3)\n"

@@ -104,10 +104,21 @@ int helper_sess_start(struct sstp_helper *h, const struct sstp_helper_req *req, 
 		snprintf(msg, msglen, "the helper already runs %d sessions", HELPER_MAX_SESSIONS);
 		return -SSTP_EXIT_ERROR;
 	}
-	if (sstp_helper_child_argv(req, h->cfg.session_exe, h->cfg.state_dir, argv,
-				   SSTP_HELPER_ARGV_MAX) < 0) {
+	char uid[16];
+	int argc = sstp_helper_child_argv(req, h->cfg.session_exe, h->cfg.state_dir, argv,
+					  SSTP_HELPER_ARGV_MAX - 2);
+
+	if (argc < 0) {
 		snprintf(msg, msglen, "internal error building the session command line");
 		return -SSTP_EXIT_ERROR;
+	}
+	/* a user's own profile: the session parses the server's bytes as that user, root keeps
+	 * only the network changes (cli_privsep.h) */
+	if (req->profile_path && owner != 0) {
+		snprintf(uid, sizeof(uid), "%u", (unsigned)owner);
+		argv[argc++] = (char *)"--run-as";
+		argv[argc++] = uid;
+		argv[argc] = NULL;
 	}
 	if (req->has_password) {
 		/* the password goes to the child's stdin (--password-stdin), as one line */

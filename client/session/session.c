@@ -441,6 +441,8 @@ int sstp_session_run(struct sstp_session *s)
 	if ((r = sess_ctl_open(s)) != 0)
 		return r;
 	sess_wake_open(s);
+	if (s->hooks.started && (r = s->hooks.started(s->hooks.ctx, s)) != 0)
+		return r;
 	sess_script_pre_init(s);
 	s->start_ms = plat_now_ms();
 	start_attempt(s, s->start_ms);

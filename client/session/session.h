@@ -94,6 +94,10 @@ struct sstp_session_hooks {
 	int (*child_exit)(void *ctx, struct sstp_session *s, int pid, int code);
 	/* An attempt failed and the next one starts in delay_ms. */
 	void (*retry)(void *ctx, struct sstp_session *s, int code, const char *msg, uint32_t delay_ms);
+	/* The control socket exists and nothing was sent yet (may be NULL): the last point for
+	 * privileges the session needs only to start (privilege separation drops them here).
+	 * Return 0 to go on, or an exit code to end the session with. */
+	int (*started)(void *ctx, struct sstp_session *s);
 };
 
 /* Create a session on an opened network handle (plat_net_open_system or the fake), which the

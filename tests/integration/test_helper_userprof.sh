@@ -89,6 +89,16 @@ rig_check "alice: status says connected" [ "$(sx_json "$SX_OUT/st.out" 'j["state
 rig_check "alice: authenticated with EAP-TLS" [ "$(sx_json "$SX_OUT/st.out" 'j["auth"]')" = EAP-TLS ]
 rig_check "alice: ping the service host through the tunnel" sx_ping "$RIG_SVC_IP"
 rig_check "alice: HTTP token from the service host" [ "$(sx_http token.txt)" = "$RIG_HTTP_TOKEN" ]
+# privilege separation (issue 17): the process holding the TLS socket to the gateway is alice's,
+# with no capabilities and no_new_privs; root keeps only the network changes
+TPID=$(rig_ns_exec cli ss -tnpH state established "dst $RIG_GW_IP" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)
+rig_check "the process holding the TLS socket is found (pid ${TPID:-none})" [ -n "$TPID" ]
+pst() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$TPID/status" 2>/dev/null | tr -s ' \t' ' '; }
+AU=$(id -u "$ALICE")
+rig_check "it runs as alice (Uid: $(pst Uid))" [ "$(pst Uid)" = "$AU $AU $AU $AU" ]
+rig_check "it has no capabilities (CapEff: $(pst CapEff))" [ "$(pst CapEff)" = 0000000000000000 ]
+rig_check "it cannot regain any (CapPrm: $(pst CapPrm))" [ "$(pst CapPrm)" = 0000000000000000 ]
+rig_check "it runs with no_new_privs (NoNewPrivs: $(pst NoNewPrivs))" [ "$(pst NoNewPrivs)" = 1 ]
 UDIR=$(ls -d "$SX_STATE"/user-*-corp 2>/dev/null | head -1)
 rig_check "the helper's copy is in a root-only 0700 directory" \
     [ -n "$UDIR" ] && [ "$(stat -c '%U %a' "$UDIR")" = "root 700" ]
@@ -106,6 +116,8 @@ as "$ALICE" "$AH" dc disconnect corp
 expect dc 0
 rig_check "the helper's copy is removed when the session ends" sh -c "! ls -d '$SX_STATE'/user-*-corp 2>/dev/null | grep -q ."
 rig_check "client namespace as before" sx_same_as "$BEFORE"
+rig_check "no process of alice is left" rig_wait 10 "alice's processes to end" sh -c "! pgrep -u '$ALICE' >/dev/null"
+rig_check "no journal or control socket of corp is left" sh -c "[ -z \"\$(find '$SX_STATE' -name '*corp*' 2>/dev/null)\" ]"
 
 # 3. carol is not in group sstp
 as "$CAROL" "$AH" c-conn connect corp --timeout 30
