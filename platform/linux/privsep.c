@@ -36,6 +36,9 @@ int plat_privsep_fork(int *sock, int *pid)
 	close(sp[1]);
 	*sock = sp[0];
 	*pid = (int)p;
+	/* The TUN this side creates goes to the child, whose broker backend moves whole packets:
+	 * no virtio-net header, no offload (net.c reads this when it opens the TUN). */
+	setenv("SSTP_TUN_OFFLOAD", "0", 1);
 	return 1;
 }
 
