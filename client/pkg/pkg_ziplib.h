@@ -10,7 +10,7 @@
 #include <zip.h>
 
 struct sstp_ziplib {
-	int (*discard)(zip_t *za);
+	void (*discard)(zip_t *za);
 	void (*error_fini)(zip_error_t *ze);
 	void (*error_init)(zip_error_t *ze);
 	const char *(*error_strerror)(zip_error_t *ze);
