@@ -221,7 +221,8 @@ static void test_lists(void **state)
 	struct plat_ip servers[3] = { ip("10.1.0.4"), ip("fd00::53"), ip("10.1.0.5") };
 	const char *domains[] = { "corp.example", ".VNET.internal", "Corp.Example.", "x.y" };
 	const char *bad[] = { "ok.example", "bad..example" };
-	struct plat_dns_config c = { servers, 3, domains, 4, false, PLAT_DNS_NONE };
+	struct plat_dns_config c = { .servers = servers, .n_servers = 3, .domains = domains,
+				      .n_domains = 4, .full_tunnel = false, .force = PLAT_DNS_NONE };
 	static const wchar_t want[] = L".corp.example\0corp.example\0.VNET.internal\0VNET.internal\0.x.y\0x.y\0";
 	wchar_t names[PLAT_WIN_NRPT_NAMES_MAX];
 	char out[256], rule[PLAT_JOURNAL_RULE_MAX];
@@ -253,7 +254,8 @@ static void test_write_one(void **state)
 {
 	struct plat_ip servers[1] = { ip("10.20.0.4") };
 	const char *domains[] = { "corp.example.com" };
-	struct plat_dns_config c = { servers, 1, domains, 1, false, PLAT_DNS_NONE };
+	struct plat_dns_config c = { .servers = servers, .n_servers = 1, .domains = domains,
+				      .n_domains = 1, .full_tunnel = false, .force = PLAT_DNS_NONE };
 	static const wchar_t name[] = L".corp.example.com\0corp.example.com\0";
 	char names[256];
 
@@ -277,7 +279,8 @@ static void test_write_several(void **state)
 {
 	struct plat_ip servers[3] = { ip("10.1.0.4"), ip("2001:db8:53::1"), ip("10.1.0.5") };
 	const char *domains[] = { "vnet.internal", ".corp.example", "VNET.Internal." };
-	struct plat_dns_config c = { servers, 3, domains, 3, false, PLAT_DNS_NONE };
+	struct plat_dns_config c = { .servers = servers, .n_servers = 3, .domains = domains,
+				      .n_domains = 3, .full_tunnel = false, .force = PLAT_DNS_NONE };
 	static const wchar_t name[] = L".vnet.internal\0vnet.internal\0.corp.example\0corp.example\0";
 	char p[512], names[256];
 	HKEY k;
@@ -342,7 +345,8 @@ static void test_apply_journal_first(void **state)
 	struct plat_ip servers[2] = { ip("10.3.0.10"), ip("fd00:3::10") };
 	const char *domains[] = { "a.example", "b.example" };
 	const char *bad[] = { "a.example", "b..example" };
-	struct plat_dns_config c = { servers, 2, domains, 2, false, PLAT_DNS_NONE };
+	struct plat_dns_config c = { .servers = servers, .n_servers = 2, .domains = domains,
+				      .n_domains = 2, .full_tunnel = false, .force = PLAT_DNS_NONE };
 	struct jlog l;
 	struct plat_win_nrpt_journal jr = { jl_add, jl_drop, &l };
 	struct plat_win_jfile jf;
@@ -409,7 +413,8 @@ static void test_undo(void **state)
 {
 	struct plat_ip servers[1] = { ip("10.20.0.4") };
 	const char *domains[] = { "corp.example.com" };
-	struct plat_dns_config c = { servers, 1, domains, 1, false, PLAT_DNS_NONE };
+	struct plat_dns_config c = { .servers = servers, .n_servers = 1, .domains = domains,
+				      .n_domains = 1, .full_tunnel = false, .force = PLAT_DNS_NONE };
 	static const char text[] = "sstp-journal 1\nowner 4242 1 -\n+ 1 link sstp-a 0\n"
 				   "+ 2 nrpt sstp-nrpt1\n";
 	struct plat_win_undo_step st[4];
@@ -449,7 +454,8 @@ static void test_replay(void **state)
 {
 	struct plat_ip servers[1] = { ip("10.9.0.2") };
 	const char *domains[] = { "dead.example" };
-	struct plat_dns_config c = { servers, 1, domains, 1, false, PLAT_DNS_NONE };
+	struct plat_dns_config c = { .servers = servers, .n_servers = 1, .domains = domains,
+				      .n_domains = 1, .full_tunnel = false, .force = PLAT_DNS_NONE };
 	struct plat_net_config cfg;
 	struct plat_cleanup_report rep;
 	struct plat_journal_owner me;

@@ -110,7 +110,8 @@ static void test_dns_lists(void **state)
 	struct plat_ip servers[3] = { ip("10.1.0.4"), ip("fd00::53"), ip("10.1.0.5") };
 	const char *domains[] = { "corp.example", "vnet.internal" };
 	const char *bad[] = { "a.example,b.example" };
-	struct plat_dns_config c = { servers, 3, domains, 2, false, PLAT_DNS_NONE };
+	struct plat_dns_config c = { .servers = servers, .n_servers = 3, .domains = domains,
+				      .n_domains = 2, .full_tunnel = false, .force = PLAT_DNS_NONE };
 	char out[128], tiny[8];
 
 	(void)state;
