@@ -262,6 +262,8 @@ int plat_net_route_add(struct plat_net *n, const struct plat_prefix *dst);
  * route that must beat an equal one of another interface a lower metric. */
 int plat_net_route_add_metric(struct plat_net *n, const struct plat_prefix *dst, uint32_t metric);
 int plat_net_kill_switch(struct plat_net *n, const struct plat_ip *gateway, uint16_t port);
+/* Why this OS has no kill switch (a sentence after "--kill-switch "), NULL where it has one. */
+const char *plat_net_kill_switch_missing(void);
 int plat_net_dns_apply(struct plat_net *n, const struct plat_dns_config *cfg,
 		       enum plat_dns_backend *used);
 int plat_net_undo_all(struct plat_net *n);

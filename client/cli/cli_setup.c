@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "cli_secret.h"
+#include "plat_net.h"
 #include "sstp_proxy.h"
 #include "cli_exit.h"
 #include "exit_codes.h"
@@ -181,20 +182,15 @@ static int kill_switch_check(const struct sstp_session_cfg *cfg, bool from_cli, 
 			     size_t errlen)
 {
 	const char *what = from_cli ? "--kill-switch" : "the profile's kill-switch = true";
-	const char *why = NULL;
+	const char *why = plat_net_kill_switch_missing();
 
-#ifdef _WIN32
-	(void)cfg;
-	why = "is not available on Windows yet (it is an nftables table on Linux)";
-#else
-	if (!cfg->full_tunnel || cfg->no_routes)
+	if (!why && (!cfg->full_tunnel || cfg->no_routes))
 		why = "needs a full tunnel (--full-tunnel or full-tunnel = true): with split routes "
 		      "the other traffic is meant to go outside the tunnel";
-	else if (cfg->proxy)
+	if (!why && cfg->proxy)
 		why = "cannot be used with a proxy (only the gateway's own address gets through)";
-	else if (cfg->script)
+	if (!why && cfg->script)
 		why = "cannot be used with --script (the script, not sstp, sets the routes up)";
-#endif
 	if (!why)
 		return 0;
 	snprintf(err, errlen, "%s %s", what, why);

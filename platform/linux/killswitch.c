@@ -129,3 +129,8 @@ int plat_ks_undo(const struct plat_jrec *r, char *msg, size_t msglen)
 	}
 	return PLAT_UNDO_DONE;
 }
+
+const char *plat_net_kill_switch_missing(void)
+{
+	return NULL; /* nftables */
+}

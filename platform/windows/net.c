@@ -448,3 +448,8 @@ int plat_net_open_system(const struct plat_net_config *cfg, struct plat_net **ou
 	*out = &w->base;
 	return 0;
 }
+
+const char *plat_net_kill_switch_missing(void)
+{
+	return "is not available on Windows yet (it is an nftables table on Linux)";
+}
